@@ -1,0 +1,49 @@
+# Redbridge staff portal. `make run` to use it, `make test` to check it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: install run test test-e2e serve bench lint format clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+## run: the whole portal (web, Celery worker and beat) on SQLite and a file-based broker
+run: export DEBUG ?= true
+run: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo_data
+	@echo
+	@echo "Redbridge staff portal: http://127.0.0.1:$(PORT)/"
+	@$(BIN)/python manage.py demo_logins
+	@echo "Press Ctrl-C to stop the web server, the worker and beat."
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start -p $(PORT)
+
+## test: lint, format check and the whole test suite
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+## serve: the production server (gunicorn); settings come from the environment
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn redbridge_portal.wsgi --bind 127.0.0.1:$(PORT) --workers 2
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var/db.sqlite3 var/celery-broker var/staticfiles

@@ -1,0 +1,197 @@
+"""Who may do what: the one place that knows the school's roles.
+
+Views, templates (through the `can` context variable), services and tasks ask the functions
+here; nothing else tests group names. Each role is a Django group whose permissions are set by
+`sync_role_groups`, which data migrations call whenever an app adds a permission.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.functional import cached_property
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from redbridge_portal.models import User
+
+STAFF = "Staff"
+SENIOR_TEAM = "Senior team"
+POLICY_ADMIN = "Policy admin"
+ROLES = (STAFF, SENIOR_TEAM, POLICY_ADMIN)
+
+# Permissions are "app_label.codename". Every member of staff is in the Staff group; the other
+# groups add to it.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    STAFF: (
+        "approvals.add_post",
+        "approvals.add_campaign",
+    ),
+    SENIOR_TEAM: (
+        "approvals.decide_post",
+        "approvals.decide_campaign",
+        "approvals.view_all_posts",
+    ),
+    POLICY_ADMIN: (
+        "policy.manage_policy",
+        "policy.view_acknowledgements",
+        "redbridge_portal.view_audit_log",
+        "redbridge_portal.manage_personal_data",
+    ),
+}
+
+
+def sync_role_groups(apps, schema_editor=None) -> None:
+    """Create the role groups and give each the permissions listed above that exist so far.
+
+    Safe to run any number of times; usable from a data migration (pass the historical `apps`).
+    Permissions are normally created after all migrations have run, so they are created here
+    first for every app the historical registry knows.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        # Historical app configs have no models module; create_permissions needs it truthy.
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = original
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in ROLE_PERMISSIONS[role]:
+            app_label, codename = dotted.split(".", 1)
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.add(*wanted)
+
+
+def _in_role(user, *perms: str) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_perms(perms))
+
+
+def can_submit_posts(user) -> bool:
+    return _in_role(user, "approvals.add_post")
+
+
+def can_propose_campaigns(user) -> bool:
+    return _in_role(user, "approvals.add_campaign")
+
+
+def can_decide_posts(user) -> bool:
+    """Senior team: approve, request changes to or reject posts (never their own)."""
+    return _in_role(user, "approvals.decide_post")
+
+
+def can_decide_campaigns(user) -> bool:
+    return _in_role(user, "approvals.decide_campaign")
+
+
+def can_view_all_posts(user) -> bool:
+    return _in_role(user, "approvals.view_all_posts")
+
+
+def can_manage_policy(user) -> bool:
+    """Policy admins: run the annual review, edit drafts and publish versions."""
+    return _in_role(user, "policy.manage_policy")
+
+
+def can_view_acknowledgements(user) -> bool:
+    return _in_role(user, "policy.view_acknowledgements")
+
+
+def can_view_audit_log(user) -> bool:
+    return _in_role(user, "redbridge_portal.view_audit_log")
+
+
+def can_manage_personal_data(user) -> bool:
+    return _in_role(user, "redbridge_portal.manage_personal_data")
+
+
+def role_names(user) -> list[str]:
+    """The user's roles in the order they are listed above, for display."""
+    if not (user and user.is_authenticated):
+        return []
+    names = {group.name for group in user.groups.all()}
+    return [role for role in ROLES if role in names]
+
+
+def members_of(role: str) -> QuerySet[User]:
+    """Active users holding `role`, e.g. everyone to tell about a new submission."""
+    from redbridge_portal.models import User
+
+    return User.objects.filter(groups__name=role, is_active=True).distinct()
+
+
+def senior_team_members() -> QuerySet[User]:
+    return members_of(SENIOR_TEAM)
+
+
+def policy_admins() -> QuerySet[User]:
+    return members_of(POLICY_ADMIN)
+
+
+def staff_members() -> QuerySet[User]:
+    return members_of(STAFF)
+
+
+def assign_role(user, role: str) -> None:
+    from django.contrib.auth.models import Group
+
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}")
+    user.groups.add(Group.objects.get(name=role))
+
+
+class Abilities:
+    """What the signed-in user may use, for templates: `{% if can.decide_posts %}`."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def submit_posts(self):
+        return can_submit_posts(self.user)
+
+    @cached_property
+    def propose_campaigns(self):
+        return can_propose_campaigns(self.user)
+
+    @cached_property
+    def decide_posts(self):
+        return can_decide_posts(self.user)
+
+    @cached_property
+    def decide_campaigns(self):
+        return can_decide_campaigns(self.user)
+
+    @cached_property
+    def view_all_posts(self):
+        return can_view_all_posts(self.user)
+
+    @cached_property
+    def manage_policy(self):
+        return can_manage_policy(self.user)
+
+    @cached_property
+    def view_acknowledgements(self):
+        return can_view_acknowledgements(self.user)
+
+    @cached_property
+    def view_audit_log(self):
+        return can_view_audit_log(self.user)
+
+    @cached_property
+    def manage_personal_data(self):
+        return can_manage_personal_data(self.user)
+
+    @cached_property
+    def use_admin_site(self):
+        return bool(self.user.is_authenticated and self.user.is_active and self.user.is_staff)

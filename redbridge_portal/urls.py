@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from redbridge_portal import views
+from redbridge_portal.forms import LoginForm
+
+admin.site.site_header = f"{settings.SCHOOL_NAME}: staff portal administration"
+admin.site.site_title = "Redbridge staff portal"
+admin.site.index_title = "Administration"
+
+account_patterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("accounts/", include(account_patterns)),
+    path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
+    path("healthz", views.healthz, name="healthz"),
+    path("policy/", include("policy.urls")),
+    path("posts/", include("approvals.urls")),
+    # One way in: the admin's own sign-in page sends people to the portal's (lockout and
+    # two-factor rules apply there).
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+    ),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,57 @@
+import pytest
+
+from tests.factories import PolicyAdminFactory, SeniorTeamFactory, StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_storage(settings, tmp_path):
+    """Uploaded files go to a temporary folder, never into var/; static files are found where
+    they are, without the production manifest (built by collectstatic)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffFactory(first_name="Sam", last_name="Patel")
+
+
+@pytest.fixture
+def other_staff_user(db):
+    return StaffFactory(first_name="Jo", last_name="Okafor")
+
+
+@pytest.fixture
+def senior_user(db):
+    return SeniorTeamFactory(first_name="Priya", last_name="Shah")
+
+
+@pytest.fixture
+def second_senior_user(db):
+    return SeniorTeamFactory(first_name="Tom", last_name="Bennett")
+
+
+@pytest.fixture
+def policy_admin(db):
+    return PolicyAdminFactory(first_name="Alex", last_name="Hoyle")
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def senior_client(client, senior_user):
+    client.force_login(senior_user)
+    return client
+
+
+@pytest.fixture
+def policy_admin_client(client, policy_admin):
+    client.force_login(policy_admin)
+    return client

@@ -1,0 +1,42 @@
+import factory
+from django.contrib.auth.models import Group
+
+from redbridge_portal import roles
+from redbridge_portal.models import User
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+def with_roles(*default_roles):
+    """A post-generation hook: `Factory(roles=[...])`, else the given roles."""
+
+    def add_roles(user, create, extracted, **kwargs):
+        if create:
+            wanted = extracted if extracted is not None else default_roles
+            user.groups.add(*Group.objects.filter(name__in=wanted))
+
+    return factory.PostGeneration(add_roles)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@redbridge.example")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    password = factory.django.Password(TEST_PASSWORD)
+    roles = with_roles(roles.STAFF)
+
+
+class StaffFactory(UserFactory):
+    pass
+
+
+class SeniorTeamFactory(UserFactory):
+    roles = with_roles(roles.STAFF, roles.SENIOR_TEAM)
+
+
+class PolicyAdminFactory(UserFactory):
+    roles = with_roles(roles.STAFF, roles.POLICY_ADMIN)

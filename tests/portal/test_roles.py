@@ -1,0 +1,83 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+
+from redbridge_portal import roles
+from tests.factories import PolicyAdminFactory, SeniorTeamFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_three_role_groups_exist_after_migrating():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLES)
+
+
+def test_every_permission_a_role_names_exists_and_is_granted():
+    for role, permissions in roles.ROLE_PERMISSIONS.items():
+        granted = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in Group.objects.get(name=role).permissions.select_related("content_type")
+        }
+        assert set(permissions) == granted, role
+
+
+@pytest.mark.parametrize(
+    ("factory", "expected"),
+    [
+        (StaffFactory, {"submit_posts", "propose_campaigns"}),
+        (
+            SeniorTeamFactory,
+            {
+                "submit_posts",
+                "propose_campaigns",
+                "decide_posts",
+                "decide_campaigns",
+                "view_all_posts",
+            },
+        ),
+        (
+            PolicyAdminFactory,
+            {
+                "submit_posts",
+                "propose_campaigns",
+                "manage_policy",
+                "view_acknowledgements",
+                "view_audit_log",
+                "manage_personal_data",
+            },
+        ),
+    ],
+)
+def test_each_role_may_do_exactly_its_own_things(factory, expected):
+    abilities = roles.Abilities(factory())
+    checks = [
+        "submit_posts",
+        "propose_campaigns",
+        "decide_posts",
+        "decide_campaigns",
+        "view_all_posts",
+        "manage_policy",
+        "view_acknowledgements",
+        "view_audit_log",
+        "manage_personal_data",
+    ]
+    assert {name for name in checks if getattr(abilities, name)} == expected
+
+
+def test_a_user_with_no_role_and_an_anonymous_visitor_may_do_nothing():
+    for user in (UserFactory(roles=[]), AnonymousUser()):
+        assert not roles.can_submit_posts(user)
+        assert not roles.can_decide_posts(user)
+        assert not roles.can_manage_policy(user)
+
+
+def test_a_deactivated_senior_team_member_decides_nothing():
+    user = SeniorTeamFactory(is_active=False)
+    assert not roles.can_decide_posts(user)
+    assert user not in roles.senior_team_members()
+
+
+def test_members_of_a_role():
+    senior = SeniorTeamFactory()
+    StaffFactory()
+    assert list(roles.senior_team_members()) == [senior]
+    assert roles.role_names(senior) == [roles.STAFF, roles.SENIOR_TEAM]

@@ -1,0 +1,109 @@
+"""Settings come from the environment. Each case starts a fresh interpreter, because Django reads
+its settings once per process."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
+    "BROKER": settings.CELERY_BROKER_URL,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,
+    "SITE_URL": settings.SITE_URL,
+    "TIME_ZONE": settings.TIME_ZONE,
+    "LANGUAGE_CODE": settings.LANGUAGE_CODE,
+    "USE_TZ": settings.USE_TZ,
+    "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
+    "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+    "SESSION_COOKIE_AGE": settings.SESSION_COOKIE_AGE,
+}))
+"""
+
+CLEARED = (
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "ALLOWED_HOSTS",
+    "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
+    "SITE_URL",
+    "HTTPS",
+    "SESSION_INACTIVITY_HOURS",
+)
+
+
+def read_settings(**environment):
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update(environment, DJANGO_SETTINGS_MODULE="redbridge_portal.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + PROBE],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result
+
+
+def test_defaults_need_no_server():
+    result = read_settings(DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["DB_NAME"].endswith("var/db.sqlite3")
+    assert values["BROKER"] == "filesystem://"
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["TIME_ZONE"] == "Europe/London"
+    assert values["LANGUAGE_CODE"] == "en-gb"
+    assert values["USE_TZ"] is True
+    assert values["SESSION_COOKIE_AGE"] == 8 * 3600
+
+
+def test_every_setting_is_read_from_the_environment():
+    result = read_settings(
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://portal:pw@db.internal:5432/portal",
+        CELERY_BROKER_URL="redis://cache.internal:6379/1",
+        ALLOWED_HOSTS="portal.redbridge.example,localhost",
+        EMAIL_URL="smtp+tls://mailer:pw@smtp.internal:587",
+        DEFAULT_FROM_EMAIL="portal@redbridge.example",
+        SITE_URL="https://portal.redbridge.example/",
+        HTTPS="true",
+        SESSION_INACTIVITY_HOURS="2",
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["DEBUG"] is False
+    assert values["ENGINE"] == "django.db.backends.postgresql"
+    assert values["DB_NAME"] == "portal"
+    assert values["BROKER"] == "redis://cache.internal:6379/1"
+    assert values["ALLOWED_HOSTS"] == ["portal.redbridge.example", "localhost"]
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["DEFAULT_FROM_EMAIL"] == "portal@redbridge.example"
+    assert values["SITE_URL"] == "https://portal.redbridge.example"
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_AGE"] == 2 * 3600
+
+
+@pytest.mark.parametrize("debug", ["false", ""])
+def test_a_secret_key_is_required_when_debug_is_off(debug):
+    environment = {"DEBUG": debug} if debug else {}
+    result = read_settings(**environment)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
