@@ -25,3 +25,23 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Sign in")))
+
+
+class EmailPreferencesForm(forms.Form):
+    """One checkbox per kind of notification that may be turned off."""
+
+    def __init__(self, *args, preferences, **kwargs):
+        super().__init__(*args, **kwargs)
+        for preference in preferences:
+            if preference["mandatory"]:
+                continue
+            self.fields[preference["kind"]] = forms.BooleanField(
+                label=preference["label"],
+                required=False,
+                initial=preference["email_enabled"],
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def enabled_kinds(self) -> list[str]:
+        return [kind for kind, wanted in self.cleaned_data.items() if wanted]

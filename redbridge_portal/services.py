@@ -257,3 +257,16 @@ def notifications_mark_read(*, user: User, notification_ids: Iterable[int] | Non
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
     return unread.update(read_at=timezone.now())
+
+
+def email_preferences_set(*, user: User, enabled_kinds: Iterable[str]) -> None:
+    """Record which kinds of notification the user wants by email; the mandatory kinds stay
+    on whatever is asked."""
+    from redbridge_portal.models import NotificationKind
+
+    enabled = set(enabled_kinds) | set(MANDATORY_EMAIL_KINDS)
+    with transaction.atomic():
+        for kind in NotificationKind.values:
+            EmailPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"email_enabled": kind in enabled}
+            )

@@ -48,6 +48,14 @@ account_patterns = [
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/", include(account_patterns)),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path(
+        "notifications/settings/",
+        views.EmailPreferencesView.as_view(),
+        name="notification_settings",
+    ),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("policy/", include("policy.urls")),

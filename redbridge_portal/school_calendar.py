@@ -1,0 +1,64 @@
+"""School working time: waiting times for reminders count only school days.
+
+A school day is a Monday to Friday that is not inside a `SchoolClosure` (holidays, half terms,
+training days entered by a policy admin). Time is counted in real elapsed time, day by day in
+Europe/London, so a day of the clock change counts as the 23 or 25 hours it really has.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from redbridge_portal.models import SchoolClosure
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def closed_days(first: date, last: date) -> set[date]:
+    """Every date between `first` and `last` (inclusive) inside a school closure."""
+    days: set[date] = set()
+    closures = SchoolClosure.objects.filter(first_day__lte=last, last_day__gte=first)
+    for closure in closures.only("first_day", "last_day"):
+        day = max(closure.first_day, first)
+        while day <= min(closure.last_day, last):
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def is_school_day(day: date, closed: set[date]) -> bool:
+    return day.weekday() < 5 and day not in closed
+
+
+def working_time_between(start: datetime, end: datetime, closed: set[date] | None = None):
+    """How much of the time from `start` to `end` fell on school days."""
+    if end <= start:
+        return timedelta(0)
+    zone = _zone()
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    if closed is None:
+        closed = closed_days(local_start.date(), local_end.date())
+    total = timedelta(0)
+    day = local_start.date()
+    while day <= local_end.date():
+        if is_school_day(day, closed):
+            day_start = datetime.combine(day, time.min, tzinfo=zone)
+            day_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+            segment_start = max(day_start, local_start)
+            segment_end = min(day_end, local_end)
+            if segment_end > segment_start:
+                # Subtract in UTC: aware local datetimes in one zone subtract as wall time.
+                total += segment_end.astimezone(ZoneInfo("UTC")) - segment_start.astimezone(
+                    ZoneInfo("UTC")
+                )
+        day += timedelta(days=1)
+    return total
+
+
+def working_hours_between(start: datetime, end: datetime, closed: set[date] | None = None):
+    return working_time_between(start, end, closed).total_seconds() / 3600
