@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from redbridge_portal.models import SchoolClosure
+
 
 class LoginForm(AuthenticationForm):
     """Django's login form, asking for the school email address."""
@@ -45,3 +47,26 @@ class EmailPreferencesForm(forms.Form):
 
     def enabled_kinds(self) -> list[str]:
         return [kind for kind, wanted in self.cleaned_data.items() if wanted]
+
+
+class SchoolClosureForm(forms.ModelForm):
+    class Meta:
+        model = SchoolClosure
+        fields = ["name", "first_day", "last_day"]
+        widgets = {
+            "first_day": forms.DateInput(attrs={"type": "date"}),
+            "last_day": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {"first_day": _("First day closed"), "last_day": _("Last day closed")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day must be on or after the first day."))
+        return cleaned

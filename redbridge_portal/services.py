@@ -270,3 +270,19 @@ def email_preferences_set(*, user: User, enabled_kinds: Iterable[str]) -> None:
             EmailPreference.objects.update_or_create(
                 user=user, kind=kind, defaults={"email_enabled": kind in enabled}
             )
+
+
+def school_closure_add(*, actor: User, name: str, first_day, last_day):
+    """Record a period the school is closed; reminders stop counting those days."""
+    from redbridge_portal.models import SchoolClosure
+
+    with transaction.atomic():
+        closure = SchoolClosure.objects.create(name=name, first_day=first_day, last_day=last_day)
+        audit_record(actor=actor, action="calendar.closure_added", target=closure)
+    return closure
+
+
+def school_closure_remove(*, actor: User, closure) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action="calendar.closure_removed", target=closure)
+        closure.delete()

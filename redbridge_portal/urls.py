@@ -56,6 +56,12 @@ urlpatterns = [
         views.EmailPreferencesView.as_view(),
         name="notification_settings",
     ),
+    path("school-calendar/", views.SchoolCalendarView.as_view(), name="school_calendar"),
+    path(
+        "school-calendar/<int:pk>/remove/",
+        views.school_closure_remove,
+        name="school_closure_remove",
+    ),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("policy/", include("policy.urls")),

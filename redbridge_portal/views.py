@@ -2,10 +2,12 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,10 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 
-from redbridge_portal import selectors, services
+from redbridge_portal import roles, selectors, services
 from redbridge_portal.celery import app as celery_app
-from redbridge_portal.forms import EmailPreferencesForm
-from redbridge_portal.models import Notification
+from redbridge_portal.forms import EmailPreferencesForm, SchoolClosureForm
+from redbridge_portal.models import Notification, SchoolClosure
 
 logger = logging.getLogger(__name__)
 
@@ -117,3 +119,45 @@ class EmailPreferencesView(FormView):
         services.email_preferences_set(user=self.request.user, enabled_kinds=form.enabled_kinds())
         messages.success(self.request, _("Your email choices are saved."))
         return super().form_valid(form)
+
+
+class PolicyAdminRequiredMixin:
+    """The page is for policy admins; anyone else signed in gets 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_manage_policy(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SchoolCalendarView(PolicyAdminRequiredMixin, FormView):
+    """The dates the school is closed, entered by a policy admin, so that reminders count
+    only school days."""
+
+    template_name = "school_calendar.html"
+    form_class = SchoolClosureForm
+    success_url = reverse_lazy("school_calendar")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["closures"] = SchoolClosure.objects.filter(last_day__gte=today)
+        context["past_closures"] = SchoolClosure.objects.filter(last_day__lt=today).order_by(
+            "-first_day"
+        )[:20]
+        return context
+
+    def form_valid(self, form):
+        closure = services.school_closure_add(actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Added: %(closure)s.") % {"closure": closure})
+        return super().form_valid(form)
+
+
+@require_POST
+def school_closure_remove(request, pk):
+    if not roles.can_manage_policy(request.user):
+        raise PermissionDenied
+    closure = get_object_or_404(SchoolClosure, pk=pk)
+    services.school_closure_remove(actor=request.user, closure=closure)
+    messages.success(request, _("Removed: %(closure)s.") % {"closure": closure})
+    return redirect("school_calendar")

@@ -41,3 +41,42 @@ def test_the_clock_change_is_counted_in_real_hours():
 
 def test_an_end_before_the_start_is_no_time():
     assert working_hours_between(at(2026, 11, 24, 9), at(2026, 11, 23, 9)) == 0
+
+
+def test_policy_admins_enter_closures_in_the_portal(policy_admin_client):
+    response = policy_admin_client.post(
+        "/school-calendar/",
+        {"name": "Christmas holidays", "first_day": "2026-12-21", "last_day": "2027-01-01"},
+    )
+    assert response.status_code == 302
+    closure = SchoolClosure.objects.get()
+    assert closure.name == "Christmas holidays"
+    page = policy_admin_client.get("/school-calendar/").content.decode()
+    assert "Christmas holidays" in page
+
+
+def test_a_closure_ending_before_it_starts_is_refused_with_a_message(policy_admin_client):
+    response = policy_admin_client.post(
+        "/school-calendar/",
+        {"name": "Backwards", "first_day": "2026-12-21", "last_day": "2026-12-01"},
+    )
+    assert response.status_code == 200
+    assert "The last day must be on or after the first day." in response.content.decode()
+    assert not SchoolClosure.objects.exists()
+
+
+def test_a_closure_can_be_removed(policy_admin_client):
+    closure = SchoolClosure.objects.create(
+        name="Training day", first_day=date(2027, 1, 4), last_day=date(2027, 1, 4)
+    )
+    policy_admin_client.post(f"/school-calendar/{closure.pk}/remove/")
+    assert not SchoolClosure.objects.exists()
+
+
+def test_staff_cannot_change_the_calendar(staff_client):
+    assert staff_client.get("/school-calendar/").status_code == 403
+    response = staff_client.post(
+        "/school-calendar/", {"name": "x", "first_day": "2026-12-21", "last_day": "2026-12-22"}
+    )
+    assert response.status_code == 403
+    assert not SchoolClosure.objects.exists()
