@@ -1,3 +1,29 @@
+from django.urls import path
+
+from policy import views
+
 app_name = "policy"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.PolicyDocumentView.as_view(), name="contents"),
+    path("clause/<str:number>/", views.ClauseView.as_view(), name="clause"),
+    path("version/<int:version>/", views.PolicyVersionView.as_view(), name="version"),
+    path(
+        "version/<int:version>/clause/<str:number>/",
+        views.VersionClauseView.as_view(),
+        name="version_clause",
+    ),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("changes/", views.ChangesView.as_view(), name="changes"),
+    path("acknowledge/", views.AcknowledgeView.as_view(), name="acknowledge"),
+    path("acknowledgements/", views.AcknowledgementsView.as_view(), name="acknowledgements"),
+    path(
+        "acknowledgements/csv/",
+        views.AcknowledgementsCsvView.as_view(),
+        name="acknowledgements_csv",
+    ),
+    path("review/", views.ReviewView.as_view(), name="review"),
+    path("review/start/", views.ReviewStartView.as_view(), name="review_start"),
+    path("review/publish/", views.ReviewPublishView.as_view(), name="review_publish"),
+    path("review/discard/", views.ReviewDiscardView.as_view(), name="review_discard"),
+]

@@ -1,0 +1,240 @@
+"""Editing a draft version in the admin: the version with its sections, core principles and
+guidelines as inlines; a section with its clauses; a clause with its (nested) list items.
+
+Only policy admins may use these pages, and only a draft can be changed: published and
+superseded versions open read-only (the models refuse changes to them too). New versions come
+from "Start annual review", never from the admin's add form.
+"""
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from policy.models import (
+    Acknowledgement,
+    Clause,
+    Guideline,
+    ListItem,
+    PolicyVersion,
+    Principle,
+    Section,
+)
+from redbridge_portal import roles
+
+
+def _version_of(obj) -> PolicyVersion | None:
+    if obj is None:
+        return None
+    if isinstance(obj, PolicyVersion):
+        return obj
+    if isinstance(obj, ListItem):
+        return obj.clause.version
+    return obj.version
+
+
+class PolicyPermissionsMixin:
+    """Policy admins may view everything and change drafts; nobody may change the rest."""
+
+    def _manager(self, request) -> bool:
+        return roles.can_manage_policy(request.user)
+
+    def _editable(self, request, obj) -> bool:
+        version = _version_of(obj)
+        return self._manager(request) and (version is None or version.is_draft)
+
+    def has_module_permission(self, request):
+        return self._manager(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._manager(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+
+class HiddenFromIndexMixin:
+    """Reached from the version's page, not listed on the admin index."""
+
+    def get_model_perms(self, request):
+        return {}
+
+
+# --- Inlines -----------------------------------------------------------------------------------
+
+
+class SectionInline(PolicyPermissionsMixin, admin.TabularInline):
+    model = Section
+    fields = ("order", "number", "title")
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("sections (open a section to edit its clauses)")
+
+
+class PrincipleInline(PolicyPermissionsMixin, admin.TabularInline):
+    model = Principle
+    fields = ("number", "text")
+    extra = 0
+
+
+class GuidelineInline(PolicyPermissionsMixin, admin.StackedInline):
+    model = Guideline
+    fields = ("order", "title", "slug", "body")
+    extra = 0
+
+
+class ClauseInline(PolicyPermissionsMixin, admin.StackedInline):
+    model = Clause
+    fields = ("order", "number", "text")
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("clauses (open a clause to edit its list)")
+
+
+class ListItemInline(PolicyPermissionsMixin, admin.TabularInline):
+    model = ListItem
+    fk_name = "clause"
+    fields = ("order", "parent", "text")
+    extra = 1
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # An item can only sit inside another item of the same clause.
+        field = formset.form.base_fields.get("parent")
+        if field is not None:
+            field.queryset = (
+                ListItem.objects.filter(clause=obj).order_by("order", "pk")
+                if obj is not None
+                else ListItem.objects.none()
+            )
+        return formset
+
+
+# --- Model admins ------------------------------------------------------------------------------
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(PolicyPermissionsMixin, admin.ModelAdmin):
+    list_display = ("number", "title", "status", "last_review_date", "next_review_due")
+    list_filter = ("status",)
+    ordering = ("-number",)
+    inlines = [SectionInline, PrincipleInline, GuidelineInline]
+    readonly_fields = (
+        "number",
+        "status",
+        "last_review_date",
+        "next_review_due",
+        "published_at",
+        "published_by",
+        "change_summary",
+        "based_on",
+        "preview_link",
+    )
+    fieldsets = (
+        (
+            None,
+            {"fields": ("number", "status", "preview_link", "title", "school")},
+        ),
+        (_("Responsibility"), {"fields": ("person_responsible", "person_responsible_role")}),
+        (
+            _("Guidelines part"),
+            {"fields": ("guidelines_title", "guidelines_introduction", "principles_introduction")},
+        ),
+        (
+            _("Review and publication (set when published)"),
+            {
+                "fields": (
+                    "last_review_date",
+                    "next_review_due",
+                    "published_at",
+                    "published_by",
+                    "change_summary",
+                    "based_on",
+                )
+            },
+        ),
+    )
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a new version is a draft copy made by "Start annual review"
+
+    @admin.display(description=_("Preview"))
+    def preview_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            obj.get_absolute_url(),
+            _("See this version as staff will"),
+            reverse("policy:review"),
+            _("Back to the annual review"),
+        )
+
+
+@admin.register(Section)
+class SectionAdmin(HiddenFromIndexMixin, PolicyPermissionsMixin, admin.ModelAdmin):
+    list_display = ("__str__", "version")
+    list_filter = ("version",)
+    fields = ("version", "order", "number", "title")
+    readonly_fields = ("version",)
+    inlines = [ClauseInline]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # added on the version's (or section's) page, where they belong
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("version")
+
+
+@admin.register(Clause)
+class ClauseAdmin(HiddenFromIndexMixin, PolicyPermissionsMixin, admin.ModelAdmin):
+    list_display = ("number", "section", "version")
+    list_filter = ("version",)
+    fields = ("version", "section", "order", "number", "text")
+    readonly_fields = ("version",)
+    inlines = [ListItemInline]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # added on the version's (or section's) page, where they belong
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("version", "section")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("section")
+        if field is not None and obj is not None:
+            # A clause may move to another section of the same version only.
+            field.queryset = Section.objects.filter(version_id=obj.version_id)
+        return form
+
+
+@admin.register(Acknowledgement)
+class AcknowledgementAdmin(admin.ModelAdmin):
+    """Read-only: acknowledgements are given by staff themselves."""
+
+    list_display = ("user", "version", "acknowledged_at")
+    list_filter = ("version",)
+    search_fields = ("user__email", "user__first_name", "user__last_name")
+    list_select_related = ("user", "version")
+
+    def has_module_permission(self, request):
+        return roles.can_view_acknowledgements(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return roles.can_view_acknowledgements(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,509 @@
+"""The Social Media Policy as structured content.
+
+A policy has versions. A version holds sections, each holding numbered clauses whose rules are
+list items nested to any depth; the guidelines part of a version holds the core principles and
+the guidelines. Only a draft can be changed: once published, a version and everything inside it
+are frozen, and the model layer (save, delete, and the querysets' bulk operations) refuses any
+change, whatever path the change comes from.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from policy.search_indexes import SEARCH_CONFIG  # noqa: F401 (re-exported)
+
+
+class PolicyVersionLocked(Exception):
+    """A published or superseded version (or something inside it) was about to change."""
+
+
+class PolicyVersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+# The only moves a version's status may make. The services make them; the model layer allows
+# a saved non-draft version to change nothing but its status, and only along this map.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    PolicyVersionStatus.DRAFT: frozenset({PolicyVersionStatus.PUBLISHED}),
+    PolicyVersionStatus.PUBLISHED: frozenset({PolicyVersionStatus.SUPERSEDED}),
+    PolicyVersionStatus.SUPERSEDED: frozenset(),
+}
+LOCKED_STATUSES = (PolicyVersionStatus.PUBLISHED, PolicyVersionStatus.SUPERSEDED)
+
+
+def _locked_message():
+    return _(
+        "This version of the policy has been published and cannot be changed. "
+        "Start the annual review to make a new draft."
+    )
+
+
+class PolicyVersionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PolicyVersionStatus.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=PolicyVersionStatus.DRAFT)
+
+    def readable(self):
+        """Versions every member of staff may read (drafts are for policy admins)."""
+        return self.filter(status__in=LOCKED_STATUSES)
+
+    def _refuse_if_locked(self):
+        if self.filter(status__in=LOCKED_STATUSES).exists():
+            raise PolicyVersionLocked(_locked_message())
+
+    def update(self, **kwargs):
+        self._refuse_if_locked()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_if_locked()
+        return super().delete()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        self.model.objects.filter(pk__in=[obj.pk for obj in objs])._refuse_if_locked()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
+class PolicyVersion(models.Model):
+    """One version of the school's Social Media Policy."""
+
+    number = models.PositiveIntegerField(
+        _("version number"), unique=True, help_text=_("1 for the first version, then 2, 3, …")
+    )
+    status = models.CharField(
+        max_length=16, choices=PolicyVersionStatus.choices, default=PolicyVersionStatus.DRAFT
+    )
+    title = models.CharField(max_length=200, default="Social Media Policy")
+    school = models.CharField(max_length=200)
+    person_responsible = models.CharField(_("person responsible"), max_length=200)
+    person_responsible_role = models.CharField(_("their role"), max_length=200)
+    last_review_date = models.DateField(
+        _("last review"), null=True, blank=True, help_text=_("Set when the version is published.")
+    )
+    next_review_due = models.DateField(
+        _("next review due"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the version is published, from the review period."),
+    )
+    guidelines_title = models.CharField(
+        _("guidelines heading"), max_length=200, default="Social Media Guidelines"
+    )
+    guidelines_introduction = models.TextField(
+        _("guidelines introduction"),
+        blank=True,
+        help_text=_("The paragraph that opens the guidelines part."),
+    )
+    principles_introduction = models.TextField(
+        _("core principles introduction"),
+        blank=True,
+        help_text=_("The sentence that introduces the core principles."),
+    )
+    change_summary = models.TextField(
+        _("summary of changes"),
+        blank=True,
+        help_text=_("A few sentences for staff: what changed in this version and why."),
+    )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for the version loaded from the school's policy file."),
+    )
+
+    objects = PolicyVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        ordering = ["-number"]
+        permissions = [
+            ("manage_policy", _("Can run the annual review and publish versions of the policy")),
+            ("view_acknowledgements", _("Can see who has acknowledged the policy")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status=PolicyVersionStatus.DRAFT),
+                name="policy_one_draft_at_a_time",
+                violation_error_message=_("There is already a draft version of the policy."),
+            ),
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status=PolicyVersionStatus.PUBLISHED),
+                name="policy_one_published_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PolicyVersionStatus.DRAFT)
+                | Q(
+                    published_at__isnull=False,
+                    last_review_date__isnull=False,
+                    next_review_due__isnull=False,
+                ),
+                name="policy_published_has_dates",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(title)s, version %(number)s (%(status)s)") % {
+            "title": self.title,
+            "number": self.number,
+            "status": self.get_status_display().lower(),
+        }
+
+    def save(self, *args, **kwargs):
+        # A data-integrity guard, not business logic: the wording staff acknowledged must never
+        # change under them. A saved non-draft version may only move its status along the map.
+        if self.pk and not self._state.adding:
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored in LOCKED_STATUSES:
+                update_fields = kwargs.get("update_fields")
+                if not (
+                    update_fields is not None
+                    and set(update_fields) <= {"status"}
+                    and self.status in STATUS_TRANSITIONS[stored]
+                ):
+                    raise PolicyVersionLocked(_locked_message())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("policy:version", kwargs={"version": self.number})
+
+    def delete(self, *args, **kwargs):
+        if type(self).objects.filter(pk=self.pk, status__in=LOCKED_STATUSES).exists():
+            raise PolicyVersionLocked(_locked_message())
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PolicyVersionStatus.DRAFT
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in LOCKED_STATUSES
+
+    def review_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return bool(self.next_review_due and self.next_review_due < today)
+
+
+class VersionContentQuerySet(models.QuerySet):
+    """Bulk operations that would bypass save() check the version too."""
+
+    def _refuse_if_locked(self, queryset=None):
+        queryset = self if queryset is None else queryset
+        lookup = f"{self.model.version_path}__status__in"
+        if queryset.filter(**{lookup: LOCKED_STATUSES}).exists():
+            raise PolicyVersionLocked(_locked_message())
+
+    def update(self, **kwargs):
+        self._refuse_if_locked()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_if_locked()
+        return super().delete()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        self._refuse_if_locked(self.model.objects.filter(pk__in=[obj.pk for obj in objs]))
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        version_ids = {obj.owning_version_id() for obj in objs}
+        if PolicyVersion.objects.filter(pk__in=version_ids, status__in=LOCKED_STATUSES).exists():
+            raise PolicyVersionLocked(_locked_message())
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class VersionContent(models.Model):
+    """Something inside a version: it may be changed only while the version is a draft."""
+
+    # The lookup from this model to its PolicyVersion, for the queryset guard.
+    version_path = "version"
+
+    objects = VersionContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._check_unlocked(stored=not self._state.adding)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_unlocked(stored=True)
+        return super().delete(*args, **kwargs)
+
+    def owning_version_id(self) -> int | None:
+        return self.version_id
+
+    def _check_unlocked(self, *, stored: bool) -> None:
+        ids = {self.owning_version_id()}
+        if stored and self.pk:
+            # Moving a row out of a published version is a change to that version too.
+            previous = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values_list(self.version_path, flat=True)
+                .first()
+            )
+            ids.add(previous)
+        ids.discard(None)
+        if ids and PolicyVersion.objects.filter(pk__in=ids, status__in=LOCKED_STATUSES).exists():
+            raise PolicyVersionLocked(_locked_message())
+
+
+class Section(VersionContent):
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="sections")
+    number = models.CharField(max_length=10, help_text=_("As shown in the contents, e.g. 4."))
+    title = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0, help_text=_("Lower numbers come first."))
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["version", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "number"], name="policy_section_number_unique_in_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.number}"
+
+
+class Clause(VersionContent):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="clauses")
+    # Copied from the section on save: clause numbers are unique within a version, and
+    # permalinks and search look clauses up by version without a join.
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="clauses", editable=False
+    )
+    number = models.CharField(
+        max_length=20, help_text=_("As cited by staff, e.g. 4.4. Keep it unchanged if you can.")
+    )
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0, help_text=_("Lower numbers come first."))
+
+    class Meta:
+        verbose_name = _("clause")
+        verbose_name_plural = _("clauses")
+        ordering = ["version", "section__order", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "number"], name="policy_clause_number_unique_in_version"
+            )
+        ]
+
+    def __str__(self):
+        return _("Clause %(number)s") % {"number": self.number}
+
+    def save(self, *args, **kwargs):
+        if self.section_id:
+            section = self._state.fields_cache.get("section")
+            if section is not None and section.pk == self.section_id:
+                self.version_id = section.version_id
+            else:
+                self.version_id = Section.objects.values_list("version_id", flat=True).get(
+                    pk=self.section_id
+                )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The permalink for this version's wording (the current wording is `policy:clause`)."""
+        return reverse(
+            "policy:version_clause", kwargs={"version": self.version.number, "number": self.number}
+        )
+
+    def validate_unique(self, exclude=None):
+        # The version comes from the section (set in save), so check the number here.
+        super().validate_unique(exclude=exclude)
+        if self.section_id and self.number:
+            version_id = Section.objects.values_list("version_id", flat=True).get(
+                pk=self.section_id
+            )
+            clash = Clause.objects.filter(version_id=version_id, number=self.number)
+            if self.pk:
+                clash = clash.exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError(
+                    {"number": _("Another clause in this version already has this number.")}
+                )
+
+    @property
+    def anchor(self) -> str:
+        return "clause-" + self.number.replace(".", "-")
+
+
+class ListItem(VersionContent):
+    """One rule in a clause's list; `parent` nests it under another item of the same clause."""
+
+    version_path = "clause__version"
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("inside item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        help_text=_("Leave empty for an item of the clause's own list."),
+    )
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0, help_text=_("Lower numbers come first."))
+
+    class Meta:
+        verbose_name = _("list item")
+        verbose_name_plural = _("list items")
+        ordering = ["clause", "order", "id"]
+
+    def __str__(self):
+        return Truncator(self.text).chars(70)
+
+    def owning_version_id(self):
+        if not self.clause_id:
+            return None
+        if "clause" in self._state.fields_cache:
+            return self.clause.version_id
+        return Clause.objects.values_list("version_id", flat=True).filter(pk=self.clause_id).first()
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.clause_id != self.clause_id:
+            raise ValidationError({"parent": _("Choose an item of the same clause.")})
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("An item cannot sit inside itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Principle(VersionContent):
+    """One of the core principles that open the guidelines (numbered 1 to 5 in the source)."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="principles")
+    number = models.PositiveIntegerField()
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = _("core principle")
+        verbose_name_plural = _("core principles")
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "number"], name="policy_principle_number_unique_in_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+    @property
+    def anchor(self) -> str:
+        return f"principle-{self.number}"
+
+
+class Guideline(VersionContent):
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="guidelines")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        help_text=_("Used in links to this guideline; made from the title if left empty."),
+        blank=True,
+    )
+    body = models.TextField()
+    order = models.PositiveIntegerField(default=0, help_text=_("Lower numbers come first."))
+
+    class Meta:
+        verbose_name = _("guideline")
+        verbose_name_plural = _("guidelines")
+        ordering = ["version", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "slug"], name="policy_guideline_slug_unique_in_version"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            from django.utils.text import slugify
+
+            self.slug = slugify(self.title)[:200]
+        super().save(*args, **kwargs)
+
+    @property
+    def anchor(self) -> str:
+        return f"guideline-{self.slug}"
+
+
+class Acknowledgement(models.Model):
+    """A member of staff confirmed they have read and understood one published version."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policy_acknowledgements"
+    )
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "version"], name="policy_one_acknowledgement_per_version"
+            )
+        ]
+
+    def __str__(self):
+        return _("%(user)s read version %(number)s") % {
+            "user": self.user,
+            "number": self.version.number,
+        }

@@ -1,0 +1,380 @@
+"""Pages for reading the policy, acknowledging it and running the annual review.
+
+Views are thin: they read through selectors and act through services; a PolicyError becomes a
+message and a redirect.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from policy import selectors, services
+from policy.diff import compare_documents
+from policy.forms import ChangesForm, PublishForm
+from policy.models import PolicyVersion
+from redbridge_portal import roles
+
+
+class PolicyManagerRequiredMixin:
+    """Policy admins only; anyone else signed in gets 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_manage_policy(request.user):
+            raise PermissionDenied(_("Only policy admins can run the annual review."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AcknowledgementViewerRequiredMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_view_acknowledgements(request.user):
+            raise PermissionDenied(_("Only policy admins can see who has acknowledged the policy."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+class PolicyDocumentView(TemplateView):
+    """The whole policy: details, contents, text, and the acknowledgement."""
+
+    template_name = "policy/policy_document.html"
+
+    def get_version(self) -> PolicyVersion | None:
+        return selectors.current_version()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = self.get_version()
+        context["version"] = version
+        if version is None:
+            return context
+        user = self.request.user
+        document = selectors.policy_document(version)
+        current = version if selectors.status_is_current(version) else None
+        acknowledgement = selectors.acknowledgement_for(user, current) if current else None
+        context.update(
+            document=document,
+            policy_html=selectors.policy_html(document),
+            is_current=current is not None,
+            review_overdue=current is not None and version.review_overdue(),
+            acknowledgement=acknowledgement,
+            needs_acknowledgement=current is not None and acknowledgement is None,
+            today=timezone.localdate(),
+        )
+        if current is not None and acknowledgement is None:
+            last = selectors.last_acknowledged_version(user)
+            if last is not None and last.number < version.number:
+                context["changes_since_url"] = selectors.changes_url(last, version)
+                context["last_acknowledged"] = last
+        if not context["is_current"]:
+            context["current_version"] = selectors.current_version()
+        return context
+
+
+class PolicyVersionView(PolicyDocumentView):
+    """One version at its own address: superseded ones stay readable; a draft is a preview
+    for policy admins (404 for everyone else)."""
+
+    def get_version(self):
+        version = selectors.version_by_number(self.kwargs["version"], user=self.request.user)
+        if version is None:
+            raise Http404(_("There is no such version of the policy."))
+        return version
+
+
+class ClauseView(TemplateView):
+    """A clause's permalink: the current wording of clause N."""
+
+    template_name = "policy/clause_detail.html"
+
+    def get_version(self) -> PolicyVersion:
+        version = selectors.current_version()
+        if version is None:
+            raise Http404(_("The policy has not been loaded yet."))
+        return version
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = self.get_version()
+        document = selectors.policy_document(version)
+        clause = document.clause(self.kwargs["number"])
+        if clause is None:
+            raise Http404(
+                _("There is no clause %(number)s in this version of the policy.")
+                % {"number": self.kwargs["number"]}
+            )
+        is_current = selectors.status_is_current(version)
+        context.update(
+            version=version,
+            document=document,
+            clause=clause,
+            section=clause.section,
+            is_current=is_current,
+            current_version=None if is_current else selectors.current_version(),
+            current_url=reverse("policy:clause", kwargs={"number": clause.number}),
+            version_url=reverse(
+                "policy:version_clause", kwargs={"version": version.number, "number": clause.number}
+            ),
+        )
+        context["permalink"] = self.request.build_absolute_uri(
+            context["current_url"] if is_current else context["version_url"]
+        )
+        return context
+
+
+class VersionClauseView(ClauseView):
+    def get_version(self):
+        version = selectors.version_by_number(self.kwargs["version"], user=self.request.user)
+        if version is None:
+            raise Http404(_("There is no such version of the policy."))
+        return version
+
+
+class SearchView(TemplateView):
+    template_name = "policy/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        raw = self.request.GET.get("q")
+        context["searched"] = raw is not None
+        context["results"] = selectors.search_policy(raw) if raw is not None else None
+        context["query"] = selectors.clean_query(raw)
+        context["version"] = selectors.current_version()
+        return context
+
+
+class ChangesView(TemplateView):
+    """Compare two versions clause by clause. Without a choice: from the version the user last
+    acknowledged (or the previous one) to the current one."""
+
+    template_name = "policy/changes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        versions = selectors.all_versions(user=user)
+        by_number = {v.number: v for v in versions}
+        current = selectors.current_version()
+        context["versions"] = versions
+        if len(versions) < 2:
+            context["form"] = None
+            return context
+        if "old" in self.request.GET or "new" in self.request.GET:
+            form = ChangesForm(self.request.GET, versions=versions)
+        else:
+            new = current or versions[0]
+            last = selectors.last_acknowledged_version(user)
+            if last is not None and last.number < new.number:
+                old, context["since_acknowledged"] = last, True
+            else:
+                old = new.based_on if new.based_on_id in by_number else None
+                old = old or next((v for v in versions if v.number < new.number), versions[-1])
+            form = ChangesForm({"old": old.number, "new": new.number}, versions=versions)
+        context["form"] = form
+        if form.is_valid():
+            old = by_number[form.cleaned_data["old"]]
+            new = by_number[form.cleaned_data["new"]]
+            context["comparison"] = compare_documents(
+                selectors.policy_document(old), selectors.policy_document(new)
+            )
+        return context
+
+
+class AcknowledgeView(View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        version = PolicyVersion.objects.filter(number=request.POST.get("version") or 0).first()
+        target = _safe_next(request, reverse("policy:contents"))
+        if version is None:
+            messages.error(request, _("That version of the policy could not be found."))
+            return HttpResponseRedirect(target)
+        try:
+            services.policy_acknowledge(user=request.user, version=version)
+        except services.PolicyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Thank you. You have confirmed that you have read version %(number)s.")
+                % {"number": version.number},
+            )
+        return HttpResponseRedirect(target)
+
+
+class AcknowledgementsView(AcknowledgementViewerRequiredMixin, TemplateView):
+    template_name = "policy/acknowledgements.html"
+
+    def get_version(self) -> PolicyVersion | None:
+        number = self.request.GET.get("version")
+        if number and number.isdigit():
+            version = PolicyVersion.objects.readable().filter(number=int(number)).first()
+            if version is None:
+                raise Http404(_("There is no such version of the policy."))
+            return version
+        return selectors.current_version()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = self.get_version()
+        context["version"] = version
+        context["versions"] = PolicyVersion.objects.readable().order_by("-number")
+        if version is not None:
+            rows = selectors.acknowledgement_report(version)
+            context["rows"] = rows
+            context["done"] = sum(1 for row in rows if row.acknowledged_at)
+            context["waiting"] = len(rows) - context["done"]
+        return context
+
+
+class AcknowledgementsCsvView(AcknowledgementsView):
+    def render_to_response(self, context, **response_kwargs):
+        version = context["version"]
+        if version is None:
+            raise Http404(_("The policy has not been loaded yet."))
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"policy-version-{version.number}-acknowledgements.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        writer = csv.writer(response)
+        writer.writerow(["Name", "Email", "Version", "Acknowledged", "Acknowledged at"])
+        for row in context["rows"]:
+            when = timezone.localtime(row.acknowledged_at) if row.acknowledged_at else None
+            writer.writerow(
+                [
+                    _csv_safe(str(row.user)),
+                    _csv_safe(row.user.email),
+                    version.number,
+                    "yes" if when else "no",
+                    when.strftime("%Y-%m-%d %H:%M") if when else "",
+                ]
+            )
+        return response
+
+
+def _csv_safe(value: str) -> str:
+    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+# --- The annual review -------------------------------------------------------------------------
+
+
+class ReviewView(PolicyManagerRequiredMixin, TemplateView):
+    template_name = "policy/review.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = selectors.current_version()
+        draft = selectors.draft_version()
+        context.update(
+            current=current,
+            draft=draft,
+            review_overdue=bool(current and current.review_overdue()),
+            versions=selectors.all_versions(user=self.request.user),
+        )
+        if draft is not None:
+            context["draft_admin_url"] = reverse(
+                "admin:policy_policyversion_change", args=[draft.pk]
+            )
+        return context
+
+
+class ReviewStartView(PolicyManagerRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            draft = services.policy_review_start(actor=request.user)
+        except services.PolicyError as error:
+            messages.error(request, str(error))
+            return redirect("policy:review")
+        messages.success(
+            request,
+            _(
+                "Version %(number)s is a draft copy of the current policy. Edit it, preview it, "
+                "then publish it."
+            )
+            % {"number": draft.number},
+        )
+        return redirect("policy:review")
+
+
+class ReviewDiscardView(PolicyManagerRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        draft = selectors.draft_version()
+        if draft is None:
+            messages.error(request, _("There is no draft to discard."))
+            return redirect("policy:review")
+        try:
+            services.policy_review_discard(actor=request.user, version=draft)
+        except services.PolicyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The draft has been discarded."))
+        return redirect("policy:review")
+
+
+class ReviewPublishView(PolicyManagerRequiredMixin, FormView):
+    template_name = "policy/review_publish.html"
+    form_class = PublishForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_manage_policy(request.user):
+            raise PermissionDenied
+        self.draft = selectors.draft_version()
+        if self.draft is None:
+            messages.error(request, _("There is no draft to publish. Start the annual review."))
+            return redirect("policy:review")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = selectors.current_version()
+        context["draft"] = self.draft
+        context["current"] = current
+        context["review_months"] = settings.POLICY_REVIEW_PERIOD_MONTHS
+        if current is not None:
+            context["comparison"] = compare_documents(
+                selectors.policy_document(current), selectors.policy_document(self.draft)
+            )
+        return context
+
+    def form_valid(self, form):
+        try:
+            version = services.policy_version_publish(
+                actor=self.request.user,
+                version=self.draft,
+                change_summary=form.cleaned_data["change_summary"],
+            )
+        except services.PolicyError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Version %(number)s is now the policy. Staff have been asked to acknowledge it.")
+            % {"number": version.number},
+        )
+        return redirect("policy:contents")
