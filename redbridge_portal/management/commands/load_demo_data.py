@@ -41,8 +41,11 @@ class Command(BaseCommand):
             loader(stdout=self.stdout)
 
     def content_loaders(self):
-        """Each app's own demo content, loaded after the accounts it refers to."""
-        return []
+        """Each app's own demo content, loaded after the accounts it refers to: the policy
+        first, since decisions on posts record the policy version in force."""
+        from policy.demo import load_demo as load_policy_demo
+
+        return [load_policy_demo]
 
     @classmethod
     def logins_text(cls) -> str:
