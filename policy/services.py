@@ -149,6 +149,7 @@ def policy_load_from_file(*, path: Path = POLICY_FILE) -> tuple[PolicyVersion, b
             summary=_("Loaded the school's policy file as version 1."),
         )
         transaction.on_commit(selectors.forget_current_version)
+    selectors.forget_current_version()
     return version, True
 
 
