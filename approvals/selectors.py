@@ -1,0 +1,364 @@
+"""Reads for the approvals pages: who may see what, the queue, the timeline and the logs.
+
+Every list here fetches what its template shows with select_related/prefetch_related, so a page
+runs the same number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from approvals.models import (
+    Campaign,
+    CampaignStatus,
+    Comment,
+    Decision,
+    Post,
+    PostMedia,
+    PostRevision,
+    PostStatus,
+)
+from redbridge_portal import roles
+
+# --- Who may see what -------------------------------------------------------------------------
+
+
+def visible_posts(user) -> QuerySet[Post]:
+    """Posts `user` may open. Everyone sees their own and published posts; the senior team
+    also sees every post that has ever been sent to them (never someone's unsent draft)."""
+    if not (user and user.is_authenticated):
+        return Post.objects.none()
+    visible = Q(author=user) | Q(status=PostStatus.PUBLISHED)
+    if roles.can_view_all_posts(user):
+        visible |= Q(current_revision__isnull=False)
+    return Post.objects.filter(visible)
+
+
+def may_see_post(user, post: Post) -> bool:
+    if post.author_id == user.pk or post.status == PostStatus.PUBLISHED:
+        return True
+    return roles.can_view_all_posts(user) and post.current_revision_id is not None
+
+
+def visible_campaigns(user) -> QuerySet[Campaign]:
+    """Campaigns are public within the staff: everyone may see what is planned."""
+    return Campaign.objects.all()
+
+
+# --- Clauses ----------------------------------------------------------------------------------
+
+CLAUSE_NUMBER = re.compile(r"^\d+(\.\d+)*$")
+
+
+def parse_clause_numbers(text: str) -> list[str]:
+    """'4.4, 6.3 4.4' -> ['4.4', '6.3'] (order kept, duplicates dropped)."""
+    parts = [part.strip().rstrip(".") for part in re.split(r"[\s,;]+", text or "")]
+    return list(dict.fromkeys(part for part in parts if part))
+
+
+def unknown_clause_numbers(numbers: Iterable[str]) -> list[str]:
+    """The numbers that are not clauses of the policy version in force."""
+    numbers = list(numbers)
+    if not numbers:
+        return []
+    malformed = [n for n in numbers if not CLAUSE_NUMBER.match(n)]
+    candidates = [n for n in numbers if CLAUSE_NUMBER.match(n)]
+    from policy.selectors import clauses_by_number
+
+    found = clauses_by_number(candidates) if candidates else {}
+    return malformed + [n for n in candidates if n not in found]
+
+
+# --- My posts, the queue, the logs -----------------------------------------------------------
+
+
+def my_posts(user, *, status: str | None = None) -> QuerySet[Post]:
+    posts = Post.objects.filter(author=user).select_related(
+        "account", "campaign", "current_revision", "last_decision__decided_by"
+    )
+    if status:
+        posts = posts.filter(status=status)
+    return posts.order_by("-updated_at", "-id")
+
+
+QUEUE_STATUSES = (
+    PostStatus.SUBMITTED,
+    PostStatus.CHANGES_REQUESTED,
+    PostStatus.APPROVED,
+    PostStatus.REJECTED,
+    PostStatus.PUBLISHED,
+    PostStatus.WITHDRAWN,
+)
+
+
+def queue(
+    *,
+    status: str = PostStatus.SUBMITTED,
+    account=None,
+    campaign=None,
+    author=None,
+) -> QuerySet[Post]:
+    """Posts for the senior team, oldest submission first. Only posts that were sent at
+    least once appear (drafts never do), whatever the status filter."""
+    posts = Post.objects.filter(status=status, submitted_at__isnull=False)
+    if account is not None:
+        posts = posts.filter(account=account)
+    if campaign is not None:
+        posts = posts.filter(campaign=campaign)
+    if author is not None:
+        posts = posts.filter(author=author)
+    return posts.select_related("author", "account", "campaign", "current_revision").order_by(
+        "submitted_at", "id"
+    )
+
+
+def campaigns_awaiting_decision() -> QuerySet[Campaign]:
+    return (
+        Campaign.objects.awaiting_decision().select_related("proposer").order_by("created_at", "id")
+    )
+
+
+def published_log(*, account=None) -> QuerySet[Post]:
+    """Every post that went out, newest first, with the approval it went out under."""
+    posts = Post.objects.published()
+    if account is not None:
+        posts = posts.filter(account=account)
+    return posts.select_related(
+        "author",
+        "account",
+        "campaign",
+        "published_by",
+        "current_revision",
+        "last_decision__decided_by",
+    ).order_by("-published_at", "-id")
+
+
+def campaign_list() -> QuerySet[Campaign]:
+    return Campaign.objects.select_related("proposer", "decided_by").annotate(
+        post_count=Count("posts")
+    )
+
+
+def campaign_posts(campaign: Campaign, user) -> QuerySet[Post]:
+    return (
+        visible_posts(user)
+        .filter(campaign=campaign)
+        .select_related("author", "account")
+        .order_by("planned_for", "id")
+    )
+
+
+# --- Capped pagination ------------------------------------------------------------------------
+
+
+@dataclass
+class CappedPage:
+    """A page of a long list that never counts the whole table: it counts at most a few pages
+    beyond the one shown (the rows the OFFSET scan reads anyway)."""
+
+    object_list: list
+    number: int
+    per_page: int
+    counted: int  # rows counted, up to the look-ahead
+    more_than_counted: bool
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.counted > self.number * self.per_page
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+    @property
+    def known_pages(self) -> int:
+        return max(1, -(-self.counted // self.per_page))
+
+    @property
+    def start_index(self):
+        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
+
+    @property
+    def end_index(self):
+        return (self.number - 1) * self.per_page + len(self.object_list)
+
+    @property
+    def page_links(self) -> list[int]:
+        """Page numbers to link: first, last known and a window around this page."""
+        last = self.known_pages
+        window = set(range(max(1, self.number - 2), min(last, self.number + 2) + 1))
+        return sorted({1, last} | window)
+
+
+def paginate_capped(queryset: QuerySet, page: str | int | None, per_page: int = 25) -> CappedPage:
+    look_ahead_pages = 5
+    try:
+        number = max(1, int(page or 1))
+    except (TypeError, ValueError):
+        number = 1
+    number = min(number, 100_000)
+    offset = (number - 1) * per_page
+    limit = offset + per_page * look_ahead_pages + 1
+    counted = queryset.order_by()[:limit].count()
+    if offset >= counted and number > 1:
+        # Past the end: show the last page there is.
+        number = max(1, -(-counted // per_page))
+        offset = (number - 1) * per_page
+    rows = list(queryset[offset : offset + per_page])
+    more = counted >= limit
+    return CappedPage(
+        object_list=rows,
+        number=number,
+        per_page=per_page,
+        counted=counted - 1 if more else counted,
+        more_than_counted=more,
+    )
+
+
+# --- The post page ----------------------------------------------------------------------------
+
+
+def post_for_page(user, pk: int) -> Post | None:
+    return (
+        visible_posts(user)
+        .select_related(
+            "author", "account", "campaign", "current_revision", "published_by", "copied_from"
+        )
+        .prefetch_related(
+            Prefetch(
+                "media",
+                queryset=PostMedia.objects.filter(removed_at__isnull=True).order_by("pk"),
+                to_attr="current_media",
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class DiffPart:
+    kind: str  # "same", "added", "removed"
+    text: str
+
+
+@dataclass
+class TimelineEntry:
+    kind: str  # "revision", "decision", "comment", "published", "withdrawn"
+    at: datetime.datetime
+    item: object = None
+    diff: list[DiffPart] = field(default_factory=list)
+    previous: PostRevision | None = None
+
+
+def word_diff(before: str, after: str) -> list[DiffPart]:
+    """A word-level diff, whitespace kept, as plain parts the template escapes."""
+    old = re.findall(r"\S+|\s+", before or "")
+    new = re.findall(r"\S+|\s+", after or "")
+    parts: list[DiffPart] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            parts.append(DiffPart("same", "".join(old[i1:i2])))
+            continue
+        if tag in ("delete", "replace"):
+            parts.append(DiffPart("removed", "".join(old[i1:i2])))
+        if tag in ("insert", "replace"):
+            parts.append(DiffPart("added", "".join(new[j1:j2])))
+    return parts
+
+
+def post_timeline(post: Post) -> list[TimelineEntry]:
+    """Revisions (each with its changes from the one before), decisions, comments and the
+    publication record, oldest first. A fixed number of queries."""
+    revisions = list(
+        PostRevision.objects.filter(post=post)
+        .select_related("account", "campaign", "submitted_by")
+        .prefetch_related(Prefetch("media", queryset=PostMedia.objects.order_by("pk")))
+        .order_by("number")
+    )
+    decisions = list(
+        Decision.objects.filter(post=post).select_related("decided_by", "policy_version")
+    )
+    comments = list(
+        Comment.objects.filter(post=post).select_related("author", "revision", "policy_version")
+    )
+    by_id = {revision.pk: revision for revision in revisions}
+    for decision in decisions:
+        decision.revision = by_id.get(decision.revision_id, decision.revision)
+    entries: list[TimelineEntry] = []
+    previous = None
+    for revision in revisions:
+        entries.append(
+            TimelineEntry(
+                kind="revision",
+                at=revision.created_at,
+                item=revision,
+                diff=word_diff(previous.text, revision.text) if previous else [],
+                previous=previous,
+            )
+        )
+        previous = revision
+    entries += [TimelineEntry(kind="decision", at=d.decided_at, item=d) for d in decisions]
+    entries += [TimelineEntry(kind="comment", at=c.created_at, item=c) for c in comments]
+    if post.status == PostStatus.PUBLISHED and post.published_at:
+        entries.append(TimelineEntry(kind="published", at=post.published_at, item=post))
+    if post.status == PostStatus.WITHDRAWN and post.withdrawn_at:
+        entries.append(TimelineEntry(kind="withdrawn", at=post.withdrawn_at, item=post))
+    entries.sort(key=lambda entry: entry.at)
+    return entries
+
+
+# --- The home page ----------------------------------------------------------------------------
+
+
+def home_panel_context(user) -> dict:
+    """What the home page shows about posts: for everyone, their posts that wait on them; for
+    the senior team, what waits in the queue. At most three queries."""
+    waiting_on_me = list(
+        Post.objects.filter(
+            author=user, status__in=[PostStatus.CHANGES_REQUESTED, PostStatus.DRAFT]
+        )
+        .select_related("account")
+        .order_by("-updated_at", "-id")[:11]
+    )
+    more = len(waiting_on_me) > 10
+    waiting_on_me = waiting_on_me[:10]
+    context = {
+        "changes_requested": [p for p in waiting_on_me if p.status == PostStatus.CHANGES_REQUESTED],
+        "drafts": [p for p in waiting_on_me if p.status == PostStatus.DRAFT],
+        "more_waiting_on_me": more,
+        "is_senior_team": roles.can_decide_posts(user),
+    }
+    if context["is_senior_team"]:
+        queue_stats = Post.objects.awaiting_decision().aggregate(
+            count=Count("pk"), oldest=Min("submitted_at")
+        )
+        campaign_stats = Campaign.objects.filter(status=CampaignStatus.PROPOSED).aggregate(
+            count=Count("pk"), oldest=Min("created_at")
+        )
+        oldest = [t for t in (queue_stats["oldest"], campaign_stats["oldest"]) if t]
+        context.update(
+            {
+                "queue_posts": queue_stats["count"],
+                "queue_campaigns": campaign_stats["count"],
+                "queue_oldest": min(oldest) if oldest else None,
+                "now": timezone.now(),
+            }
+        )
+    return context

@@ -1,0 +1,80 @@
+"""Factories and helpers for the approvals tests. Posts past the draft stage are made through
+the services, so each has the history (revisions, decisions, audit) the real thing would."""
+
+import io
+
+import factory
+from PIL import Image
+
+from approvals import services
+from approvals.models import SELF_CHECK_KEYS, Account, Campaign, Platform
+from approvals.services import PostContent
+
+ALL_CONFIRMED = {key: True for key in SELF_CHECK_KEYS}
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Account
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"X account {n}")
+    platform = Platform.X
+    handle = factory.Sequence(lambda n: f"@Redbridge{n}")
+    text_limit = 280
+
+
+def content(account, **overrides) -> PostContent:
+    values = {
+        "account": account,
+        "text": "Year 7 planted 40 trees by the pond today. Well done, everyone!",
+        "purpose": "Celebrates pupils' work and shows parents our outdoor learning.",
+        "link": "",
+        "planned_for": None,
+        "campaign": None,
+    }
+    values.update(overrides)
+    return PostContent(**values)
+
+
+def draft_post(author, account=None, **overrides):
+    account = account or AccountFactory()
+    post, _created = services.post_create(actor=author, content=content(account, **overrides))
+    return post
+
+
+def submitted_post(author, account=None, **overrides):
+    post = draft_post(author, account, **overrides)
+    return services.post_submit(actor=author, post=post, self_check=ALL_CONFIRMED).post
+
+
+def approved_post(author, approver, account=None, **overrides):
+    post = submitted_post(author, account, **overrides)
+    services.post_approve(actor=approver, post=post)
+    post.refresh_from_db()
+    return post
+
+
+def proposed_campaign(proposer, **overrides) -> Campaign:
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    values = {
+        "title": "Sports week",
+        "aim": "Show the whole school taking part in sport.",
+        "starts_on": today + datetime.timedelta(days=7),
+        "ends_on": today + datetime.timedelta(days=14),
+    }
+    values.update(overrides)
+    campaign, _created = services.campaign_propose(actor=proposer, **values)
+    return campaign
+
+
+def image_bytes(fmt="JPEG", size=(64, 48), exif=None, color=(200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, format=fmt, **kwargs)
+    return buffer.getvalue()
