@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from policy.selectors import PolicyDocument
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_WORD_AND_SPACE = re.compile(r"(\S+)(\s*)")
 
 
 @dataclass
@@ -116,14 +116,23 @@ def _units(document: PolicyDocument) -> dict[str, tuple[str, str, str]]:
     return units
 
 
+def _words(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Leading whitespace, then (word, whitespace after it) pairs."""
+    leading = text[: len(text) - len(text.lstrip())]
+    return leading, _WORD_AND_SPACE.findall(text)
+
+
 def word_diff(old: str, new: str) -> list[Segment]:
-    """Word-level differences; whitespace is kept so the text reads as written."""
-    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    """Word-level differences: words are compared, the whitespace between them is kept as
+    written (the new version's, where the words are the same)."""
+    _old_leading, old_words = _words(old)
+    new_leading, new_words = _words(new)
+    matcher = difflib.SequenceMatcher(
+        a=[w for w, _s in old_words], b=[w for w, _s in new_words], autojunk=False
+    )
     segments: list[Segment] = []
 
-    def add(op, tokens):
-        text = "".join(tokens)
+    def add(op, text):
         if not text:
             return
         if segments and segments[-1].op == op:
@@ -131,14 +140,24 @@ def word_diff(old: str, new: str) -> list[Segment]:
         else:
             segments.append(Segment(op, text))
 
+    def changed(op, pairs):
+        """The words with their inner spaces; the space after the last word stays outside."""
+        text = "".join(w + sp for w, sp in pairs)
+        core = text.rstrip()
+        add(op, core)
+        return text[len(core) :]
+
+    add("equal", new_leading)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            add("equal", old_tokens[i1:i2])
-        else:
-            if tag in ("delete", "replace"):
-                add("delete", old_tokens[i1:i2])
-            if tag in ("insert", "replace"):
-                add("insert", new_tokens[j1:j2])
+            add("equal", "".join(w + sp for w, sp in new_words[j1:j2]))
+            continue
+        after = ""
+        if tag in ("delete", "replace"):
+            after = changed("delete", old_words[i1:i2])
+        if tag in ("insert", "replace"):
+            after = changed("insert", new_words[j1:j2])
+        add("equal", after)
     return segments
 
 

@@ -396,15 +396,20 @@ def acknowledgement_for(user, version: PolicyVersion | None) -> Acknowledgement 
     return Acknowledgement.objects.filter(user=user, version=version).first()
 
 
-def last_acknowledged_version(user) -> PolicyVersion | None:
+def latest_acknowledgement(user) -> Acknowledgement | None:
+    """The user's acknowledgement of the newest version they acknowledged, with its version."""
     if not user.is_authenticated:
         return None
-    acknowledgement = (
+    return (
         Acknowledgement.objects.filter(user=user)
         .select_related("version")
         .order_by("-version__number")
         .first()
     )
+
+
+def last_acknowledged_version(user) -> PolicyVersion | None:
+    acknowledgement = latest_acknowledgement(user)
     return acknowledgement.version if acknowledgement else None
 
 

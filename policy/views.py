@@ -72,7 +72,10 @@ class PolicyDocumentView(TemplateView):
         user = self.request.user
         document = selectors.policy_document(version)
         current = version if selectors.status_is_current(version) else None
-        acknowledgement = selectors.acknowledgement_for(user, current) if current else None
+        # One query answers both "has this user acknowledged it?" and "which version did they
+        # acknowledge last?" (for the link to what changed since).
+        latest = selectors.latest_acknowledgement(user) if current else None
+        acknowledgement = latest if latest and latest.version_id == version.pk else None
         context.update(
             document=document,
             policy_html=selectors.policy_html(document),
@@ -82,9 +85,9 @@ class PolicyDocumentView(TemplateView):
             needs_acknowledgement=current is not None and acknowledgement is None,
             today=timezone.localdate(),
         )
-        if current is not None and acknowledgement is None:
-            last = selectors.last_acknowledged_version(user)
-            if last is not None and last.number < version.number:
+        if current is not None and acknowledgement is None and latest is not None:
+            last = latest.version
+            if last.number < version.number:
                 context["changes_since_url"] = selectors.changes_url(last, version)
                 context["last_acknowledged"] = last
         if not context["is_current"]:
@@ -205,7 +208,10 @@ class AcknowledgeView(View):
     http_method_names = ["post"]
 
     def post(self, request):
-        version = PolicyVersion.objects.filter(number=request.POST.get("version") or 0).first()
+        number = request.POST.get("version", "")
+        version = (
+            PolicyVersion.objects.filter(number=int(number)).first() if number.isdigit() else None
+        )
         target = _safe_next(request, reverse("policy:contents"))
         if version is None:
             messages.error(request, _("That version of the policy could not be found."))
