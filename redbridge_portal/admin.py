@@ -1,8 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from redbridge_portal import services
 from redbridge_portal.models import AuditEvent, Notification, SchoolClosure, User
+
+# Two-factor secrets stay out of the admin site: nobody but the owner should see an
+# authenticator key. A lost phone is dealt with on the person's page (People > Reset
+# two-factor sign-in), which is recorded.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(User)
@@ -27,6 +37,42 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "first_name", "last_name")
     ordering = ("last_name", "first_name")
     filter_horizontal = ("groups",)
+    actions = ["deactivate_selected"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an account would tear holes in the audit trail and the published log:
+        # close it (untick "active") or anonymise it from the People pages instead.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The account as it was, before the form (and then save_related) change it. Kept on
+        # the form: the ModelAdmin instance is shared by every request.
+        form.account_before = (
+            services.account_state(User.objects.get(pk=obj.pk)) if change else None
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        # Groups were just rewritten; read them again rather than from a stale cache.
+        user = User.objects.prefetch_related("groups").get(pk=user.pk)
+        services.user_account_changed(
+            actor=request.user,
+            user=user,
+            before=getattr(form, "account_before", None),
+            after=services.account_state(user),
+        )
+
+    @admin.action(description=_("Close the selected accounts (they can no longer sign in)"))
+    def deactivate_selected(self, request, queryset):
+        for user in queryset:
+            try:
+                services.user_deactivate(actor=request.user, user=user)
+            except services.AccountError as error:
+                self.message_user(request, f"{user}: {error}", messages.WARNING)
+            else:
+                self.message_user(request, f"{user} can no longer sign in.", messages.SUCCESS)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

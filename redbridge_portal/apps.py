@@ -9,3 +9,6 @@ class PortalConfig(AppConfig):
     name = "redbridge_portal"
     label = "redbridge_portal"
     verbose_name = _("Staff accounts")
+
+    def ready(self):
+        from redbridge_portal import auth_audit  # noqa: F401  (connects the sign-in audit)

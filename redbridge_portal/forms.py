@@ -70,3 +70,86 @@ class SchoolClosureForm(forms.ModelForm):
         if first and last and last < first:
             self.add_error("last_day", _("The last day must be on or after the first day."))
         return cleaned
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A six-digit code from the authenticator app, or a backup code."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("The 6-digit code your authenticator app shows now, or one backup code."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit_label or _("Continue")))
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isalnum():
+            raise forms.ValidationError(_("Enter the code using only letters and numbers."))
+        return token
+
+
+class AuditLogFilterForm(forms.Form):
+    """The audit log's filters; every field is optional."""
+
+    action = forms.ChoiceField(label=_("What happened"), required=False)
+    person = forms.CharField(
+        label=_("Who"), required=False, max_length=100, help_text=_("A name or email address.")
+    )
+    record = forms.CharField(
+        label=_("Record"),
+        required=False,
+        max_length=100,
+        help_text=_("Part of the record's name, such as a post's title."),
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, families=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Anything"))] + [
+            (family, family.rstrip(".").replace("_", " ").capitalize()) for family in families
+        ]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", _("The end date must be on or after the start date."))
+        return cleaned
+
+
+class PeopleSearchForm(forms.Form):
+    search = forms.CharField(label=_("Name or email address"), required=False, max_length=100)
+
+
+class AnonymiseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand this cannot be undone"),
+        help_text=_("The person's name and email address are removed for good."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,4 +1,10 @@
+import time
 from contextvars import ContextVar
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 # The address of the request being served, so audit rows can say where an action came from
 # without every service taking the request as an argument.
@@ -8,8 +14,6 @@ current_ip_address: ContextVar[str | None] = ContextVar("current_ip_address", de
 def client_ip(request) -> str | None:
     """The client's address. Behind a proxy (settings.PROXY_COUNT > 0), the address that many
     hops back in X-Forwarded-For; otherwise REMOTE_ADDR, which cannot be forged."""
-    from django.conf import settings
-
     hops = getattr(settings, "PROXY_COUNT", 0)
     if hops:
         forwarded = [
@@ -31,3 +35,68 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip_address.reset(token)
+
+
+class SessionActivityMiddleware:
+    """Keeps a working user's session alive without writing it on every request.
+
+    The session expires SESSION_COOKIE_AGE after it was last saved. Saving on every request
+    (SESSION_SAVE_EVERY_REQUEST) costs a database write per page; here the expiry is pushed
+    forward only when the last refresh is more than SESSION_REFRESH_SECONDS old, so the
+    inactivity limit holds to within those few minutes.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty() and session.get("_auth_user_id"):
+            now = int(time.time())
+            last = session.get(self.KEY, 0)
+            if not isinstance(last, int) or now - last >= settings.SESSION_REFRESH_SECONDS:
+                # Marking the session modified makes SessionMiddleware save it with a fresh
+                # expiry and send the cookie again.
+                session[self.KEY] = now
+        return response
+
+
+class TwoFactorMiddleware:
+    """For people who must use two-factor sign-in (roles.needs_two_factor) while
+    TWO_FACTOR_REQUIRED is on: until they have entered a code in this session, the only pages
+    open to them are setting up two-factor sign-in, entering a code, and signing out.
+
+    Runs after LoginRequiredMiddleware, so anonymous visitors are still sent to sign in.
+    """
+
+    OPEN_URL_NAMES = frozenset(
+        {"two_factor_setup", "two_factor_verify", "logout", "login", "accessibility", "healthz"}
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Imported here: this module is imported while settings load (AXES_CLIENT_IP_CALLABLE).
+        from django_otp import user_has_device
+
+        from redbridge_portal import roles
+
+        if not settings.TWO_FACTOR_REQUIRED:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in self.OPEN_URL_NAMES and not match.namespace:
+            return None
+        if not roles.needs_two_factor(user):
+            return None
+        step = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
+        return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

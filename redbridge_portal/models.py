@@ -64,6 +64,11 @@ class User(AbstractUser):
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
 
+    @property
+    def is_anonymised(self) -> bool:
+        """True once `services.user_anonymise` has removed this person's details."""
+        return self.email.endswith("@anonymised.invalid")
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     """Refuses bulk changes: audit rows are written once and never altered or removed."""

@@ -115,6 +115,19 @@ def can_manage_personal_data(user) -> bool:
     return _in_role(user, "redbridge_portal.manage_personal_data")
 
 
+def needs_two_factor(user) -> bool:
+    """Those who can approve public posts, change the policy or open the admin site sign in
+    with a second factor (when settings.TWO_FACTOR_REQUIRED is on)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return bool(
+        user.is_staff
+        or can_decide_posts(user)
+        or can_decide_campaigns(user)
+        or can_manage_policy(user)
+    )
+
+
 def role_names(user) -> list[str]:
     """The user's roles in the order they are listed above, for display."""
     if not (user and user.is_authenticated):
@@ -191,6 +204,10 @@ class Abilities:
     @cached_property
     def manage_personal_data(self):
         return can_manage_personal_data(self.user)
+
+    @cached_property
+    def use_two_factor(self):
+        return needs_two_factor(self.user)
 
     @cached_property
     def use_admin_site(self):

@@ -286,3 +286,310 @@ def school_closure_remove(*, actor: User, closure) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action="calendar.closure_removed", target=closure)
         closure.delete()
+
+
+# --- Accounts: roles, deactivation, two-factor sign-in, personal data ------------------------
+
+
+class AccountError(Exception):
+    """A refused change to an account, with a message a user can read."""
+
+
+ANONYMISED_EMAIL_DOMAIN = "anonymised.invalid"  # .invalid can never receive email (RFC 2606)
+
+
+def account_state(user: User) -> dict:
+    """What the audit log records about an account before and after a change to it."""
+    from redbridge_portal import roles
+
+    return {
+        "roles": roles.role_names(user),
+        "is_active": user.is_active,
+        "admin_site": user.is_staff,
+        "superuser": user.is_superuser,
+    }
+
+
+def user_sessions_end(*, user: User) -> int:
+    """Sign the user out everywhere by deleting their stored sessions. Returns how many.
+
+    Sessions live in the database (the default engine); a school has a few hundred at most, so
+    reading the unexpired ones is cheap. Even without this, an inactive account is refused on
+    its next request (ModelBackend does not load inactive users), so this is the second lock.
+    """
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        try:
+            data = session.get_decoded()
+        except Exception:  # a corrupt or foreign session is simply not this user's
+            continue
+        if str(data.get("_auth_user_id")) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def user_account_changed(*, actor: User, user: User, before: dict | None, after: dict) -> None:
+    """Record a change made to an account (in the admin site): who changed which roles,
+    admin-site access or active state, from what to what. A deactivated account is signed out
+    everywhere. `before` is None for a new account."""
+    with transaction.atomic():
+        if before is None:
+            audit_record(actor=actor, action="user.created", target=user, data={"after": after})
+            return
+        if before["roles"] != after["roles"] or (
+            (before["admin_site"], before["superuser"]) != (after["admin_site"], after["superuser"])
+        ):
+            audit_record(
+                actor=actor,
+                action="user.roles_changed",
+                target=user,
+                summary=_describe_role_change(before, after),
+                data={"before": before, "after": after},
+            )
+        if before["is_active"] and not after["is_active"]:
+            ended = user_sessions_end(user=user)
+            audit_record(
+                actor=actor,
+                action="user.deactivated",
+                target=user,
+                data={"sessions_ended": ended},
+            )
+        elif not before["is_active"] and after["is_active"]:
+            audit_record(actor=actor, action="user.reactivated", target=user)
+
+
+def _describe_role_change(before: dict, after: dict) -> str:
+    added = [role for role in after["roles"] if role not in before["roles"]]
+    removed = [role for role in before["roles"] if role not in after["roles"]]
+    parts = []
+    if added:
+        parts.append("Added: " + ", ".join(added) + ".")
+    if removed:
+        parts.append("Removed: " + ", ".join(removed) + ".")
+    if before["admin_site"] != after["admin_site"]:
+        parts.append("Admin site access " + ("given." if after["admin_site"] else "removed."))
+    if before["superuser"] != after["superuser"]:
+        parts.append("Superuser " + ("given." if after["superuser"] else "removed."))
+    return " ".join(parts)
+
+
+def _may_manage_accounts(actor: User) -> bool:
+    from redbridge_portal import roles
+
+    return roles.can_manage_personal_data(actor) or actor.has_perm("redbridge_portal.change_user")
+
+
+def user_deactivate(*, actor: User, user: User) -> User:
+    """Close an account: it can no longer sign in and every session it has ends now. The
+    account and everything it did stay on record. Refuses the actor's own account."""
+    if not _may_manage_accounts(actor):
+        raise AccountError("You do not have permission to close accounts.")
+    if actor.pk == user.pk:
+        raise AccountError("You cannot close your own account. Ask another administrator.")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.is_active:
+            raise AccountError(f"{user} already cannot sign in.")
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        ended = user_sessions_end(user=user)
+        audit_record(
+            actor=actor, action="user.deactivated", target=user, data={"sessions_ended": ended}
+        )
+    return user
+
+
+# Two-factor sign-in ---------------------------------------------------------------------------
+
+TOTP_DEVICE_NAME = "Authenticator app"
+BACKUP_CODES_NAME = "Backup codes"
+
+
+def two_factor_setup_device(*, user: User):
+    """The authenticator-app device being set up: the user's unconfirmed one, or a new one.
+    Reusing it keeps the QR code the same if the page is reloaded."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def two_factor_enable(*, user: User, token: str) -> list[str] | None:
+    """Confirm the authenticator app being set up with a code from it. On success the new app
+    replaces any earlier one, a fresh set of backup codes is made and returned (shown once),
+    and the change is recorded. Returns None when the code is wrong."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("-pk")
+            .first()
+        )
+        if device is None or not device.verify_token(token):
+            return None
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _backup_codes_replace(user)
+        audit_record(actor=user, action="account.two_factor_enabled", target=user)
+    return codes
+
+
+def _backup_codes_replace(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=BACKUP_CODES_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def two_factor_backup_codes_replace(*, user: User) -> list[str]:
+    """Make a new set of backup codes (the old ones stop working) and return them."""
+    from django_otp import user_has_device
+
+    with transaction.atomic():
+        if not user_has_device(user):
+            raise AccountError("Set up two-factor sign-in first.")
+        codes = _backup_codes_replace(user)
+        audit_record(actor=user, action="account.backup_codes_replaced", target=user)
+    return codes
+
+
+def two_factor_verify(*, user: User, token: str):
+    """Check a code from the user's authenticator app or one of their backup codes (a backup
+    code works once). Returns the device that accepted it, or None. Both outcomes are recorded;
+    each device slows down repeated wrong codes (django-otp's throttling)."""
+    from django_otp import match_token
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    token = "".join(token.split()).lower()
+    device = match_token(user, token) if token else None
+    with transaction.atomic():
+        if device is None:
+            audit_record(actor=user, action="login.two_factor_failed", target=user)
+        else:
+            used_backup = isinstance(device, StaticDevice)
+            audit_record(
+                actor=user,
+                action="login.two_factor_verified",
+                target=user,
+                summary="With a backup code." if used_backup else "With the authenticator app.",
+            )
+    return device
+
+
+def two_factor_reset(*, actor: User, user: User) -> None:
+    """Remove someone's authenticator app and backup codes (for a lost phone): they set up
+    two-factor sign-in again at their next sign-in. Signs them out everywhere."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not _may_manage_accounts(actor):
+        raise AccountError("You do not have permission to reset two-factor sign-in.")
+    if actor.pk == user.pk:
+        raise AccountError("You cannot reset your own two-factor sign-in. Ask another admin.")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        user_sessions_end(user=user)
+        audit_record(actor=actor, action="account.two_factor_reset", target=user)
+
+
+# Personal data ---------------------------------------------------------------------------------
+
+
+def personal_data_export(*, actor: User, user: User) -> dict:
+    """Everything the portal holds about one person (a subject access request), recorded in the
+    audit log. Each app contributes through its selectors' `personal_data(user)`."""
+    from redbridge_portal import roles, selectors
+
+    if not roles.can_manage_personal_data(actor):
+        raise AccountError("You do not have permission to export personal data.")
+    with transaction.atomic():
+        audit_record(actor=actor, action="personal_data.exported", target=user)
+    return selectors.personal_data_export(user)
+
+
+def user_anonymise(*, actor: User, user: User) -> User:
+    """Remove a departed member of staff's personal details from the portal.
+
+    Their name becomes "Former member of staff <id>", their email an address that cannot
+    receive mail; they can no longer sign in, lose their roles, sessions, two-factor devices,
+    notifications and email choices, and their sign-in attempts are forgotten. The account row
+    stays, so everything they wrote, approved or decided still points at it: the audit trail
+    and the published log read as before, with the new name. Each app may blank data of its
+    own through `<app>.services.personal_data_anonymise(user=...)`. Refuses the actor's own
+    account and an account already anonymised.
+    """
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from redbridge_portal import roles
+
+    if not roles.can_manage_personal_data(actor):
+        raise AccountError("You do not have permission to anonymise accounts.")
+    if actor.pk == user.pk:
+        raise AccountError("You cannot anonymise your own account. Ask another policy admin.")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.is_anonymised:
+            raise AccountError("This account has already been anonymised.")
+        old_email = user.email
+        roles_before = roles.role_names(user)
+        user.first_name = "Former member of staff"
+        user.last_name = str(user.pk)
+        user.email = f"former-staff-{user.pk}@{ANONYMISED_EMAIL_DOMAIN}"
+        user.set_unusable_password()
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.save(
+            update_fields=[
+                "first_name",
+                "last_name",
+                "email",
+                "password",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+            ]
+        )
+        user.groups.clear()
+        user.user_permissions.clear()
+        Notification.objects.filter(recipient=user).delete()
+        EmailPreference.objects.filter(user=user).delete()
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        for model in (AccessAttempt, AccessFailureLog, AccessLog):
+            model.objects.filter(username__iexact=old_email).delete()
+        user_sessions_end(user=user)
+        for hook in _app_hooks("services", "personal_data_anonymise"):
+            hook(user=user)
+        audit_record(
+            actor=actor,
+            action="user.anonymised",
+            target=user,
+            summary="Personal details removed; records kept under the new name.",
+            data={"roles_before": roles_before},
+        )
+    return user
+
+
+def _app_hooks(module_name: str, function_name: str):
+    """`<app>.<module_name>.<function_name>` for each of the project's own apps that has it."""
+    from redbridge_portal.selectors import app_functions
+
+    return app_functions(module_name, function_name)

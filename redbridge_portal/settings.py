@@ -5,6 +5,7 @@ Everything that differs between a laptop and a deployment comes from the environ
 off, and a secret key must be given whenever it is.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -44,6 +45,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "redbridge_portal",
     "policy",
     "approvals",
@@ -57,10 +61,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "redbridge_portal.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the sign-in check: an anonymous visitor is sent to sign in, not to the second step.
+    "redbridge_portal.middleware.TwoFactorMiddleware",
     # Axes must come last: it turns a lockout raised during authentication into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,10 +129,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions end after this much inactivity (the session is refreshed as the user works).
+# Sessions end after this much inactivity. SessionActivityMiddleware pushes the expiry forward
+# at most once every SESSION_REFRESH_SECONDS while the user works, instead of writing the
+# session on every request (SESSION_SAVE_EVERY_REQUEST): the session then ends between
+# SESSION_INACTIVITY_HOURS minus five minutes and SESSION_INACTIVITY_HOURS after the last
+# request, for one session write every five minutes instead of one per page.
 SESSION_INACTIVITY_HOURS = env.float("SESSION_INACTIVITY_HOURS", default=8)
 SESSION_COOKIE_AGE = int(SESSION_INACTIVITY_HOURS * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -141,12 +154,24 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "redbridge_portal.middleware.client_ip"
 AXES_VERBOSE = False
 
+# Two-factor sign-in (an authenticator app, with backup codes) for the roles that can approve
+# public posts or change the policy, and for anyone who can open the admin site
+# (roles.needs_two_factor). On unless DEBUG is on. The test suite (pytest sets PYTEST_VERSION)
+# turns it off by default because its role fixtures sign in with force_login; the security
+# tests turn it on to check it. A deployment may set TWO_FACTOR_REQUIRED explicitly.
+TWO_FACTOR_REQUIRED = env.bool(
+    "TWO_FACTOR_REQUIRED", default=not DEBUG and "PYTEST_VERSION" not in os.environ
+)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Redbridge staff portal")
+BACKUP_CODE_COUNT = 10
+
 # --- Security headers -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "redbridge_portal.views.csrf_failure"
 
 # HTTPS: on in production (behind a proxy that sets X-Forwarded-Proto).
 HTTPS = env.bool("HTTPS", default=False)

@@ -43,6 +43,27 @@ account_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("profile/", views.ProfileView.as_view(), name="account_profile"),
+    path("two-factor/setup/", views.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("two-factor/verify/", views.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path(
+        "two-factor/backup-codes/",
+        views.BackupCodesView.as_view(),
+        name="two_factor_backup_codes",
+    ),
+]
+
+people_patterns = [
+    path("", views.PeopleView.as_view(), name="people"),
+    path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("<int:pk>/export/", views.PersonExportView.as_view(), name="person_export"),
+    path("<int:pk>/anonymise/", views.PersonAnonymiseView.as_view(), name="person_anonymise"),
+    path("<int:pk>/deactivate/", views.PersonDeactivateView.as_view(), name="person_deactivate"),
+    path(
+        "<int:pk>/two-factor/reset/",
+        views.PersonTwoFactorResetView.as_view(),
+        name="person_two_factor_reset",
+    ),
 ]
 
 urlpatterns = [
@@ -62,6 +83,9 @@ urlpatterns = [
         views.school_closure_remove,
         name="school_closure_remove",
     ),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("audit/export.csv", views.AuditLogCsvView.as_view(), name="audit_log_csv"),
+    path("people/", include(people_patterns)),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("policy/", include("policy.urls")),
@@ -74,3 +98,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages: a refused access is recorded in the audit log (the others are Django's views
+# with the portal's templates 400.html, 404.html and 500.html).
+handler403 = "redbridge_portal.views.permission_denied"

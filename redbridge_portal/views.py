@@ -1,23 +1,46 @@
+import base64
+import csv
+import io
+import json
 import logging
+from datetime import UTC
 
+import qrcode
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from redbridge_portal import roles, selectors, services
 from redbridge_portal.celery import app as celery_app
-from redbridge_portal.forms import EmailPreferencesForm, SchoolClosureForm
+from redbridge_portal.forms import (
+    AnonymiseForm,
+    AuditLogFilterForm,
+    EmailPreferencesForm,
+    PeopleSearchForm,
+    SchoolClosureForm,
+    TwoFactorCodeForm,
+)
 from redbridge_portal.models import Notification, SchoolClosure
 
 logger = logging.getLogger(__name__)
@@ -161,3 +184,409 @@ def school_closure_remove(request, pk):
     services.school_closure_remove(actor=request.user, closure=closure)
     messages.success(request, _("Removed: %(closure)s.") % {"closure": closure})
     return redirect("school_calendar")
+
+
+# --- Error pages ----------------------------------------------------------------------------
+
+
+def _record_refusal(request, reason: str) -> None:
+    user = getattr(request, "user", None)
+    services.audit_record(
+        actor=user if user is not None and user.is_authenticated else None,
+        action="access.refused",
+        summary=f"{request.method} {request.path}"[:1000],
+        data={"path": request.path[:1000], "method": request.method, "reason": reason},
+    )
+
+
+def permission_denied(request, exception=None):
+    """handler403: the page explains what to do, and the refusal goes in the audit log."""
+    _record_refusal(request, "permission")
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form sent without a valid security token (usually an old tab): recorded, explained."""
+    _record_refusal(request, "csrf")
+    return render(request, "403.html", {"csrf_failure": True}, status=403)
+
+
+# --- Two-factor sign-in ----------------------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+def _with_next(name: str, request) -> str:
+    return f"{reverse(name)}?{urlencode({'next': _next_url(request)})}"
+
+
+def _qr_code_data_uri(text: str) -> str:
+    """A PNG QR code as a data: URI (the Content Security Policy allows data: images only)."""
+    image = qrcode.make(text, box_size=6, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@method_decorator(never_cache, name="dispatch")
+class TwoFactorSetupView(FormView):
+    """Set up an authenticator app: scan the QR code, type the code it shows."""
+
+    template_name = "account/two_factor_setup.html"
+    form_class = TwoFactorCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.needs_two_factor(request.user):
+            raise PermissionDenied
+        # Replacing an app needs a code from the current one first, so someone who has only
+        # learnt the password cannot put their own phone on the account.
+        if user_has_device(request.user) and not request.user.is_verified():
+            return redirect(_with_next("two_factor_verify", request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "submit_label": _("Turn on two-factor sign-in")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        device = services.two_factor_setup_device(user=self.request.user)
+        secret = base64.b32encode(device.bin_key).decode("ascii")
+        context.update(
+            qr_code=_qr_code_data_uri(device.config_url),
+            secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            replacing=user_has_device(self.request.user),
+            next=_next_url(self.request),
+        )
+        return context
+
+    def form_valid(self, form):
+        codes = services.two_factor_enable(user=self.request.user, token=form.cleaned_data["token"])
+        if codes is None:
+            form.add_error(
+                "token",
+                _(
+                    "That code is not right. Check the app shows the Redbridge staff portal, "
+                    "type the 6 digits it shows now, and try again."
+                ),
+            )
+            return self.form_invalid(form)
+        otp_login(self.request, TOTPDevice.objects.get(user=self.request.user, confirmed=True))
+        self.request.session.cycle_key()
+        self.request.session["new_backup_codes"] = codes
+        self.request.session["after_backup_codes"] = _next_url(self.request)
+        messages.success(self.request, _("Two-factor sign-in is on."))
+        return redirect("two_factor_backup_codes")
+
+
+@method_decorator(never_cache, name="dispatch")
+class TwoFactorVerifyView(FormView):
+    """The second step of signing in: a code from the app, or a backup code."""
+
+    template_name = "account/two_factor_verify.html"
+    form_class = TwoFactorCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_verified():
+            return redirect(_next_url(request))
+        if not user_has_device(request.user):
+            if roles.needs_two_factor(request.user):
+                return redirect(_with_next("two_factor_setup", request))
+            return redirect(_next_url(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(next=_next_url(self.request), **kwargs)
+
+    def form_valid(self, form):
+        device = services.two_factor_verify(
+            user=self.request.user, token=form.cleaned_data["token"]
+        )
+        if device is None:
+            form.add_error(
+                "token",
+                _(
+                    "That code is not right. Type the code your app shows now (it changes "
+                    "every 30 seconds) or a backup code you have not used."
+                ),
+            )
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        # Signing in is now complete: a new session key, as at the first step.
+        self.request.session.cycle_key()
+        return redirect(_next_url(self.request))
+
+
+@method_decorator(never_cache, name="dispatch")
+class BackupCodesView(TemplateView):
+    """Backup codes: shown once when made; a new set can be made at any time."""
+
+    template_name = "account/backup_codes.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not user_has_device(request.user):
+            if roles.needs_two_factor(request.user):
+                return redirect("two_factor_setup")
+            raise PermissionDenied
+        if not request.user.is_verified():
+            return redirect(_with_next("two_factor_verify", request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["codes"] = self.request.session.pop("new_backup_codes", None)
+        context["continue_url"] = self.request.session.pop("after_backup_codes", None)
+        context["codes_left"] = StaticToken.objects.filter(device__user=self.request.user).count()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        request.session["new_backup_codes"] = services.two_factor_backup_codes_replace(
+            user=request.user
+        )
+        messages.success(request, _("You have new backup codes. The old ones no longer work."))
+        return redirect("two_factor_backup_codes")
+
+
+class ProfileView(TemplateView):
+    """The user's own account: name, roles, two-factor sign-in, password and email choices."""
+
+    template_name = "account/profile.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["role_names"] = roles.role_names(user)
+        context["has_two_factor"] = user_has_device(user)
+        context["codes_left"] = StaticToken.objects.filter(device__user=user).count()
+        context["two_factor_required"] = settings.TWO_FACTOR_REQUIRED
+        return context
+
+
+# --- Audit log -----------------------------------------------------------------------------
+
+
+class RoleRequiredMixin:
+    """Signed-in users without the role get 403 (recorded in the audit log)."""
+
+    allowed = None  # a roles function
+
+    def dispatch(self, request, *args, **kwargs):
+        if not type(self).allowed(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _audit_filter(request):
+    form = AuditLogFilterForm(request.GET or None, families=selectors.audit_action_families())
+    if form.is_valid():
+        criteria = form.cleaned_data
+    else:
+        criteria = {}
+    return form, selectors.audit_events(**criteria)
+
+
+class AuditLogView(RoleRequiredMixin, TemplateView):
+    """Every recorded decision, change, sign-in and refusal, newest first, with filters."""
+
+    allowed = staticmethod(roles.can_view_audit_log)
+    template_name = "audit/audit_log.html"
+    per_page = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, events = _audit_filter(self.request)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=form,
+            page_obj=Paginator(events, self.per_page).get_page(self.request.GET.get("page")),
+            query_string=query.urlencode(),
+        )
+        return context
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value) -> str:
+    """Text for a spreadsheet cell. A leading = + - @ would make Excel run it as a formula
+    (CSV injection), so such text is prefixed with an apostrophe."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+class AuditLogCsvView(RoleRequiredMixin, View):
+    """The filtered audit log as CSV, streamed row by row in constant memory and queries."""
+
+    allowed = staticmethod(roles.can_view_audit_log)
+    header = [
+        "When (UTC)",
+        "Who",
+        "Who (email)",
+        "What",
+        "Record type",
+        "Record",
+        "Record id",
+        "Details",
+        "From address",
+        "Data",
+    ]
+
+    def get(self, request):
+        form, events = _audit_filter(request)
+        services.audit_record(
+            actor=request.user,
+            action="audit_log.exported",
+            summary=request.GET.urlencode()[:1000],
+        )
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow(self.header)
+            for event in events.iterator(chunk_size=2000):
+                yield writer.writerow(
+                    _csv_cell(value)
+                    for value in (
+                        event.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                        str(event.actor) if event.actor_id else "",
+                        event.actor.email if event.actor_id else "",
+                        event.action,
+                        event.target_type.model if event.target_type_id else "",
+                        event.target_label,
+                        event.target_id,
+                        event.summary,
+                        event.ip_address,
+                        json.dumps(event.data, cls=DjangoJSONEncoder) if event.data else "",
+                    )
+                )
+
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
+        return response
+
+
+# --- People and their personal data ----------------------------------------------------------
+
+
+class PeopleView(RoleRequiredMixin, TemplateView):
+    allowed = staticmethod(roles.can_manage_personal_data)
+    template_name = "account/people.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = PeopleSearchForm(self.request.GET or None)
+        search = form.cleaned_data["search"] if form.is_valid() else ""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=form,
+            search=search,
+            page_obj=Paginator(selectors.people(search=search), 50).get_page(
+                self.request.GET.get("page")
+            ),
+            query_string=query.urlencode(),
+        )
+        return context
+
+
+class PersonMixin(RoleRequiredMixin):
+    allowed = staticmethod(roles.can_manage_personal_data)
+
+    def get_person(self):
+        return get_object_or_404(get_user_model(), pk=self.kwargs["pk"])
+
+
+class PersonDetailView(PersonMixin, TemplateView):
+    template_name = "account/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.get_person()
+        context.update(
+            person=person,
+            person_roles=roles.role_names(person),
+            has_two_factor=user_has_device(person),
+            recent_events=selectors.audit_events_about(person)[:20],
+            is_self=person.pk == self.request.user.pk,
+        )
+        return context
+
+
+class PersonExportView(PersonMixin, View):
+    """Download everything held about one person, as JSON (a subject access request)."""
+
+    def post(self, request, pk):
+        person = self.get_person()
+        data = services.personal_data_export(actor=request.user, user=person)
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{person.pk}.json"'
+        return response
+
+
+class PersonAnonymiseView(PersonMixin, FormView):
+    template_name = "account/person_anonymise.html"
+    form_class = AnonymiseForm
+
+    def get_context_data(self, **kwargs):
+        person = self.get_person()
+        return super().get_context_data(
+            person=person, is_self=person.pk == self.request.user.pk, **kwargs
+        )
+
+    def form_valid(self, form):
+        person = self.get_person()
+        try:
+            person = services.user_anonymise(actor=self.request.user, user=person)
+        except services.AccountError as error:
+            messages.error(self.request, str(error))
+            return redirect("person_detail", pk=person.pk)
+        messages.success(
+            self.request, _("Anonymised. The account is now %(name)s.") % {"name": person}
+        )
+        return redirect("person_detail", pk=person.pk)
+
+
+class PersonActionView(PersonMixin, View):
+    """A POST-only action on someone's account, calling one service."""
+
+    service = None
+    done_message = ""
+
+    def post(self, request, pk):
+        person = self.get_person()
+        try:
+            type(self).service(actor=request.user, user=person)
+        except services.AccountError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, self.done_message % {"name": person})
+        return redirect("person_detail", pk=person.pk)
+
+
+class PersonDeactivateView(PersonActionView):
+    service = staticmethod(services.user_deactivate)
+    done_message = gettext_lazy(
+        "%(name)s can no longer sign in, and has been signed out everywhere."
+    )
+
+
+class PersonTwoFactorResetView(PersonActionView):
+    service = staticmethod(services.two_factor_reset)
+    done_message = gettext_lazy(
+        "%(name)s will set up two-factor sign-in again next time they sign in."
+    )

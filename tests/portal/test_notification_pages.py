@@ -81,7 +81,8 @@ def test_email_choices_are_saved_but_decisions_stay_on(staff_client, staff_user)
 def test_notification_list_queries_do_not_grow(staff_client, staff_user, django_assert_num_queries):
     make(staff_user, 2)
     staff_client.get(reverse("notifications"))
-    with django_assert_num_queries(8) as few:
+    # (The first request refreshed the session; the next ones within a few minutes do not write it.)
+    with django_assert_num_queries(7) as few:
         staff_client.get(reverse("notifications"))
     make(staff_user, 30)
     with django_assert_num_queries(len(few.captured_queries)):
