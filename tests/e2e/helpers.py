@@ -1,0 +1,194 @@
+"""What every browser journey checks on every page it visits.
+
+`PageChecker.check(page, name)` runs axe-core for WCAG 2.0/2.1/2.2 A and AA at phone and
+laptop sizes, checks nothing is wider than a 390 px phone, checks the footer links to the
+accessibility statement and writes full-page screenshots of both sizes to var/screenshots/.
+Problems are collected rather than raised at once, so one run of a journey lists every problem
+on every page it reaches; the conftest fails the test with the whole list at the end (or adds
+the list to the error if the journey itself broke first).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+SIZES = (("phone", PHONE), ("desktop", DESKTOP))
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+
+SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+# The elements sticking out past the right edge of the viewport, outermost first, ignoring those
+# inside a container that scrolls or clips sideways (a .table-responsive is allowed to scroll).
+_OVERFLOW_SCRIPT = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const describe = (el) => {
+    let text = el.tagName.toLowerCase();
+    if (el.id) text += '#' + el.id;
+    if (el.classList.length) text += '.' + Array.from(el.classList).join('.');
+    return text;
+  };
+  const clipped = (el) => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const x = getComputedStyle(p).overflowX;
+      if (x === 'auto' || x === 'scroll' || x === 'hidden' || x === 'clip') return true;
+    }
+    return false;
+  };
+  const sticksOut = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.right > width + 0.5;
+  };
+  const found = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (!sticksOut(el) || clipped(el)) continue;
+    if (el.parentElement && el.parentElement !== document.body && sticksOut(el.parentElement))
+      continue;
+    const r = el.getBoundingClientRect();
+    const path = [];
+    for (let p = el; p && p !== document.body; p = p.parentElement) path.unshift(describe(p));
+    found.push(path.slice(-4).join(' > ') + ` (left ${Math.round(r.left)}, right `
+      + `${Math.round(r.right)}, width ${Math.round(r.width)}): `
+      + (el.outerHTML || '').slice(0, 160).replace(/\\s+/g, ' '));
+    if (found.length >= 10) break;
+  }
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    offenders: found,
+  };
+}
+"""
+
+# Whether the element that has the keyboard focus shows it: an outline or a box shadow.
+_FOCUS_SCRIPT = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  const shadow = s.boxShadow && s.boxShadow !== 'none';
+  let text = el.tagName.toLowerCase();
+  if (el.id) text += '#' + el.id;
+  if (el.classList.length) text += '.' + Array.from(el.classList).join('.');
+  const label = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim();
+  return {element: text + ' "' + label.slice(0, 40) + '"', visible: outline || shadow};
+}
+"""
+
+
+def format_axe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"  - {violation['id']} ({violation.get('impact') or 'no impact given'}): "
+            f"{violation['help']} [{violation.get('helpUrl', '')}]"
+        )
+        for node in violation["nodes"][:6]:
+            target = ", ".join(str(part) for part in node["target"])
+            html = re.sub(r"\s+", " ", node.get("html", ""))[:160]
+            lines.append(f"      at {target}: {html}")
+            summary = (node.get("failureSummary") or "").strip().splitlines()
+            if len(summary) > 1:
+                lines.append(f"        {summary[1].strip()}")
+        if len(violation["nodes"]) > 6:
+            lines.append(f"      ... and {len(violation['nodes']) - 6} more")
+    return "\n".join(lines)
+
+
+@dataclass
+class PageChecker:
+    """Collects the problems found on the pages of one journey."""
+
+    journey: str
+    problems: list[str] = field(default_factory=list)
+    pages_checked: list[str] = field(default_factory=list)
+    _axe: object = None
+
+    def _run_axe(self, page) -> list[dict]:
+        if self._axe is None:
+            from axe_playwright_python.sync_playwright import Axe
+
+            self._axe = Axe()
+        return self._axe.run(page, options=AXE_OPTIONS).response["violations"]
+
+    def check(self, page, step: str, *, axe: bool = True, focus: bool = True) -> None:
+        """Check the page the browser shows now, at phone and laptop sizes, and leave the
+        viewport as it was. `axe=False` is only for the Django admin pages (a known gap in
+        the accessibility statement); they are still screenshotted and measured."""
+        name = f"{self.journey}-{step}"
+        page.wait_for_load_state("load")
+        original = page.viewport_size
+        where = f"{name} ({_path(page.url)})"
+        self.pages_checked.append(where)
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        try:
+            for size_name, size in SIZES:
+                page.set_viewport_size(size)
+                # Let a layout change (the navigation collapsing) settle before measuring.
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+                if size_name == "phone":
+                    overflow = page.evaluate(_OVERFLOW_SCRIPT)
+                    if overflow["scrollWidth"] > overflow["innerWidth"]:
+                        details = "\n".join(f"      {o}" for o in overflow["offenders"])
+                        self.problems.append(
+                            f"{where}: wider than the phone: scrollWidth "
+                            f"{overflow['scrollWidth']} px > {overflow['innerWidth']} px. "
+                            f"Elements sticking out:\n{details or '      (none found)'}"
+                        )
+                if axe:
+                    violations = self._run_axe(page)
+                    if violations:
+                        self.problems.append(
+                            f"{where} at {size_name} size: axe-core found "
+                            f"{len(violations)} WCAG A/AA violation(s):\n"
+                            + format_axe_violations(violations)
+                        )
+                page.screenshot(path=SCREENSHOT_DIR / f"{name}-{size_name}.png", full_page=True)
+        finally:
+            if original:
+                page.set_viewport_size(original)
+        if axe:
+            self._check_footer(page, where)
+            if focus:
+                self._check_focus_visible(page, where)
+
+    def _check_footer(self, page, where: str) -> None:
+        links = page.locator("footer").get_by_role("link", name="Accessibility statement")
+        if links.count() != 1 or not (links.first.get_attribute("href") or "").endswith(
+            "/accessibility/"
+        ):
+            self.problems.append(
+                f"{where}: the footer has no link to the accessibility statement (/accessibility/)"
+            )
+
+    def _check_focus_visible(self, page, where: str, stops: int = 6) -> None:
+        """Tab through the first few stops and check each shows where the focus is. The focus
+        is put back at the top of the document afterwards (no click, so nothing changes)."""
+        page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+        unseen = []
+        for _ in range(stops):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(_FOCUS_SCRIPT)
+            if focused and not focused["visible"]:
+                unseen.append(focused["element"])
+        page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+        if unseen:
+            self.problems.append(f"{where}: keyboard focus is not visible on: " + "; ".join(unseen))
+
+
+def field(page_or_locator, label: str):
+    """The form field with exactly this label; crispy forms add "*" to required fields' labels."""
+    return page_or_locator.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def _path(url: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", url)
