@@ -182,12 +182,13 @@ def test_search_results_are_escaped(staff_client, policy_admin):
     build_version(number=1)
     draft = services.policy_review_start(actor=policy_admin)
     clause = Clause.objects.filter(version=draft).first()
-    clause.text = "Never post <script>alert(1)</script> or scripts."
+    clause.text = "Never post <script>x()</script> & ignore <b>alerts</b>."
     clause.save()
     services.policy_version_publish(actor=policy_admin, version=draft, change_summary="x")
-    page = staff_client.get(reverse("policy:search"), {"q": "alert"}).content.decode()
-    assert "<script>alert" not in page
-    assert "&lt;script&gt;<mark>alert</mark>(1)" in page
+    page = staff_client.get(reverse("policy:search"), {"q": "alerts"}).content.decode()
+    assert "<script>x" not in page and "<b>" not in page
+    assert "Never post &lt;script&gt;x()&lt;/script&gt; &amp; ignore &lt;b&gt;" in page
+    assert "<mark>alerts</mark>&lt;/b&gt;." in page
 
 
 @pytest.mark.parametrize(
@@ -539,3 +540,39 @@ def test_the_navigation_shows_the_policy_links_by_role(staff_client, policy_v1, 
     client.force_login(PolicyAdminFactory())
     page = client.get("/policy/").content.decode()
     assert 'href="/policy/review/"' in page and 'href="/policy/acknowledgements/"' in page
+
+
+# --- PostgreSQL full-text search -------------------------------------------------------------
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
+)
+
+
+@postgresql_only
+def test_postgresql_search_is_stemmed(policy_v1):
+    results = selectors.search_policy("monitor")
+    labels = [hit.label for hit in results.hits]
+    assert labels[:2] == ["Clause 1.2", "Clause 5.1"]
+    assert "proactively <mark>monitoring</mark> the development" in results.hits[0].snippet
+    assert "right to <mark>monitor</mark> employees" in results.hits[1].snippet
+
+
+@postgresql_only
+@pytest.mark.parametrize(
+    ("table", "model"), [("policy_clause", Clause), ("policy_listitem", ListItem)]
+)
+def test_postgresql_search_uses_the_gin_index(policy_v1, table, model):
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    query = (
+        model.objects.annotate(document=SearchVector("text", config="english"))
+        .filter(document=SearchQuery("confidential", search_type="websearch", config="english"))
+        .values("pk")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = query.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"{table}_search" in plan, plan
