@@ -86,21 +86,30 @@ _FOCUS_SCRIPT = """
 
 
 def format_axe_violations(violations: list[dict]) -> str:
+    """One line per rule, then the failing elements grouped by what is wrong with them (a
+    contrast failure on forty links is one finding, not forty)."""
     lines = []
     for violation in violations:
         lines.append(
             f"  - {violation['id']} ({violation.get('impact') or 'no impact given'}): "
             f"{violation['help']} [{violation.get('helpUrl', '')}]"
         )
-        for node in violation["nodes"][:6]:
-            target = ", ".join(str(part) for part in node["target"])
-            html = re.sub(r"\s+", " ", node.get("html", ""))[:160]
-            lines.append(f"      at {target}: {html}")
-            summary = (node.get("failureSummary") or "").strip().splitlines()
-            if len(summary) > 1:
-                lines.append(f"        {summary[1].strip()}")
-        if len(violation["nodes"]) > 6:
-            lines.append(f"      ... and {len(violation['nodes']) - 6} more")
+        groups: dict[str, list[dict]] = {}
+        for node in violation["nodes"]:
+            summary = [
+                line.strip()
+                for line in (node.get("failureSummary") or "").splitlines()[1:]
+                if line.strip()
+            ]
+            groups.setdefault(" / ".join(summary) or "(no summary)", []).append(node)
+        for summary, nodes in groups.items():
+            lines.append(f"      {summary} -- {len(nodes)} element(s):")
+            for node in nodes[:3]:
+                target = ", ".join(str(part) for part in node["target"])
+                html = re.sub(r"\s+", " ", node.get("html", ""))[:140]
+                lines.append(f"        at {target}: {html}")
+            if len(nodes) > 3:
+                lines.append(f"        ... and {len(nodes) - 3} more")
     return "\n".join(lines)
 
 
@@ -192,3 +201,14 @@ def field(page_or_locator, label: str):
 
 def _path(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
+
+
+def go_to(page, link_name: str) -> None:
+    """Follow a link in the main navigation, opening the menu first on a phone, as a person
+    does."""
+    menu = page.get_by_role("button", name="Show or hide the menu")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name=link_name, exact=True
+    ).click()
