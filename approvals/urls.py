@@ -1,3 +1,26 @@
+from django.urls import path
+
+from approvals import views
+
 app_name = "approvals"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.MyPostsView.as_view(), name="my_posts"),
+    path("new/", views.PostCreateView.as_view(), name="post_create"),
+    path("<int:pk>/", views.post_detail, name="post_detail"),
+    path("<int:pk>/edit/", views.PostEditView.as_view(), name="post_edit"),
+    path("<int:pk>/submit/", views.post_submit, name="post_submit"),
+    path("<int:pk>/withdraw/", views.post_withdraw, name="post_withdraw"),
+    path("<int:pk>/decide/", views.post_decide, name="post_decide"),
+    path("<int:pk>/comment/", views.post_comment, name="post_comment"),
+    path("<int:pk>/published/", views.PostMarkPublishedView.as_view(), name="post_mark_published"),
+    path("<int:pk>/new-draft/", views.post_new_draft_from, name="post_new_draft_from"),
+    path("queue/", views.QueueView.as_view(), name="queue"),
+    path("campaigns/", views.CampaignListView.as_view(), name="campaign_list"),
+    path("campaigns/new/", views.CampaignCreateView.as_view(), name="campaign_create"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/decide/", views.campaign_decide, name="campaign_decide"),
+    path("published/", views.PublishedLogView.as_view(), name="published_log"),
+    path("published/export.csv", views.published_log_csv, name="published_log_csv"),
+    path("media/<int:pk>/", views.media, name="media"),
+]

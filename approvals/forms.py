@@ -1,0 +1,462 @@
+"""Forms for posts, decisions, comments and campaigns. They validate input only; the services
+decide whether the action is allowed."""
+
+from __future__ import annotations
+
+import uuid
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from approvals import selectors
+from approvals.images import clean_uploaded_image
+from approvals.models import (
+    SELF_CHECK_ITEMS,
+    Account,
+    Campaign,
+    DecisionOutcome,
+    MediaSource,
+    PostStatus,
+    published_length,
+)
+from redbridge_portal import roles
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def clause_url(number: str) -> str:
+    try:
+        return reverse("policy:clause", kwargs={"number": number})
+    except NoReverseMatch:  # the policy pages are not mounted (never in the portal itself)
+        return ""
+
+
+class NoTagHelper(FormHelper):
+    """Templates write the <form> tag and the buttons themselves (one primary button each)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_tag = False
+        self.disable_csrf = True
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(name)s (%(handle)s), up to %(limit)s characters") % {
+            "name": obj.name,
+            "handle": obj.handle,
+            "limit": obj.text_limit,
+        }
+
+
+class SelfCheckMixin:
+    """Five confirmations against clause 4.4, each linked to its clause."""
+
+    def add_self_check_fields(self):
+        for key, clause, label in SELF_CHECK_ITEMS:
+            url = clause_url(clause)
+            if url:
+                text = format_html('{} <a href="{}">Clause {}</a>', label, url, clause)
+            else:
+                text = format_html("{} (clause {})", label, clause)
+            self.fields[f"check_{key}"] = forms.BooleanField(label=text, required=False)
+
+    def self_check_answers(self) -> dict[str, bool]:
+        return {
+            key: bool(self.cleaned_data.get(f"check_{key}")) for key, _c, _l in SELF_CHECK_ITEMS
+        }
+
+    def require_self_check(self):
+        for key, _clause, _label in SELF_CHECK_ITEMS:
+            if not self.cleaned_data.get(f"check_{key}"):
+                self.add_error(f"check_{key}", _("Confirm this line before you send the post."))
+
+    @property
+    def self_check_fields(self):
+        return [self[f"check_{key}"] for key, _c, _l in SELF_CHECK_ITEMS]
+
+
+class PostForm(SelfCheckMixin, forms.Form):
+    """Write or edit a post, optionally add one image, and save it or send it."""
+
+    SAVE, SUBMIT = "save", "submit"
+
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    account = AccountChoiceField(
+        label=_("Account"), queryset=Account.objects.none(), empty_label=_("Choose an account")
+    )
+    text = forms.CharField(
+        label=_("Text of the post"),
+        widget=forms.Textarea(attrs={"rows": 6, "data-count-target": "1"}),
+        help_text=_("The link, if any, counts towards the account's limit too."),
+    )
+    link = forms.URLField(
+        label=_("Link (optional)"), required=False, max_length=500, assume_scheme="https"
+    )
+    planned_for = forms.DateTimeField(
+        label=_("Planned publication time (optional)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+    purpose = forms.CharField(
+        label=_("Purpose and benefit for the school"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Clause 4.3: why the school should post this and how it helps the school."),
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign (optional)"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("Not part of a campaign"),
+    )
+    image = forms.FileField(
+        label=_("Add an image (optional)"),
+        required=False,
+        help_text=_("A JPEG, PNG, GIF or WebP picture."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
+    )
+    alt_text = forms.CharField(
+        label=_("Describe the image for people who cannot see it"),
+        required=False,
+        max_length=1000,
+        help_text=_("Required with an image, e.g. “Year 8 pupils planting trees by the pond”."),
+    )
+    source = forms.ChoiceField(
+        label=_("Where the image came from"),
+        choices=MediaSource.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    permission_from = forms.CharField(
+        label=_("Who gave permission"), required=False, max_length=200
+    )
+    credit = forms.CharField(
+        label=_("Acknowledgement to publish with it"), required=False, max_length=300
+    )
+    pupil_consent = forms.BooleanField(
+        label=_("Every identifiable pupil in the image has photo consent on file"),
+        required=False,
+    )
+    remove_media = forms.MultipleChoiceField(
+        label=_("Remove images"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    action = forms.ChoiceField(
+        choices=[(SAVE, SAVE), (SUBMIT, SUBMIT)], required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, user, post=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.post = post
+        accounts = Account.objects.filter(is_active=True)
+        campaigns = Campaign.objects.open_for_posts()
+        if post is not None:
+            accounts = Account.objects.filter(pk=post.account_id) | accounts
+            if post.campaign_id:
+                campaigns = Campaign.objects.filter(pk=post.campaign_id) | campaigns
+            current_media = getattr(post, "current_media", None)
+            if current_media is None:
+                current_media = list(post.media.filter(removed_at__isnull=True))
+            self.fields["remove_media"].choices = [(str(m.pk), m.alt_text) for m in current_media]
+            del self.fields["form_token"]
+        else:
+            self.fields["form_token"].initial = uuid.uuid4()
+            del self.fields["remove_media"]
+        self.accounts = list(accounts.distinct().order_by("name"))
+        self.fields["account"].queryset = accounts.distinct().order_by("name")
+        self.fields["campaign"].queryset = campaigns.distinct().order_by("-starts_on", "title")
+        self.add_self_check_fields()
+        self.helper = NoTagHelper()
+
+    @property
+    def must_resubmit(self) -> bool:
+        return self.post is not None and self.post.status in (
+            PostStatus.SUBMITTED,
+            PostStatus.APPROVED,
+        )
+
+    def account_limits(self) -> dict[str, int]:
+        return {str(account.pk): account.text_limit for account in self.accounts}
+
+    def clean_text(self):
+        return self.cleaned_data["text"].replace("\r\n", "\n").strip()
+
+    def clean_purpose(self):
+        return self.cleaned_data["purpose"].replace("\r\n", "\n").strip()
+
+    def clean_planned_for(self):
+        value = self.cleaned_data.get("planned_for")
+        previous = self.post.planned_for if self.post else None
+        if value and value != previous and value < timezone.now():
+            raise ValidationError(_("The planned publication time must be in the future."))
+        return value
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        return clean_uploaded_image(upload)
+
+    def clean(self):
+        data = super().clean()
+        account, text = data.get("account"), data.get("text")
+        if account and text is not None:
+            length = published_length(text, data.get("link") or "")
+            if length > account.text_limit:
+                self.add_error(
+                    "text",
+                    _(
+                        "The post is %(length)s characters long; %(account)s allows "
+                        "%(limit)s. Shorten it by %(over)s."
+                    )
+                    % {
+                        "length": length,
+                        "account": account.name,
+                        "limit": account.text_limit,
+                        "over": length - account.text_limit,
+                    },
+                )
+        if data.get("image") or self.has_image_details(data):
+            if not data.get("image") and "image" not in self.errors:
+                self.add_error("image", _("Choose the image these details are for."))
+            if not (data.get("alt_text") or "").strip():
+                self.add_error("alt_text", _("Describe the image for people who cannot see it."))
+            source = data.get("source")
+            if not source:
+                self.add_error("source", _("Say where the image came from."))
+            elif source == MediaSource.PERMISSION and not data.get("permission_from"):
+                self.add_error("permission_from", _("Say who gave permission to use the image."))
+            elif source == MediaSource.CREDITED and not data.get("credit"):
+                self.add_error("credit", _("Write the acknowledgement to publish with the image."))
+            if not data.get("pupil_consent"):
+                self.add_error(
+                    "pupil_consent",
+                    _("Confirm that every identifiable pupil in the image has photo consent."),
+                )
+        if self.wants_submit:
+            self.require_self_check()
+        return data
+
+    @staticmethod
+    def has_image_details(data) -> bool:
+        return bool(
+            (data.get("alt_text") or "").strip()
+            or data.get("permission_from")
+            or data.get("credit")
+        )
+
+    @property
+    def wants_submit(self) -> bool:
+        return self.must_resubmit or self.data.get("action") == self.SUBMIT
+
+
+class SelfCheckForm(SelfCheckMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_self_check_fields()
+        self.helper = NoTagHelper()
+
+    def clean(self):
+        data = super().clean()
+        self.require_self_check()
+        return data
+
+
+class ClauseField(forms.CharField):
+    """Clause numbers typed as "4.4, 6.3", checked against the policy in force."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Policy clauses this refers to (optional)"))
+        kwargs.setdefault("help_text", _("Clause numbers separated by commas, e.g. 4.4, 6.3."))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        numbers = selectors.parse_clause_numbers(value)
+        unknown = selectors.unknown_clause_numbers(numbers)
+        if unknown:
+            raise ValidationError(
+                _("The policy in force has no clause %(numbers)s.")
+                % {"numbers": ", ".join(unknown)}
+            )
+        return numbers
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[
+            (DecisionOutcome.APPROVE, _("Approve it")),
+            (DecisionOutcome.REQUEST_CHANGES, _("Ask for changes")),
+            (DecisionOutcome.REJECT, _("Reject it")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when you ask for changes or reject: say what and why."),
+    )
+    clauses = ClauseField()
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if (
+            outcome
+            and outcome != DecisionOutcome.APPROVE
+            and not (data.get("comment") or "").strip()
+        ):
+            self.add_error("comment", _("Say what needs to change, or why the post is rejected."))
+        return data
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+    clauses = ClauseField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+
+class MarkPublishedForm(forms.Form):
+    published_at = forms.DateTimeField(
+        label=_("When it went out"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+    url = forms.URLField(
+        label=_("Web address of the live post"), max_length=500, assume_scheme="https"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["published_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.helper = NoTagHelper()
+
+    def clean_published_at(self):
+        value = self.cleaned_data["published_at"]
+        if value > timezone.now() + timezone.timedelta(minutes=5):
+            raise ValidationError(_("The time the post went out cannot be in the future."))
+        return value
+
+
+class CampaignForm(forms.Form):
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label=_("Title"), max_length=150)
+    aim = forms.CharField(
+        label=_("Aim"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the campaign is for, who it is for and how it benefits the school."),
+    )
+    starts_on = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form_token"].initial = uuid.uuid4()
+        self.helper = NoTagHelper()
+
+    def clean_starts_on(self):
+        value = self.cleaned_data["starts_on"]
+        if value < timezone.localdate():
+            raise ValidationError(_("The first day cannot be in the past."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The last day must be on or after the first day."))
+        return data
+
+
+class CampaignDecisionForm(forms.Form):
+    APPROVE, DECLINE = "approve", "decline"
+    outcome = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[(APPROVE, _("Approve the campaign")), (DECLINE, _("Decline it"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you decline."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == self.DECLINE and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the campaign is declined."))
+        return data
+
+
+class NewDraftForm(forms.Form):
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(s.value, s.label) for s in selectors.QUEUE_STATUSES],
+    )
+    account = forms.ModelChoiceField(
+        label=_("Account"), queryset=Account.objects.none(), required=False, empty_label=_("All")
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.none(), required=False, empty_label=_("All")
+    )
+    author = forms.ModelChoiceField(
+        label=_("Author"), queryset=None, required=False, empty_label=_("Anyone")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.order_by("name")
+        self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on", "title")
+        self.fields["author"].queryset = roles.staff_members().order_by("last_name", "first_name")
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"status": PostStatus.SUBMITTED}
+        data = self.cleaned_data
+        return {
+            "status": data.get("status") or PostStatus.SUBMITTED,
+            "account": data.get("account"),
+            "campaign": data.get("campaign"),
+            "author": data.get("author"),
+        }
+
+
+class PublishedLogFilterForm(forms.Form):
+    account = forms.ModelChoiceField(
+        label=_("Account"), queryset=Account.objects.none(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.order_by("name")

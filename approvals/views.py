@@ -1,0 +1,642 @@
+"""Pages for posts, the senior-team queue, campaigns and the published log.
+
+Views are thin: they check who may open a page (403 for a missing role, 404 for someone else's
+post), validate the form and call one service. A refused action comes back as ApprovalError
+and is shown as a message; nothing here changes a status itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+
+from approvals import selectors, services
+from approvals.forms import (
+    CampaignDecisionForm,
+    CampaignForm,
+    CommentForm,
+    DecisionForm,
+    MarkPublishedForm,
+    NewDraftForm,
+    PostForm,
+    PublishedLogFilterForm,
+    QueueFilterForm,
+    SelfCheckForm,
+)
+from approvals.models import (
+    Campaign,
+    CampaignStatus,
+    DecisionOutcome,
+    Post,
+    PostMedia,
+    PostStatus,
+)
+from approvals.services import ApprovalError, NewMedia, PostContent
+from redbridge_portal import roles
+
+
+class SeniorTeamRequiredMixin:
+    """The page is for the senior team: others get 403 (the service checks again)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_decide_posts(request.user):
+            raise PermissionDenied(_("Only the senior team can use this page."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CanWritePostsMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_submit_posts(request.user):
+            raise PermissionDenied(_("You cannot write posts for the school's accounts."))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _visible_post_or_404(request, pk) -> Post:
+    post = selectors.post_for_page(request.user, pk)
+    if post is None:
+        raise Http404(_("No such post, or it is not yours to see."))
+    return post
+
+
+def _own_post_or_404(request, pk) -> Post:
+    post = _visible_post_or_404(request, pk)
+    if post.author_id != request.user.pk:
+        raise Http404(_("No such post, or it is not yours to change."))
+    return post
+
+
+# --- My posts ---------------------------------------------------------------------------------
+
+
+class MyPostsView(TemplateView):
+    template_name = "approvals/my_posts.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status") or ""
+        if status not in PostStatus.values:
+            status = ""
+        page = selectors.paginate_capped(
+            selectors.my_posts(self.request.user, status=status or None),
+            self.request.GET.get("page"),
+        )
+        context.update(
+            {
+                "page_obj": page,
+                "posts": page.object_list,
+                "status_filter": status,
+                "statuses": PostStatus.choices,
+                "query_string": urlencode({"status": status}) if status else "",
+            }
+        )
+        return context
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+def _content_from(form: PostForm) -> PostContent:
+    data = form.cleaned_data
+    return PostContent(
+        account=data["account"],
+        campaign=data.get("campaign"),
+        text=data["text"],
+        link=data.get("link") or "",
+        planned_for=data.get("planned_for"),
+        purpose=data["purpose"],
+    )
+
+
+def _media_from(form: PostForm) -> list[NewMedia]:
+    data = form.cleaned_data
+    if not data.get("image"):
+        return []
+    return [
+        NewMedia(
+            image=data["image"],
+            alt_text=data.get("alt_text") or "",
+            source=data.get("source") or "",
+            permission_from=data.get("permission_from") or "",
+            credit=data.get("credit") or "",
+            pupil_consent_confirmed=bool(data.get("pupil_consent")),
+        )
+    ]
+
+
+class PostFormMixin:
+    template_name = "approvals/post_form.html"
+    form_class = PostForm
+    post_object: Post | None = None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(user=self.request.user, post=self.post_object)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        context.update(
+            {
+                "post": self.post_object,
+                "account_limits": form.account_limits(),
+                "current_media": getattr(self.post_object, "current_media", []),
+            }
+        )
+        return context
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("The post was not saved. Check the problems listed."))
+        return super().form_invalid(form)
+
+    def _after_save(self, post: Post, result_sent: bool, wanted_submit: bool):
+        if wanted_submit and result_sent:
+            messages.success(self.request, _("Your post was sent to the senior team."))
+        elif wanted_submit:
+            messages.info(self.request, _("This post was already submitted; nothing new was sent."))
+        else:
+            messages.success(self.request, _("Your draft was saved."))
+        return redirect(post.get_absolute_url())
+
+
+class PostCreateView(CanWritePostsMixin, PostFormMixin, FormView):
+    def form_valid(self, form):
+        try:
+            post, created = services.post_create(
+                actor=self.request.user,
+                content=_content_from(form),
+                form_token=form.cleaned_data.get("form_token"),
+                new_media=_media_from(form),
+                submit=form.wants_submit,
+                self_check=form.self_check_answers(),
+            )
+        except ApprovalError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        if not created:
+            messages.info(self.request, _("This post was already saved; nothing new was created."))
+            return redirect(post.get_absolute_url())
+        return self._after_save(post, post.status == PostStatus.SUBMITTED, form.wants_submit)
+
+
+class PostEditView(PostFormMixin, FormView):
+    def dispatch(self, request, *args, **kwargs):
+        self.post_object = _own_post_or_404(request, kwargs["pk"])
+        if not self.post_object.is_editable:
+            messages.error(
+                request,
+                _("This post is “%(status)s”, so it can no longer be changed.")
+                % {"status": self.post_object.get_status_display()},
+            )
+            return redirect(self.post_object.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        post = self.post_object
+        return {
+            "account": post.account,
+            "campaign": post.campaign,
+            "text": post.text,
+            "link": post.link,
+            "planned_for": timezone.localtime(post.planned_for) if post.planned_for else None,
+            "purpose": post.purpose,
+        }
+
+    def form_valid(self, form):
+        try:
+            result = services.post_update(
+                actor=self.request.user,
+                post=self.post_object,
+                content=_content_from(form),
+                new_media=_media_from(form),
+                remove_media_ids=[int(pk) for pk in form.cleaned_data.get("remove_media", [])],
+                submit=form.wants_submit,
+                self_check=form.self_check_answers(),
+            )
+        except ApprovalError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        return self._after_save(result.post, result.revision_created, form.wants_submit)
+
+
+# --- The post page and its actions -------------------------------------------------------------
+
+
+def _post_page(request, post: Post, *, status=200, **forms):
+    user = request.user
+    is_author = post.author_id == user.pk
+    can_decide = roles.can_decide_posts(user) and not is_author
+    timeline = selectors.post_timeline(post)
+    context = {
+        "post": post,
+        "is_author": is_author,
+        "timeline": timeline,
+        "current_media": post.current_media,
+        "can_decide": can_decide and post.status == PostStatus.SUBMITTED,
+        "own_post_waiting": roles.can_decide_posts(user)
+        and is_author
+        and post.status == PostStatus.SUBMITTED,
+        "can_comment": is_author or (roles.can_decide_posts(user) and post.current_revision_id),
+        "can_submit": is_author and post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED),
+        "can_mark_published": post.status == PostStatus.APPROVED
+        and (is_author or roles.can_decide_posts(user)),
+        "self_check_form": forms.get("self_check_form") or SelfCheckForm(),
+        "decision_form": forms.get("decision_form")
+        or DecisionForm(initial={"revision": post.current_revision_id}),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "new_draft_form": NewDraftForm(initial={"form_token": uuid.uuid4()}),
+        "campaign_blocks_approval": bool(
+            post.campaign_id and post.campaign.status != CampaignStatus.APPROVED
+        ),
+    }
+    return render(request, "approvals/post_detail.html", context, status=status)
+
+
+def post_detail(request, pk):
+    return _post_page(request, _visible_post_or_404(request, pk))
+
+
+def _back_to(post: Post) -> HttpResponseRedirect:
+    return redirect(post.get_absolute_url())
+
+
+@require_POST
+def post_submit(request, pk):
+    post = _own_post_or_404(request, pk)
+    form = SelfCheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Confirm every line of the self-check before you send the post."))
+        return _post_page(request, post, status=400, self_check_form=form)
+    try:
+        result = services.post_submit(
+            actor=request.user, post=post, self_check=form.self_check_answers()
+        )
+    except ApprovalError as error:
+        messages.error(request, error.message)
+        return _back_to(post)
+    if result.revision_created:
+        messages.success(request, _("Your post was sent to the senior team."))
+    else:
+        messages.info(request, _("This post was already submitted; nothing new was sent."))
+    return _back_to(post)
+
+
+@require_POST
+def post_withdraw(request, pk):
+    post = _own_post_or_404(request, pk)
+    try:
+        services.post_withdraw(actor=request.user, post=post)
+    except ApprovalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The post was withdrawn."))
+    return _back_to(post)
+
+
+@require_POST
+def post_decide(request, pk):
+    if not roles.can_decide_posts(request.user):
+        raise PermissionDenied(_("Only the senior team can decide on posts."))
+    post = _visible_post_or_404(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your decision was not recorded. Check the problems listed."))
+        return _post_page(request, post, status=400, decision_form=form)
+    data = form.cleaned_data
+    decide = services.POST_DECIDERS[data["outcome"]]
+    try:
+        decide(
+            actor=request.user,
+            post=post,
+            revision_id=data["revision"],
+            comment=data.get("comment") or "",
+            clauses=data.get("clauses") or [],
+        )
+    except ApprovalError as error:
+        messages.error(request, error.message)
+        return _back_to(post)
+    done = {
+        DecisionOutcome.APPROVE: _("You approved the post. The author has been told."),
+        DecisionOutcome.REQUEST_CHANGES: _("You asked for changes. The author has been told."),
+        DecisionOutcome.REJECT: _("You rejected the post. The author has been told."),
+    }
+    messages.success(request, done[data["outcome"]])
+    return redirect("approvals:queue")
+
+
+@require_POST
+def post_comment(request, pk):
+    post = _visible_post_or_404(request, pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your comment was not added. Check the problems listed."))
+        return _post_page(request, post, status=400, comment_form=form)
+    try:
+        comment = services.post_comment(
+            actor=request.user,
+            post=post,
+            body=form.cleaned_data["body"],
+            clauses=form.cleaned_data.get("clauses") or [],
+        )
+    except ApprovalError as error:
+        messages.error(request, error.message)
+        return _back_to(post)
+    messages.success(request, _("Your comment was added."))
+    return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+
+
+@require_POST
+def post_new_draft_from(request, pk):
+    post = _own_post_or_404(request, pk)
+    form = NewDraftForm(request.POST)
+    token = form.cleaned_data.get("form_token") if form.is_valid() else None
+    try:
+        copy, created = services.post_new_draft_from(
+            actor=request.user, post=post, form_token=token
+        )
+    except ApprovalError as error:
+        messages.error(request, error.message)
+        return _back_to(post)
+    if created:
+        messages.success(
+            request, _("A new draft was started from the post. Change it and send it.")
+        )
+    return redirect("approvals:post_edit", pk=copy.pk)
+
+
+class PostMarkPublishedView(FormView):
+    template_name = "approvals/post_mark_published.html"
+    form_class = MarkPublishedForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.post_object = _visible_post_or_404(request, kwargs["pk"])
+        post = self.post_object
+        if post.author_id != request.user.pk and not roles.can_decide_posts(request.user):
+            raise Http404(_("No such post, or it is not yours to change."))
+        if post.status != PostStatus.APPROVED:
+            messages.error(
+                request,
+                _("Only an approved post can be marked as published. This one is “%(status)s”.")
+                % {"status": post.get_status_display()},
+            )
+            return _back_to(post)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(post=self.post_object, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.post_mark_published(
+                actor=self.request.user,
+                post=self.post_object,
+                published_at=form.cleaned_data["published_at"],
+                url=form.cleaned_data["url"],
+            )
+        except ApprovalError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The post is recorded as published."))
+        return _back_to(self.post_object)
+
+
+def media(request, pk):
+    """An uploaded image, only for people who may see its post."""
+    item = get_object_or_404(PostMedia.objects.select_related("post"), pk=pk)
+    if not selectors.may_see_post(request.user, item.post):
+        raise Http404(_("No such image."))
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The image file is missing.")) from None
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{item.image.name.rsplit("/", 1)[-1]}"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- The senior team's queue ------------------------------------------------------------------
+
+
+class QueueView(SeniorTeamRequiredMixin, TemplateView):
+    template_name = "approvals/queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filter_form = QueueFilterForm(self.request.GET or None)
+        filters = filter_form.filters()
+        page = selectors.paginate_capped(selectors.queue(**filters), self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            {
+                "filter_form": filter_form,
+                "status": filters["status"],
+                "status_label": PostStatus(filters["status"]).label,
+                "page_obj": page,
+                "posts": page.object_list,
+                "campaigns": list(selectors.campaigns_awaiting_decision()[:50]),
+                "query_string": query.urlencode(),
+                "now": timezone.now(),
+            }
+        )
+        return context
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+
+class CampaignListView(TemplateView):
+    template_name = "approvals/campaign_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = selectors.paginate_capped(
+            selectors.campaign_list().order_by("-starts_on", "title", "pk"),
+            self.request.GET.get("page"),
+        )
+        context.update({"page_obj": page, "campaigns": page.object_list})
+        return context
+
+
+class CampaignCreateView(FormView):
+    template_name = "approvals/campaign_form.html"
+    form_class = CampaignForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_propose_campaigns(request.user):
+            raise PermissionDenied(_("You cannot propose campaigns."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            campaign, created = services.campaign_propose(
+                actor=self.request.user,
+                title=data["title"],
+                aim=data["aim"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                form_token=data.get("form_token"),
+            )
+        except ApprovalError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        if created:
+            messages.success(self.request, _("Your campaign was sent to the senior team."))
+        else:
+            messages.info(self.request, _("This campaign was already proposed."))
+        return redirect(campaign.get_absolute_url())
+
+
+def _campaign_page(request, campaign: Campaign, *, status=200, decision_form=None):
+    context = {
+        "campaign": campaign,
+        "posts": list(selectors.campaign_posts(campaign, request.user)[:200]),
+        "can_decide": roles.can_decide_campaigns(request.user)
+        and campaign.status == CampaignStatus.PROPOSED
+        and campaign.proposer_id != request.user.pk,
+        "own_campaign_waiting": roles.can_decide_campaigns(request.user)
+        and campaign.proposer_id == request.user.pk
+        and campaign.status == CampaignStatus.PROPOSED,
+        "decision_form": decision_form or CampaignDecisionForm(),
+    }
+    return render(request, "approvals/campaign_detail.html", context, status=status)
+
+
+def campaign_detail(request, pk):
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("proposer", "decided_by", "policy_version"), pk=pk
+    )
+    return _campaign_page(request, campaign)
+
+
+@require_POST
+def campaign_decide(request, pk):
+    if not roles.can_decide_campaigns(request.user):
+        raise PermissionDenied(_("Only the senior team can decide on campaigns."))
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("proposer", "decided_by", "policy_version"), pk=pk
+    )
+    form = CampaignDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Your decision was not recorded. Check the problems listed."))
+        return _campaign_page(request, campaign, status=400, decision_form=form)
+    approve = form.cleaned_data["outcome"] == CampaignDecisionForm.APPROVE
+    try:
+        services.campaign_decide(
+            actor=request.user,
+            campaign=campaign,
+            approve=approve,
+            reason=form.cleaned_data.get("reason") or "",
+        )
+    except ApprovalError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("You approved the campaign.") if approve else _("You declined the campaign."),
+        )
+    return redirect(campaign.get_absolute_url())
+
+
+# --- The published log ------------------------------------------------------------------------
+
+
+class PublishedLogView(TemplateView):
+    template_name = "approvals/published_log.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filter_form = PublishedLogFilterForm(self.request.GET or None)
+        account = filter_form.cleaned_data.get("account") if filter_form.is_valid() else None
+        page = selectors.paginate_capped(
+            selectors.published_log(account=account), self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            {
+                "filter_form": filter_form,
+                "page_obj": page,
+                "posts": page.object_list,
+                "query_string": query.urlencode(),
+                "csv_url": f"{reverse('approvals:published_log_csv')}?{query.urlencode()}",
+            }
+        )
+        return context
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_safe(value) -> str:
+    """Spreadsheets run cells that start with =, +, - or @ as formulas; quote them."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def published_log_csv(request):
+    filter_form = PublishedLogFilterForm(request.GET or None)
+    account = filter_form.cleaned_data.get("account") if filter_form.is_valid() else None
+    posts = selectors.published_log(account=account)
+    writer = csv.writer(_Echo())
+    header = [
+        _("Post"),
+        _("Account"),
+        _("Went out at"),
+        _("Live web address"),
+        _("Author"),
+        _("Revision approved"),
+        _("Approved by"),
+        _("Approved at"),
+        _("Publication recorded by"),
+        _("Campaign"),
+        _("Text"),
+    ]
+
+    def when(value):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    def rows():
+        yield writer.writerow(header)
+        for post in posts.iterator(chunk_size=500):
+            decision = post.last_decision
+            yield writer.writerow(
+                [
+                    _csv_safe(x)
+                    for x in (
+                        post.pk,
+                        post.account.name,
+                        when(post.published_at),
+                        post.published_url,
+                        post.author,
+                        post.current_revision.number if post.current_revision else "",
+                        decision.decided_by if decision else "",
+                        when(decision.decided_at) if decision else "",
+                        post.published_by or "",
+                        post.campaign.title if post.campaign else "",
+                        post.text,
+                    )
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="published-posts-{stamp}.csv"'
+    return response

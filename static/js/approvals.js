@@ -1,0 +1,80 @@
+// Post form comfort: a live character count against the chosen account's limit and a live
+// preview. The form works without this file; the server checks the limit as well.
+(function () {
+  "use strict";
+
+  function publishedLength(text, link) {
+    // The same rule as approvals.models.published_length: the text, then a space and the link.
+    var normalised = text.replace(/\r\n/g, "\n").trim();
+    var length = Array.from(normalised).length;
+    link = link.trim();
+    if (link) {
+      length += Array.from(link).length + 1;
+    }
+    return length;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("[data-post-form]");
+    if (!form) {
+      return;
+    }
+    var limitsElement = document.getElementById("account-limits");
+    var limits = limitsElement ? JSON.parse(limitsElement.textContent) : {};
+    var account = form.querySelector("select[name='account']");
+    var text = form.querySelector("textarea[name='text']");
+    var link = form.querySelector("input[name='link']");
+    var counter = form.querySelector("[data-char-count]");
+    var previewText = document.querySelector("[data-preview='text']");
+    var previewLink = document.querySelector("[data-preview='link']");
+    var previewName = document.querySelector("[data-preview='account-name']");
+    var previewHandle = document.querySelector("[data-preview='account-handle']");
+    if (!text || !counter) {
+      return;
+    }
+    if (text.id) {
+      text.setAttribute(
+        "aria-describedby",
+        ((text.getAttribute("aria-describedby") || "") + " " + counter.id).trim()
+      );
+    }
+
+    function update() {
+      var used = publishedLength(text.value, link ? link.value : "");
+      var limit = account ? limits[account.value] : undefined;
+      if (limit) {
+        var left = limit - used;
+        counter.textContent = left >= 0
+          ? used + " of " + limit + " characters used. " + left + " left."
+          : used + " of " + limit + " characters used. " + (-left) + " too many.";
+        counter.classList.toggle("is-over", left < 0);
+      } else {
+        counter.textContent = used + " characters used. Choose an account to see its limit.";
+        counter.classList.remove("is-over");
+      }
+      if (previewText) {
+        previewText.textContent = text.value;
+      }
+      if (previewLink) {
+        previewLink.textContent = link ? link.value : "";
+      }
+      if (account && previewName) {
+        var option = account.options[account.selectedIndex];
+        var label = option && option.value ? option.textContent : "Account";
+        previewName.textContent = label.split(" (")[0];
+        var handle = label.match(/\(([^)]*)\)/);
+        if (previewHandle) {
+          previewHandle.textContent = handle && option.value ? handle[1] : "";
+        }
+      }
+    }
+
+    [text, link, account].forEach(function (element) {
+      if (element) {
+        element.addEventListener("input", update);
+        element.addEventListener("change", update);
+      }
+    });
+    update();
+  });
+})();

@@ -1,0 +1,649 @@
+"""The pages: who sees what, forms, messages instead of errors, escaping and query counts."""
+
+import csv
+import io
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from approvals import services
+from approvals.models import (
+    CampaignStatus,
+    Decision,
+    MediaSource,
+    Post,
+    PostMedia,
+    PostRevision,
+    PostStatus,
+)
+from tests.approvals.factories import (
+    ALL_CONFIRMED,
+    AccountFactory,
+    approved_post,
+    draft_post,
+    image_bytes,
+    proposed_campaign,
+    submitted_post,
+)
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+SELF_CHECK_FIELDS = {f"check_{key}": "on" for key in ALL_CONFIRMED}
+
+
+def post_data(account, **overrides):
+    data = {
+        "form_token": str(uuid.uuid4()),
+        "account": account.pk,
+        "text": "Our choir sang at the town hall tonight.",
+        "purpose": "Shows the community what our pupils achieve.",
+        "link": "",
+        "planned_for": "",
+        "campaign": "",
+        "action": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+def test_the_write_page_has_the_form_counter_preview_and_self_check(staff_client, account):
+    response = staff_client.get(reverse("approvals:post_create"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="form_token"' in html
+    assert "data-char-count" in html
+    assert 'id="account-limits"' in html
+    assert "Preview" in html
+    assert html.count('name="check_') == 5
+    assert reverse("policy:clause", kwargs={"number": "4.4"}) in html
+    # A strict CSP: every script is a file, or data (the limits) that never runs.
+    import re
+
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+def test_saving_a_draft(staff_client, staff_user, account):
+    response = staff_client.post(reverse("approvals:post_create"), post_data(account))
+    post = Post.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == post.get_absolute_url()
+    assert post.status == PostStatus.DRAFT
+    assert post.author == staff_user
+
+
+def test_the_same_form_sent_twice_creates_one_post_and_one_submission(staff_client, account):
+    data = post_data(account, action="submit", **SELF_CHECK_FIELDS)
+    first = staff_client.post(reverse("approvals:post_create"), data)
+    second = staff_client.post(reverse("approvals:post_create"), data, follow=True)
+    assert first.status_code == 302
+    assert Post.objects.count() == 1
+    assert PostRevision.objects.count() == 1
+    assert any("already" in m for m in messages_of(second))
+
+
+def test_sending_without_the_self_check_is_refused_line_by_line(staff_client, account):
+    data = post_data(account, action="submit", check_confidentiality="on")
+    response = staff_client.post(reverse("approvals:post_create"), data)
+    assert response.status_code == 200
+    assert Post.objects.count() == 0
+    assert response.content.decode().count("Confirm this line before you send the post.") >= 4
+
+
+def test_text_over_the_accounts_limit_is_refused_with_a_message(staff_client):
+    x = AccountFactory(name="X", text_limit=280)
+    response = staff_client.post(reverse("approvals:post_create"), post_data(x, text="a" * 300))
+    assert response.status_code == 200
+    assert "The post is 300 characters long; X allows 280. Shorten it by 20." in (
+        response.content.decode()
+    )
+    assert Post.objects.count() == 0
+
+
+def test_uploading_an_image_with_the_form(staff_client, account):
+    image = io.BytesIO(image_bytes("PNG"))
+    image.name = "choir.png"
+    data = post_data(
+        account,
+        image=image,
+        alt_text="The choir on stage",
+        source=MediaSource.PERMISSION,
+        permission_from="Town hall press office",
+        pupil_consent="on",
+    )
+    response = staff_client.post(reverse("approvals:post_create"), data)
+    assert response.status_code == 302
+    media = PostMedia.objects.get()
+    assert media.alt_text == "The choir on stage"
+    assert media.permission_from == "Town hall press office"
+    assert media.content_type == "image/png"
+
+
+def test_a_text_file_called_jpg_is_refused_by_the_form(staff_client, account):
+    fake = io.BytesIO(b"not an image" * 50)
+    fake.name = "holiday.jpg"
+    data = post_data(account, image=fake, alt_text="x", source=MediaSource.OWN, pupil_consent="on")
+    response = staff_client.post(reverse("approvals:post_create"), data)
+    assert response.status_code == 200
+    assert "not an image we can use" in response.content.decode()
+    assert Post.objects.count() == 0
+
+
+def test_an_image_needs_alt_text_and_consent_in_the_form(staff_client, account):
+    image = io.BytesIO(image_bytes("PNG"))
+    image.name = "a.png"
+    response = staff_client.post(
+        reverse("approvals:post_create"), post_data(account, image=image, source="own")
+    )
+    html = response.content.decode()
+    assert "Describe the image for people who cannot see it." in html
+    assert "photo consent" in html
+    assert Post.objects.count() == 0
+
+
+def test_editing_an_approved_post_sends_it_back(staff_client, staff_user, senior_user, account):
+    post = approved_post(staff_user, senior_user, account)
+    page = staff_client.get(reverse("approvals:post_edit", args=[post.pk]))
+    assert "the approval no longer applies" in page.content.decode()
+    data = post_data(account, text="A changed text.", action="submit", **SELF_CHECK_FIELDS)
+    response = staff_client.post(reverse("approvals:post_edit", args=[post.pk]), data)
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.status == PostStatus.SUBMITTED
+    assert post.current_revision.number == 2
+
+
+def test_another_persons_post_cannot_be_edited_or_seen(client, staff_user, account):
+    post = draft_post(staff_user, account)
+    client.force_login(StaffFactory())
+    assert client.get(reverse("approvals:post_edit", args=[post.pk])).status_code == 404
+    assert client.get(post.get_absolute_url()).status_code == 404
+    response = client.post(reverse("approvals:post_withdraw", args=[post.pk]))
+    assert response.status_code == 404
+
+
+# --- Who sees what ----------------------------------------------------------------------------
+
+
+def test_the_senior_team_sees_submitted_posts_but_not_drafts_never_sent(
+    senior_client, staff_user, account
+):
+    draft = draft_post(staff_user, account)
+    waiting = submitted_post(staff_user, account)
+    assert senior_client.get(draft.get_absolute_url()).status_code == 404
+    assert senior_client.get(waiting.get_absolute_url()).status_code == 200
+    assert senior_client.get(reverse("approvals:post_edit", args=[waiting.pk])).status_code == 404
+
+
+def test_published_posts_are_visible_to_all_staff(client, staff_user, senior_user, account):
+    post = approved_post(staff_user, senior_user, account)
+    services.post_mark_published(
+        actor=staff_user, post=post, published_at=timezone.now(), url="https://x.com/1"
+    )
+    client.force_login(StaffFactory())
+    assert client.get(post.get_absolute_url()).status_code == 200
+    log = client.get(reverse("approvals:published_log"))
+    assert post.get_absolute_url() in log.content.decode()
+
+
+def test_only_the_senior_team_sees_the_queue(staff_client):
+    assert staff_client.get(reverse("approvals:queue")).status_code == 403
+
+
+def test_the_queue_lists_waiting_posts_oldest_first_with_filters(
+    senior_client, staff_user, other_staff_user, account
+):
+    facebook = AccountFactory(name="Facebook", text_limit=63206)
+    first = submitted_post(staff_user, account, text="First in the queue")
+    second = submitted_post(other_staff_user, facebook, text="Second in the queue")
+    draft_post(staff_user, account, text="A draft never sent")
+    html = senior_client.get(reverse("approvals:queue")).content.decode()
+    assert html.index("First in the queue") < html.index("Second in the queue")
+    assert "A draft never sent" not in html
+    filtered = senior_client.get(reverse("approvals:queue"), {"account": facebook.pk})
+    assert list(filtered.context["posts"]) == [second]
+    by_author = senior_client.get(reverse("approvals:queue"), {"author": staff_user.pk})
+    assert list(by_author.context["posts"]) == [first]
+    approved = senior_client.get(reverse("approvals:queue"), {"status": "approved"})
+    assert list(approved.context["posts"]) == []
+
+
+def test_the_queue_shows_waiting_campaigns(senior_client, staff_user):
+    campaign = proposed_campaign(staff_user, title="Book week")
+    html = senior_client.get(reverse("approvals:queue")).content.decode()
+    assert "Book week" in html
+    assert campaign.get_absolute_url() in html
+
+
+# --- Decisions through the page ---------------------------------------------------------------
+
+
+def test_approving_from_the_post_page(senior_client, staff_user, account):
+    post = submitted_post(staff_user, account)
+    page = senior_client.get(post.get_absolute_url())
+    assert "Record my decision" in page.content.decode()
+    response = senior_client.post(
+        reverse("approvals:post_decide", args=[post.pk]),
+        {"outcome": "approve", "revision": post.current_revision_id},
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.status == PostStatus.APPROVED
+
+
+def test_rejecting_without_a_comment_shows_the_form_again(senior_client, staff_user, account):
+    post = submitted_post(staff_user, account)
+    response = senior_client.post(
+        reverse("approvals:post_decide", args=[post.pk]),
+        {"outcome": "reject", "revision": post.current_revision_id, "comment": ""},
+    )
+    assert response.status_code == 400
+    assert "Say what needs to change, or why the post is rejected." in response.content.decode()
+    assert Decision.objects.count() == 0
+
+
+def test_deciding_on_your_own_post_shows_a_message_not_an_error(client, senior_user, account):
+    post = submitted_post(senior_user, account)
+    client.force_login(senior_user)
+    response = client.post(
+        reverse("approvals:post_decide", args=[post.pk]),
+        {"outcome": "approve", "revision": post.current_revision_id},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert any("your own post" in m for m in messages_of(response))
+    assert Decision.objects.count() == 0
+
+
+def test_approving_twice_tells_who_decided_first(
+    client, staff_user, senior_user, second_senior_user, account
+):
+    post = submitted_post(staff_user, account)
+    services.post_approve(actor=senior_user, post=post)
+    client.force_login(second_senior_user)
+    response = client.post(
+        reverse("approvals:post_decide", args=[post.pk]),
+        {"outcome": "reject", "comment": "No", "revision": post.current_revision_id},
+        follow=True,
+    )
+    assert any("Priya Shah already decided" in m for m in messages_of(response))
+    assert Decision.objects.count() == 1
+
+
+def test_staff_cannot_post_a_decision(staff_client, other_staff_user, account):
+    post = submitted_post(other_staff_user, account)
+    response = staff_client.post(
+        reverse("approvals:post_decide", args=[post.pk]),
+        {"outcome": "approve", "revision": post.current_revision_id},
+    )
+    assert response.status_code == 403
+
+
+def test_acting_on_a_withdrawn_post_shows_a_message(client, staff_user, senior_user, account):
+    post = submitted_post(staff_user, account)
+    services.post_withdraw(actor=staff_user, post=post)
+    client.force_login(senior_user)
+    response = client.post(
+        reverse("approvals:post_decide", args=[post.pk]),
+        {"outcome": "approve", "revision": post.current_revision_id},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert any("Withdrawn" in m for m in messages_of(response))
+
+
+def test_submitting_from_the_post_page_twice_sends_once(staff_client, staff_user, account):
+    post = draft_post(staff_user, account)
+    url = reverse("approvals:post_submit", args=[post.pk])
+    staff_client.post(url, SELF_CHECK_FIELDS)
+    again = staff_client.post(url, SELF_CHECK_FIELDS, follow=True)
+    assert PostRevision.objects.filter(post=post).count() == 1
+    assert any("already submitted" in m for m in messages_of(again))
+
+
+def test_submitting_from_the_post_page_needs_the_self_check(staff_client, staff_user, account):
+    post = draft_post(staff_user, account)
+    response = staff_client.post(reverse("approvals:post_submit", args=[post.pk]), {})
+    assert response.status_code == 400
+    assert "Confirm this line" in response.content.decode()
+    post.refresh_from_db()
+    assert post.status == PostStatus.DRAFT
+
+
+def test_comments_cite_clauses_as_links(client, staff_user, senior_user, account, policy_v1):
+    post = submitted_post(staff_user, account)
+    client.force_login(senior_user)
+    response = client.post(
+        reverse("approvals:post_comment", args=[post.pk]),
+        {"body": "Check the pupil's name.", "clauses": "4.4, 4.3"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Check the pupil&#x27;s name." in html
+    link = reverse("policy:version_clause", kwargs={"version": policy_v1.number, "number": "4.4"})
+    assert f'href="{link}"' in html
+
+
+def test_an_unknown_clause_is_refused_in_the_comment_form(
+    client, staff_user, senior_user, account, policy_v1
+):
+    post = submitted_post(staff_user, account)
+    client.force_login(senior_user)
+    response = client.post(
+        reverse("approvals:post_comment", args=[post.pk]), {"body": "x", "clauses": "4.4, 12.9"}
+    )
+    assert response.status_code == 400
+    assert "The policy in force has no clause 12.9." in response.content.decode()
+
+
+def test_the_timeline_shows_a_word_diff_and_decisions_with_their_revision(
+    staff_client, staff_user, senior_user, account, policy_v1
+):
+    post = submitted_post(staff_user, account, text="Sports day is on Friday.")
+    services.post_request_changes(
+        actor=senior_user, post=post, comment="Say which Friday.", clauses=["4.3"]
+    )
+    services.post_update(
+        actor=staff_user,
+        post=post,
+        content=services.PostContent(
+            account=account, text="Sports day is on Friday 6 June.", purpose=post.purpose
+        ),
+        submit=True,
+        self_check=ALL_CONFIRMED,
+    )
+    html = staff_client.get(post.get_absolute_url()).content.decode()
+    assert '<ins><span class="visually-hidden">added: </span>' in html
+    assert "Friday." in html and "6 June." in html
+    assert 'href="#revision-1"' in html
+    assert "under policy version 1" in html
+
+
+def test_marking_published_from_its_page(staff_client, staff_user, senior_user, account):
+    post = approved_post(staff_user, senior_user, account)
+    url = reverse("approvals:post_mark_published", args=[post.pk])
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(
+        url,
+        {
+            "published_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "url": "https://x.com/RedbridgeCS/status/1",
+        },
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.status == PostStatus.PUBLISHED
+
+
+def test_marking_published_a_post_not_approved_redirects_with_a_message(
+    staff_client, staff_user, account
+):
+    post = submitted_post(staff_user, account)
+    response = staff_client.get(
+        reverse("approvals:post_mark_published", args=[post.pk]), follow=True
+    )
+    assert any("Only an approved post" in m for m in messages_of(response))
+
+
+def test_starting_a_new_draft_from_a_rejected_post(staff_client, staff_user, senior_user, account):
+    post = submitted_post(staff_user, account)
+    services.post_reject(actor=senior_user, post=post, comment="No")
+    token = str(uuid.uuid4())
+    url = reverse("approvals:post_new_draft_from", args=[post.pk])
+    response = staff_client.post(url, {"form_token": token})
+    staff_client.post(url, {"form_token": token})
+    copy = Post.objects.get(copied_from=post)
+    assert response["Location"] == reverse("approvals:post_edit", args=[copy.pk])
+
+
+# --- Media ------------------------------------------------------------------------------------
+
+
+def _post_with_image(author, account):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from approvals.images import clean_uploaded_image
+
+    clean = clean_uploaded_image(SimpleUploadedFile("a.png", image_bytes("PNG")))
+    post, _created = services.post_create(
+        actor=author,
+        content=services.PostContent(account=account, text="With a picture", purpose="Show it"),
+        new_media=[
+            services.NewMedia(
+                image=clean, alt_text="A picture", source="own", pupil_consent_confirmed=True
+            )
+        ],
+    )
+    return post, PostMedia.objects.get(post=post)
+
+
+def test_media_is_served_only_to_people_who_may_see_the_post(
+    client, staff_user, senior_user, account
+):
+    post, media = _post_with_image(staff_user, account)
+    url = reverse("approvals:media", args=[media.pk])
+    client.force_login(staff_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(senior_user)
+    assert client.get(url).status_code == 404  # a draft never sent
+    services.post_submit(actor=staff_user, post=post, self_check=ALL_CONFIRMED)
+    assert client.get(url).status_code == 200
+
+
+# --- Escaping ---------------------------------------------------------------------------------
+
+
+def test_post_text_is_escaped_everywhere(client, staff_user, senior_user, account):
+    nasty = "<script>alert('x')</script> & <b>bold</b>"
+    post = approved_post(staff_user, senior_user, account, text=nasty, purpose="<i>why</i>")
+    services.post_mark_published(
+        actor=staff_user, post=post, published_at=timezone.now(), url="https://x.com/1"
+    )
+    pages = []
+    client.force_login(staff_user)
+    pages.append(client.get(reverse("approvals:my_posts")))
+    pages.append(client.get(post.get_absolute_url()))
+    pages.append(client.get(reverse("approvals:published_log")))
+    client.force_login(senior_user)
+    pages.append(client.get(reverse("approvals:queue"), {"status": "published"}))
+    for response in pages:
+        html = response.content.decode()
+        assert "<script>alert" not in html
+        assert "<b>bold</b>" not in html
+        assert "&lt;script&gt;" in html
+    assert "<i>why</i>" not in pages[1].content.decode()
+
+
+# --- Published log and CSV --------------------------------------------------------------------
+
+
+def test_the_published_log_exports_csv_with_who_approved_which_revision(
+    staff_client, staff_user, senior_user, account
+):
+    post = approved_post(staff_user, senior_user, account, text='=HYPERLINK("evil")')
+    services.post_mark_published(
+        actor=staff_user, post=post, published_at=timezone.now(), url="https://x.com/1"
+    )
+    response = staff_client.get(reverse("approvals:published_log_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["Post", "Account", "Went out at"]
+    row = rows[1]
+    assert row[1] == account.name
+    assert row[5] == "1"
+    assert row[6] == "Priya Shah"
+    assert row[-1].startswith("'=")  # a spreadsheet shows it, never runs it
+
+
+# --- Campaigns --------------------------------------------------------------------------------
+
+
+def test_proposing_and_deciding_a_campaign_through_the_pages(staff_client, client, senior_user):
+    today = timezone.localdate()
+    response = staff_client.post(
+        reverse("approvals:campaign_create"),
+        {
+            "form_token": str(uuid.uuid4()),
+            "title": "Science week",
+            "aim": "Share experiments.",
+            "starts_on": today.isoformat(),
+            "ends_on": today.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    from approvals.models import Campaign
+
+    campaign = Campaign.objects.get()
+    assert (
+        staff_client.post(
+            reverse("approvals:campaign_decide", args=[campaign.pk]), {"outcome": "approve"}
+        ).status_code
+        == 403
+    )
+    client.force_login(senior_user)
+    missing_reason = client.post(
+        reverse("approvals:campaign_decide", args=[campaign.pk]), {"outcome": "decline"}
+    )
+    assert missing_reason.status_code == 400
+    client.post(reverse("approvals:campaign_decide", args=[campaign.pk]), {"outcome": "approve"})
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.APPROVED
+    assert client.get(reverse("approvals:campaign_list")).status_code == 200
+
+
+def test_campaign_dates_are_checked_by_the_form(staff_client):
+    today = timezone.localdate()
+    response = staff_client.post(
+        reverse("approvals:campaign_create"),
+        {
+            "title": "Backwards",
+            "aim": "x",
+            "starts_on": (today + timezone.timedelta(days=5)).isoformat(),
+            "ends_on": today.isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "The last day must be on or after the first day." in response.content.decode()
+
+
+# --- Query counts -----------------------------------------------------------------------------
+
+
+def _many_posts(author, account, count, campaign=None):
+    for n in range(count):
+        submitted_post(author, account, text=f"Post number {n}", campaign=campaign)
+
+
+def _queries(django_assert_max_num_queries, client, url, params=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, params or {})  # the first request after signing in also saves the session
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("url_name", ["approvals:my_posts", "approvals:published_log"])
+def test_list_pages_run_the_same_queries_for_few_and_many_rows(
+    client, staff_user, senior_user, account, url_name, django_assert_max_num_queries
+):
+    client.force_login(staff_user)
+    campaign = proposed_campaign(staff_user)
+    services.campaign_approve(actor=senior_user, campaign=campaign)
+    for n in range(2):
+        post = approved_post(staff_user, senior_user, account, campaign=campaign)
+        services.post_mark_published(
+            actor=staff_user, post=post, published_at=timezone.now(), url=f"https://x.com/{n}"
+        )
+    few = _queries(django_assert_max_num_queries, client, reverse(url_name))
+    other = AccountFactory(name="Instagram", text_limit=2200)
+    for n in range(20):
+        post = approved_post(staff_user, senior_user, other, campaign=campaign)
+        services.post_mark_published(
+            actor=staff_user, post=post, published_at=timezone.now(), url=f"https://y.com/{n}"
+        )
+    many = _queries(django_assert_max_num_queries, client, reverse(url_name))
+    assert few == many
+
+
+def test_the_queue_runs_the_same_queries_for_few_and_many_posts(
+    client, staff_user, other_staff_user, senior_user, account, django_assert_max_num_queries
+):
+    client.force_login(senior_user)
+    campaign = proposed_campaign(staff_user)
+    _many_posts(staff_user, account, 2, campaign=campaign)
+    few = _queries(django_assert_max_num_queries, client, reverse("approvals:queue"))
+    _many_posts(other_staff_user, AccountFactory(name="LinkedIn", text_limit=3000), 30)
+    proposed_campaign(other_staff_user, title="Another")
+    many = _queries(django_assert_max_num_queries, client, reverse("approvals:queue"))
+    assert few == many
+    page_two = _queries(
+        django_assert_max_num_queries, client, reverse("approvals:queue"), {"page": 2}
+    )
+    assert page_two == many
+
+
+def test_the_queue_paginates_oldest_first(client, staff_user, senior_user, account):
+    _many_posts(staff_user, account, 30)
+    client.force_login(senior_user)
+    first = client.get(reverse("approvals:queue"))
+    second = client.get(reverse("approvals:queue"), {"page": 2})
+    beyond = client.get(reverse("approvals:queue"), {"page": 999})
+    assert len(first.context["posts"]) == 25
+    assert [p.text for p in second.context["posts"]] == [f"Post number {n}" for n in range(25, 30)]
+    assert beyond.context["page_obj"].number == 2
+    assert first.context["page_obj"].has_next and not second.context["page_obj"].has_next
+
+
+def test_the_home_panel_runs_a_fixed_number_of_queries(
+    staff_user, senior_user, account, django_assert_num_queries
+):
+    from approvals.selectors import home_panel_context
+    from redbridge_portal.models import User
+
+    draft_post(staff_user, account)
+    submitted_post(staff_user, account)
+    # Fresh user objects, as on a request: their permissions are read once (two queries).
+    fresh = User.objects.get(pk=staff_user.pk)
+    with django_assert_num_queries(3):
+        staff = home_panel_context(fresh)
+    assert len(staff["drafts"]) == 1 and not staff["is_senior_team"]
+    for _n in range(15):
+        draft_post(staff_user, account)
+    fresh = User.objects.get(pk=staff_user.pk)
+    with django_assert_num_queries(3):
+        staff = home_panel_context(fresh)
+    assert len(staff["drafts"]) == 10 and staff["more_waiting_on_me"]
+    fresh_senior = User.objects.get(pk=senior_user.pk)
+    with django_assert_num_queries(5):
+        senior = home_panel_context(fresh_senior)
+    assert senior["queue_posts"] == 1
+    assert senior["queue_oldest"] is not None
+
+
+def test_the_home_panel_template_renders(staff_user, senior_user, account):
+    from django.template.loader import render_to_string
+
+    from approvals.selectors import home_panel_context
+
+    submitted_post(staff_user, account)
+    html = render_to_string("approvals/includes/home_panel.html", home_panel_context(senior_user))
+    assert "1 post</strong>" in html
+    assert reverse("approvals:queue") in html
