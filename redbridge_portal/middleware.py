@@ -25,6 +25,22 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def login_username(request, credentials=None) -> str | None:
+    """The account a sign-in attempt is for, as django-axes counts failures.
+
+    The sign-in form's field is "username" (Django's name) though accounts are keyed by email,
+    so axes' default (the user model's USERNAME_FIELD, "email") would find nothing and count
+    every failure against one empty name. Lower-cased, as email addresses are stored, so that
+    "Sam@..." and "sam@..." are the same account for the lockout.
+    """
+    value = (credentials or {}).get("username")
+    if value is None and request is not None:
+        value = getattr(request, "POST", {}).get("username")
+    if not value:
+        return None
+    return str(value).strip().lower()[:255]
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,13 +83,22 @@ class SessionActivityMiddleware:
 class TwoFactorMiddleware:
     """For people who must use two-factor sign-in (roles.needs_two_factor) while
     TWO_FACTOR_REQUIRED is on: until they have entered a code in this session, the only pages
-    open to them are setting up two-factor sign-in, entering a code, and signing out.
+    open to them are their profile, setting up two-factor sign-in, entering a code, and
+    signing out.
 
     Runs after LoginRequiredMiddleware, so anonymous visitors are still sent to sign in.
     """
 
     OPEN_URL_NAMES = frozenset(
-        {"two_factor_setup", "two_factor_verify", "logout", "login", "accessibility", "healthz"}
+        {
+            "account_profile",
+            "two_factor_setup",
+            "two_factor_verify",
+            "logout",
+            "login",
+            "accessibility",
+            "healthz",
+        }
     )
 
     def __init__(self, get_response):

@@ -152,6 +152,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # How many proxies sit in front of the portal (each appends to X-Forwarded-For).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "redbridge_portal.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "redbridge_portal.middleware.login_username"
 AXES_VERBOSE = False
 
 # Two-factor sign-in (an authenticator app, with backup codes) for the roles that can approve

@@ -274,7 +274,8 @@ class TwoFactorSetupView(FormView):
                 "token",
                 _(
                     "That code is not right. Check the app shows the Redbridge staff portal, "
-                    "type the 6 digits it shows now, and try again."
+                    "type the 6 digits it shows now, and try again. After several wrong codes "
+                    "you must wait a little longer each time."
                 ),
             )
             return self.form_invalid(form)
@@ -314,7 +315,8 @@ class TwoFactorVerifyView(FormView):
                 "token",
                 _(
                     "That code is not right. Type the code your app shows now (it changes "
-                    "every 30 seconds) or a backup code you have not used."
+                    "every 30 seconds) or a backup code you have not used. After several wrong "
+                    "codes you must wait a little longer each time."
                 ),
             )
             return self.form_invalid(form)
