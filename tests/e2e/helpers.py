@@ -212,3 +212,18 @@ def go_to(page, link_name: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role(
         "link", name=link_name, exact=True
     ).click()
+
+
+def tab_to(page, target, *, max_presses: int = 120) -> list[str]:
+    """Press Tab (and nothing else) until `target` (a locator) has the keyboard focus, checking
+    on the way that every element reached shows its focus. Returns the elements passed that did
+    not show it (a keyboard user would lose their place on them)."""
+    unseen = []
+    for _ in range(max_presses):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUS_SCRIPT)
+        if focused and not focused["visible"]:
+            unseen.append(focused["element"])
+        if target.evaluate("el => el === document.activeElement"):
+            return unseen
+    raise AssertionError(f"{target} could not be reached with the Tab key alone")
