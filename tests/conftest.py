@@ -8,6 +8,8 @@ def _test_storage(settings, tmp_path):
     """Uploaded files go to a temporary folder, never into var/; static files are found where
     they are, without the production manifest (built by collectstatic)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashing a password properly takes a third of a second; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,201 @@
+"""Reminders about posts and campaigns that wait on someone (issue 5).
+
+Run by the periodic task `approvals.tasks.send_post_reminders`. Everything here reads the state
+from the database each run (nothing is scheduled ahead in the broker), and every reminder goes
+through `reminder_send_once`, whose unique key makes a second send impossible: running the task
+twice, or from two beat processes at once, sends each reminder exactly once.
+
+Waiting for a decision is counted in school working time (weekends and school closures do not
+count); waiting on the author and the time to a planned publication are real time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from approvals.models import Campaign, Post, PostStatus
+from redbridge_portal import roles
+from redbridge_portal.models import NotificationKind
+from redbridge_portal.school_calendar import closed_days, working_hours_between
+from redbridge_portal.services import reminder_send_once
+
+logger = logging.getLogger(__name__)
+
+AUTHOR_REMINDER_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How long a submitted post has waited for a decision, in school working hours."""
+
+    hours: float
+    reminder_due: bool
+    overdue: bool
+
+
+def waiting_for_decision(
+    submitted_at: datetime | None, *, now: datetime | None = None, closed=None
+) -> Waiting:
+    """The working hours a post has waited since it was submitted, and whether it is past the
+    reminder threshold (APPROVAL_REMINDER_HOURS) or overdue (twice that)."""
+    if submitted_at is None:
+        return Waiting(0, False, False)
+    now = now or timezone.now()
+    hours = working_hours_between(submitted_at, now, closed)
+    threshold = settings.APPROVAL_REMINDER_HOURS
+    return Waiting(hours, hours >= threshold, hours >= 2 * threshold)
+
+
+def closed_days_since(oldest: datetime | None, now: datetime | None = None) -> set:
+    """School closures from `oldest` to now, read once for a whole list of posts."""
+    if oldest is None:
+        return set()
+    now = now or timezone.now()
+    zone = timezone.get_default_timezone()
+    return closed_days(oldest.astimezone(zone).date(), now.astimezone(zone).date())
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "l j F, H:i")
+
+
+def _post_line(post: Post) -> str:
+    return f'"{post.text[:60]}{"…" if len(post.text) > 60 else ""}" for {post.account.name}'
+
+
+def send_post_reminders(*, now: datetime | None = None) -> dict[str, int]:
+    """Send every reminder that is due now; returns how many of each kind went out."""
+    now = now or timezone.now()
+    sent = {"reminder": 0, "escalation": 0, "urgent": 0, "author": 0}
+    waiting = list(
+        Post.objects.awaiting_decision()
+        .select_related("author", "account", "current_revision")
+        .order_by("submitted_at")
+    )
+    closed = closed_days_since(waiting[0].submitted_at if waiting else None, now)
+    deciders = list(roles.senior_team_members())
+    escalation_to = list(roles.policy_admins())
+    for post in waiting:
+        revision = post.current_revision.number if post.current_revision else 0
+        key = f"post:{post.pk}:rev:{revision}"
+        reviewers = [person for person in deciders if person.pk != post.author_id]
+        state = waiting_for_decision(post.submitted_at, now=now, closed=closed)
+        url = post.get_absolute_url()
+        if state.reminder_due:
+            sent["reminder"] += reminder_send_once(
+                key=f"{key}:reminder",
+                recipients=reviewers,
+                kind=NotificationKind.APPROVAL_REMINDER,
+                subject=f"A post has waited {settings.APPROVAL_REMINDER_HOURS} school hours "
+                "for a decision",
+                message=(
+                    f"{post.author} sent {_post_line(post)} on {_when(post.submitted_at)}. "
+                    "It is still waiting for a decision from the senior team.\n"
+                    "Please approve it, ask for changes or reject it."
+                ),
+                url=url,
+            )
+        if state.overdue:
+            sent["escalation"] += reminder_send_once(
+                key=f"{key}:escalation",
+                recipients=[*reviewers, *escalation_to],
+                kind=NotificationKind.APPROVAL_ESCALATION,
+                subject="Overdue: a post has waited too long for a decision",
+                message=(
+                    f"{post.author} sent {_post_line(post)} on {_when(post.submitted_at)} and "
+                    f"it has waited more than {2 * settings.APPROVAL_REMINDER_HOURS} school "
+                    "hours for a decision. It is marked overdue in the queue.\n"
+                    "A member of the senior team needs to decide on it."
+                ),
+                url=url,
+            )
+        if post.planned_for and post.planned_for - now <= timedelta(hours=settings.URGENT_HOURS):
+            going_out = "was due to go out" if post.planned_for <= now else "is due to go out"
+            sent["urgent"] += reminder_send_once(
+                key=f"{key}:urgent",
+                recipients=reviewers,
+                kind=NotificationKind.URGENT_REMINDER,
+                subject="Urgent: a post is due out soon with no decision",
+                message=(
+                    f"{post.author}'s post {_post_line(post)} {going_out} at "
+                    f"{_when(post.planned_for)} and nobody has decided on it yet.\n"
+                    "Please decide on it now, or tell the author it will be late."
+                ),
+                url=url,
+            )
+
+    waiting_on_author = Post.objects.filter(
+        status=PostStatus.CHANGES_REQUESTED,
+        decided_at__lte=now - timedelta(days=AUTHOR_REMINDER_DAYS),
+    ).select_related("author", "account", "last_decision")
+    for post in waiting_on_author:
+        sent["author"] += reminder_send_once(
+            key=f"post:{post.pk}:decision:{post.last_decision_id}:author-reminder",
+            recipients=[post.author],
+            kind=NotificationKind.AUTHOR_REMINDER,
+            subject="Your post is waiting for your changes",
+            message=(
+                f"The senior team asked for changes to your post {_post_line(post)} on "
+                f"{_when(post.decided_at)}. It will not go out until you make them and send "
+                "it again. If you no longer want to publish it, withdraw it."
+            ),
+            url=post.get_absolute_url(),
+        )
+    if any(sent.values()):
+        logger.info("Post reminders sent: %s", sent)
+    return sent
+
+
+def send_daily_digests(*, now: datetime | None = None) -> int:
+    """Each senior-team member gets one email a day listing what waits for their decision,
+    only when something does. Returns the number of digests sent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if today.weekday() >= 5:
+        return 0
+    posts = list(
+        Post.objects.awaiting_decision()
+        .select_related("author", "account")
+        .order_by("submitted_at")
+    )
+    campaigns = list(Campaign.objects.awaiting_decision().select_related("proposer"))
+    closed = closed_days_since(posts[0].submitted_at if posts else None, now)
+    sent = 0
+    for member in roles.senior_team_members():
+        mine_posts = [p for p in posts if p.author_id != member.pk]
+        mine_campaigns = [c for c in campaigns if c.proposer_id != member.pk]
+        if not (mine_posts or mine_campaigns):
+            continue
+        lines = []
+        for post in mine_posts[:20]:
+            state = waiting_for_decision(post.submitted_at, now=now, closed=closed)
+            flag = " (overdue)" if state.overdue else ""
+            lines.append(
+                f"- Post by {post.author}: {_post_line(post)}, waiting "
+                f"{state.hours:.0f} school hours{flag}"
+            )
+        if len(mine_posts) > 20:
+            lines.append(f"- and {len(mine_posts) - 20} more posts")
+        for campaign in mine_campaigns:
+            lines.append(f'- Campaign "{campaign.title}" proposed by {campaign.proposer}')
+        summary = []
+        if mine_posts:
+            summary.append(f"{len(mine_posts)} post{'s' if len(mine_posts) != 1 else ''}")
+        if mine_campaigns:
+            count = len(mine_campaigns)
+            summary.append(f"{count} campaign{'s' if count != 1 else ''}")
+        sent += reminder_send_once(
+            key=f"digest:{member.pk}:{today.isoformat()}",
+            recipients=[member],
+            kind=NotificationKind.DIGEST,
+            subject=f"Waiting for your decision: {' and '.join(summary)}",
+            message="These wait for a decision from the senior team:\n" + "\n".join(lines),
+            url="/posts/queue/",
+        )
+    return sent
