@@ -203,15 +203,14 @@ def _path(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-def go_to(page, link_name: str) -> None:
+def go_to(page, link_name) -> None:
     """Follow a link in the main navigation, opening the menu first on a phone, as a person
-    does."""
+    does. `link_name` is the exact name, or a regular expression."""
     menu = page.get_by_role("button", name="Show or hide the menu")
     if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
         menu.click()
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name=link_name, exact=True
-    ).click()
+    exact = {"exact": True} if isinstance(link_name, str) else {}
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=link_name, **exact).click()
 
 
 def tab_to(page, target, *, max_presses: int = 120) -> list[str]:
