@@ -119,15 +119,16 @@ def people(*, search: str = ""):
     return users
 
 
-def app_functions(module_name: str, function_name: str) -> list:
-    """`<app>.<module_name>.<function_name>` for each of the project's own apps that has it.
+def app_functions(module_name: str, function_name: str) -> dict:
+    """`<app>.<module_name>.<function_name>` for each of the project's own apps that has it,
+    by app label.
 
     This is how the personal-data features reach each app's data without knowing its models:
     an app exposes `personal_data(user) -> dict` in its selectors and, if it holds personal
     details that must go when someone is anonymised, `personal_data_anonymise(*, user)` in its
     services.
     """
-    found = []
+    found = {}
     for config in apps.get_app_configs():
         if config.name == "redbridge_portal" or not config.path.startswith(str(settings.BASE_DIR)):
             continue
@@ -136,7 +137,7 @@ def app_functions(module_name: str, function_name: str) -> list:
             continue
         function = getattr(import_module(dotted), function_name, None)
         if callable(function):
-            found.append(function)
+            found[config.label] = function
     return found
 
 
@@ -198,6 +199,6 @@ def personal_data_export(user) -> dict:
         ],
         "audit_events_about_them": [_audit_row(event) for event in audit_events_about(user)],
     }
-    for function in app_functions("selectors", "personal_data"):
-        data[function.__module__.split(".", 1)[0]] = function(user)
+    for app_label, function in app_functions("selectors", "personal_data").items():
+        data[app_label] = function(user)
     return data

@@ -576,7 +576,7 @@ def user_anonymise(*, actor: User, user: User) -> User:
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username__iexact=old_email).delete()
         user_sessions_end(user=user)
-        for hook in _app_hooks("services", "personal_data_anonymise"):
+        for hook in _app_hooks("services", "personal_data_anonymise").values():
             hook(user=user)
         audit_record(
             actor=actor,

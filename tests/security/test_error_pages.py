@@ -1,0 +1,55 @@
+"""Error pages in plain English that say what to do next."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from redbridge_portal import views
+
+pytestmark = pytest.mark.django_db
+
+
+def test_page_not_found(staff_client):
+    response = staff_client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert "What to do next" in page
+
+
+def test_page_not_found_for_someone_not_signed_in(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_forbidden(staff_client):
+    response = staff_client.get("/school-calendar/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You cannot use this page" in page
+    assert "What to do next" in page
+
+
+def test_server_error_page_renders_without_a_request():
+    # Django's server_error view renders 500.html with an empty context.
+    page = render_to_string("500.html")
+    assert "Sorry, something went wrong" in page
+    assert "What to do next" in page
+
+
+def test_bad_request_page(staff_user):
+    request = RequestFactory().get("/")
+    request.user = staff_user
+    from django.views.defaults import bad_request
+
+    response = bad_request(request, exception=None)
+    assert response.status_code == 400
+    assert "Something was wrong with that request" in response.content.decode()
+
+
+def test_handler403_records_and_renders(staff_user):
+    request = RequestFactory().post("/somewhere/")
+    request.user = staff_user
+    response = views.permission_denied(request)
+    assert response.status_code == 403
