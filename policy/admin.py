@@ -7,8 +7,10 @@ from "Start annual review", never from the admin's add form.
 """
 
 from django.contrib import admin
+from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from policy.models import (
@@ -108,12 +110,38 @@ class ListItemInline(PolicyPermissionsMixin, admin.TabularInline):
         # An item can only sit inside another item of the same clause.
         field = formset.form.base_fields.get("parent")
         if field is not None:
-            field.queryset = (
-                ListItem.objects.filter(clause=obj).order_by("order", "pk")
-                if obj is not None
-                else ListItem.objects.none()
-            )
+            items = list(ListItem.objects.filter(clause=obj)) if obj is not None else []
+            labels = _item_labels(items)
+            if labels:
+                # Offer the items in reading order, so the numbers in the labels count up.
+                reading_order = Case(
+                    *(When(pk=pk, then=Value(i)) for i, pk in enumerate(labels)),
+                    output_field=IntegerField(),
+                )
+                field.queryset = ListItem.objects.filter(pk__in=list(labels)).order_by(
+                    reading_order
+                )
+            else:
+                field.queryset = ListItem.objects.none()
+            field.label_from_instance = lambda item: labels.get(item.pk, str(item))
         return formset
+
+
+def _item_labels(items: list[ListItem]) -> dict[int, str]:
+    """Labels in reading order that show the nesting: "1. breach…", "1.2. giving away…"."""
+    children: dict[int | None, list[ListItem]] = {}
+    for item in sorted(items, key=lambda i: (i.order, i.pk)):
+        children.setdefault(item.parent_id, []).append(item)
+    labels: dict[int, str] = {}
+
+    def walk(parent_id, prefix):
+        for position, item in enumerate(children.get(parent_id, []), start=1):
+            number = f"{prefix}{position}."
+            labels[item.pk] = f"{number} {Truncator(item.text).chars(60)}"
+            walk(item.pk, number)
+
+    walk(None, "")
+    return labels
 
 
 # --- Model admins ------------------------------------------------------------------------------

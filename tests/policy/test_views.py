@@ -495,6 +495,16 @@ def test_the_admin_offers_only_items_of_the_same_clause_as_parents(
     other = ListItem.objects.filter(clause__version=draft, clause__number="4.4").first()
     assert f'value="{clause.items.first().pk}"' in page
     assert f'value="{other.pk}"' not in page
+    nested = Clause.objects.get(version=draft, number="4.4")
+    page = admin_site_policy_admin.get(
+        reverse("admin:policy_clause_change", args=[nested.pk])
+    ).content.decode()
+    first = page.index("1. breach confidentiality, for example by:")
+    assert (
+        first
+        < page.index("1.3. discussing the school&#x27;s internal workings")
+        < page.index("2. do anything that could be considered")
+    )
 
 
 # --- Home panel and navigation -----------------------------------------------------------------
