@@ -17,7 +17,8 @@ from django.apps import apps as django_apps
 from tests.e2e.helpers import DESKTOP, PageChecker, field
 from tests.factories import TEST_PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium (`apt-get install chromium`); E2E_CHROMIUM may point elsewhere.
+CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
