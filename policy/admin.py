@@ -6,7 +6,9 @@ superseded versions open read-only (the models refuse changes to them too). New 
 from "Start annual review", never from the admin's add form.
 """
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
@@ -104,6 +106,9 @@ class ListItemInline(PolicyPermissionsMixin, admin.TabularInline):
     fk_name = "clause"
     fields = ("order", "parent", "text")
     extra = 1
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+    }
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
