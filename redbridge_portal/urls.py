@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from redbridge_portal import views
 from redbridge_portal.forms import LoginForm
@@ -92,10 +90,7 @@ urlpatterns = [
     path("posts/", include("approvals.urls")),
     # One way in: the admin's own sign-in page sends people to the portal's (lockout and
     # two-factor rules apply there).
-    path(
-        "admin/login/",
-        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
-    ),
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
 

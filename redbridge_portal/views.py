@@ -186,6 +186,17 @@ def school_closure_remove(request, pk):
     return redirect("school_calendar")
 
 
+@login_not_required
+def admin_login(request):
+    """The admin site's sign-in address. Signing in happens on the portal's own page (where the
+    lockout and two-factor rules apply). Someone already signed in without admin access is
+    refused here, rather than bounced between the two sign-in pages for ever."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{reverse('login')}?{query}" if query else reverse("login"))
+
+
 # --- Error pages ----------------------------------------------------------------------------
 
 
