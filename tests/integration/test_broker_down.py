@@ -1,0 +1,60 @@
+"""With the broker unreachable, a submission still succeeds; its emails go out once the
+broker is back (the outbox sweep hands them over)."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from approvals.models import SELF_CHECK_KEYS, PostStatus
+from redbridge_portal.celery import app
+from redbridge_portal.models import EmailStatus, Notification, NotificationKind
+from redbridge_portal.services import notification_sweep_outbox
+from tests.approvals.factories import AccountFactory, draft_post
+from tests.factories import SeniorTeamFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Point Celery at a broker that refuses connections, with tasks really sent to it."""
+    monkeypatch.setenv("CELERY_BROKER_URL", UNREACHABLE)
+    monkeypatch.setitem(app.conf, "broker_url", UNREACHABLE)
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    # A fresh producer pool, so no connection opened earlier to the real broker is reused.
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    yield
+
+
+def test_a_submission_succeeds_with_the_broker_down_and_is_emailed_later(
+    client, django_capture_on_commit_callbacks, broker_down
+):
+    author = StaffFactory()
+    senior = SeniorTeamFactory()
+    post = draft_post(author, AccountFactory(name="X"))
+    client.force_login(author)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("approvals:post_submit", args=[post.pk]),
+            {f"check_{key}": "on" for key in SELF_CHECK_KEYS},
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    assert "Your post was sent to the senior team." in response.content.decode()
+    post.refresh_from_db()
+    assert post.status == PostStatus.SUBMITTED
+    notification = Notification.objects.get(recipient=senior, kind=NotificationKind.POST_SUBMITTED)
+    assert notification.email_status == EmailStatus.PENDING
+    assert mail.outbox == []
+
+    # The broker comes back (tasks run in this process again): the sweep sends the email.
+    app.conf.task_always_eager = True
+    assert notification_sweep_outbox(older_than_seconds=0) == 1
+    notification.refresh_from_db()
+    assert notification.email_status == EmailStatus.SENT
+    assert [m.to for m in mail.outbox] == [[senior.email]]
