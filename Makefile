@@ -37,6 +37,10 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn redbridge_portal.wsgi --bind 127.0.0.1:$(PORT) --workers 2
 
+## bench: the performance benchmark against PostgreSQL and Redis (see README, "Benchmark")
+bench: install
+	$(BIN)/python -m bench.run
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,0 +1,241 @@
+"""Every page the benchmark (bench/) loads runs a fixed number of queries: the same with a few
+rows as with many, and the number pinned here, so a regression (a query per row, a lost
+select_related, a cache that stopped working) fails the build. Counted on the second request,
+as a signed-in user sees a page most of the time: the first after signing in also refreshes the
+session, and fills the policy's cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from approvals import services as approval_services
+from approvals.models import PostStatus
+from approvals.services import PostContent
+from policy import services as policy_services
+from policy.services import policy_load_from_file
+from tests.approvals.factories import AccountFactory, submitted_post
+from tests.factories import StaffFactory
+from tests.performance import builders
+
+FEW, MANY = 3, 60
+
+# Queries per page for a signed-in user, whatever the data. Every signed-in page starts with
+# the same four: the session, the user, their permissions through groups and their own
+# permissions (roles.py asks has_perms); the navigation's unread count is one more.
+EXPECTED = {
+    # + the user's latest acknowledgement; the policy's tree and text come from the cache.
+    "policy_contents": 6,
+    "clause_permalink": 5,
+    # + one full-text query each for clauses, list items, principles and guidelines.
+    "policy_search": 9,
+    # + the filter form's choices (accounts, campaigns, staff), the campaigns waiting, and the
+    # page: a capped count and its rows.
+    "queue_first_page": 11,
+    "queue_filtered": 12,  # + the chosen account, checked by the form
+    "queue_deep_page": 11,
+    # + the post, its current images, its revisions (with their images), decisions, comments.
+    "post_long_timeline": 11,
+    "my_posts": 7,  # + a capped count and the page's rows
+    "published_log": 8,  # + the account filter's choices
+    "login_page": 0,
+}
+
+
+def page_queries(client, url: str, data: dict | None = None) -> tuple[int, list[str]]:
+    client.get(url, data or {})  # signs the session's refresh time, fills caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, data or {})
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured), [query["sql"] for query in captured.captured_queries]
+
+
+def assert_pinned(name: str, few: tuple[int, list[str]], many: tuple[int, list[str]]) -> None:
+    few_count, few_sql = few
+    many_count, many_sql = many
+    assert many_count == few_count, (
+        f"{name}: {few_count} queries with {FEW} rows but {many_count} with {MANY}:\n"
+        + "\n".join(many_sql)
+    )
+    assert few_count == EXPECTED[name], (
+        f"{name}: {few_count} queries, pinned at {EXPECTED[name]}:\n" + "\n".join(few_sql)
+    )
+
+
+# --- The policy ---------------------------------------------------------------------------------
+
+
+def _publish_reviews(admin, count: int) -> None:
+    for number in range(count):
+        draft = policy_services.policy_review_start(actor=admin)
+        policy_services.policy_version_publish(
+            actor=admin, version=draft, change_summary=f"Review {number}."
+        )
+
+
+def _policy_with_history(admin) -> None:
+    """More versions, and many staff who acknowledged them."""
+    _publish_reviews(admin, 2)
+    from policy.models import Acknowledgement
+    from policy.selectors import current_version
+
+    version = current_version()
+    Acknowledgement.objects.bulk_create(
+        Acknowledgement(user=user, version=version) for user in builders.people(MANY)
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "data"),
+    [
+        ("policy_contents", "/policy/", None),
+        ("clause_permalink", "/policy/clause/4.4/", None),
+        ("policy_search", "/policy/search/", {"q": "confidential information"}),
+    ],
+)
+def test_policy_pages(client, staff_user, policy_admin, name, url, data):
+    policy_load_from_file()
+    client.force_login(staff_user)
+    few = page_queries(client, url, data)
+    _policy_with_history(policy_admin)
+    builders.notifications(staff_user, MANY)
+    many = page_queries(client, url, data)
+    assert_pinned(name, few, many)
+
+
+# --- The senior team's queue ----------------------------------------------------------------
+
+
+def _queue_rows(count: int, status: str, senior, account=None):
+    authors = builders.people(min(count, 6))
+    accounts = [account] if account else [AccountFactory() for _ in range(min(count, 4))]
+    campaign_list = builders.campaigns(min(count, 5), proposer=authors[0], decider=senior)
+    return builders.posts(
+        count,
+        status=status,
+        authors=authors,
+        accounts=accounts,
+        campaign_list=campaign_list,
+    )
+
+
+def test_queue_first_page(client, senior_user, second_senior_user):
+    client.force_login(senior_user)
+    _queue_rows(FEW, PostStatus.SUBMITTED, second_senior_user)
+    few = page_queries(client, reverse("approvals:queue"))
+    _queue_rows(MANY, PostStatus.SUBMITTED, second_senior_user)
+    builders.notifications(senior_user, MANY)
+    many = page_queries(client, reverse("approvals:queue"))
+    assert_pinned("queue_first_page", few, many)
+
+
+def test_queue_filtered(client, senior_user, second_senior_user):
+    client.force_login(senior_user)
+    account = AccountFactory()
+    filters = {"status": PostStatus.PUBLISHED, "account": account.pk}
+    _queue_rows(FEW, PostStatus.PUBLISHED, second_senior_user, account=account)
+    few = page_queries(client, reverse("approvals:queue"), filters)
+    _queue_rows(MANY, PostStatus.PUBLISHED, second_senior_user, account=account)
+    many = page_queries(client, reverse("approvals:queue"), filters)
+    assert_pinned("queue_filtered", few, many)
+
+
+def test_queue_deep_page(client, senior_user, second_senior_user):
+    """A page far into a long list costs what the first page of a short one does."""
+    client.force_login(senior_user)
+    _queue_rows(FEW, PostStatus.PUBLISHED, second_senior_user)
+    few = page_queries(client, reverse("approvals:queue"), {"status": PostStatus.PUBLISHED})
+    _queue_rows(MANY, PostStatus.PUBLISHED, second_senior_user)
+    many = page_queries(
+        client, reverse("approvals:queue"), {"status": PostStatus.PUBLISHED, "page": 3}
+    )
+    assert_pinned("queue_deep_page", few, many)
+
+
+# --- A post, my posts, the published log ---------------------------------------------------
+
+
+def test_post_page_with_a_long_timeline(client, staff_user, senior_user, policy_admin):
+    policy_load_from_file()
+    account = AccountFactory()
+    post = submitted_post(staff_user, account, text="Version 1")
+    client.force_login(senior_user)
+    few = page_queries(client, post.get_absolute_url())
+    for n in range(2, 12):
+        approval_services.post_comment(
+            actor=senior_user, post=post, body=f"Round {n}", clauses=["4.4"]
+        )
+        approval_services.post_request_changes(
+            actor=senior_user, post=post, comment=f"Change round {n}"
+        )
+        post.refresh_from_db()
+        approval_services.post_update(
+            actor=staff_user,
+            post=post,
+            content=PostContent(
+                account=account,
+                campaign=None,
+                text=f"Version {n} of the post about the trees.",
+                link="",
+                planned_for=None,
+                purpose=post.purpose,
+            ),
+            new_media=[],
+            remove_media_ids=[],
+            submit=True,
+            self_check=builders.CHECKED,
+        )
+        post.refresh_from_db()
+    many = page_queries(client, post.get_absolute_url())
+    assert post.revisions.count() == 11
+    assert_pinned("post_long_timeline", few, many)
+
+
+@pytest.mark.parametrize("status", ["", PostStatus.PUBLISHED])
+def test_my_posts(client, staff_user, senior_user, status):
+    client.force_login(staff_user)
+    account = AccountFactory()
+    for state in (PostStatus.DRAFT, PostStatus.SUBMITTED, PostStatus.PUBLISHED):
+        builders.posts(1, status=state, authors=[staff_user], accounts=[account])
+    data = {"status": status} if status else None
+    few = page_queries(client, reverse("approvals:my_posts"), data)
+    campaign_list = builders.campaigns(5, proposer=staff_user, decider=senior_user)
+    accounts = [AccountFactory() for _ in range(4)]
+    for state in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED, PostStatus.PUBLISHED):
+        builders.posts(
+            MANY // 3,
+            status=state,
+            authors=[staff_user],
+            accounts=accounts,
+            campaign_list=campaign_list,
+            deciders=builders.people(3),
+        )
+    many = page_queries(client, reverse("approvals:my_posts"), data)
+    assert_pinned("my_posts", few, many)
+
+
+def test_published_log(client, staff_user, senior_user):
+    client.force_login(staff_user)
+    builders.posts(FEW, status=PostStatus.PUBLISHED, authors=[staff_user])
+    few = page_queries(client, reverse("approvals:published_log"))
+    campaign_list = builders.campaigns(5, proposer=staff_user, decider=senior_user)
+    builders.posts(
+        MANY,
+        status=PostStatus.PUBLISHED,
+        authors=builders.people(6),
+        accounts=[AccountFactory() for _ in range(4)],
+        campaign_list=campaign_list,
+        deciders=builders.people(3),
+    )
+    many = page_queries(client, reverse("approvals:published_log"))
+    assert_pinned("published_log", few, many)
+
+
+def test_login_page(client, db):
+    StaffFactory()
+    few = page_queries(client, reverse("login"))
+    builders.people(MANY)
+    many = page_queries(client, reverse("login"))
+    assert_pinned("login_page", few, many)
