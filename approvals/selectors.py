@@ -300,7 +300,8 @@ def post_timeline(post: Post) -> list[TimelineEntry]:
     )
     by_id = {revision.pk: revision for revision in revisions}
     for decision in decisions:
-        decision.revision = by_id.get(decision.revision_id, decision.revision)
+        # Every decision is on one of this post's revisions, already loaded above.
+        decision.revision = by_id[decision.revision_id]
     entries: list[TimelineEntry] = []
     previous = None
     for revision in revisions:

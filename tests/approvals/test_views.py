@@ -647,3 +647,32 @@ def test_the_home_panel_template_renders(staff_user, senior_user, account):
     html = render_to_string("approvals/includes/home_panel.html", home_panel_context(senior_user))
     assert "1 post</strong>" in html
     assert reverse("approvals:queue") in html
+
+
+def test_the_post_page_runs_the_same_queries_however_long_its_history(
+    client, staff_user, senior_user, account, policy_v1, django_assert_max_num_queries
+):
+    client.force_login(senior_user)
+    post = submitted_post(staff_user, account, text="Version 0")
+    services.post_comment(actor=senior_user, post=post, body="First look", clauses=["4.4"])
+    short = _queries(django_assert_max_num_queries, client, post.get_absolute_url())
+    for n in range(1, 6):
+        services.post_request_changes(actor=senior_user, post=post, comment=f"Round {n}")
+        services.post_comment(actor=staff_user, post=post, body=f"Reply {n}", clauses=["4.3"])
+        services.post_update(
+            actor=staff_user,
+            post=post,
+            content=services.PostContent(account=account, text=f"Version {n}", purpose="Why"),
+            submit=True,
+            self_check=ALL_CONFIRMED,
+        )
+    long = _queries(django_assert_max_num_queries, client, post.get_absolute_url())
+    assert short == long
+
+
+def test_my_posts_says_what_is_expected_next(staff_client, staff_user, senior_user, account):
+    post = submitted_post(staff_user, account)
+    services.post_request_changes(actor=senior_user, post=post, comment="Shorter")
+    html = staff_client.get(reverse("approvals:my_posts")).content.decode()
+    assert "Changes requested" in html
+    assert "Make the changes asked for and submit again." in html
