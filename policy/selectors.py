@@ -160,17 +160,67 @@ def policy_document(version: PolicyVersion) -> PolicyDocument:
     return document
 
 
-def policy_html(document: PolicyDocument) -> SafeString:
-    """The policy's text rendered once per published version (it never changes)."""
-    render = lambda: render_to_string("policy/includes/document.html", {"document": document})  # noqa: E731
-    if document.version.is_draft:
+def policy_html(version: PolicyVersion) -> SafeString:
+    """The contents and text of a version, rendered once per published version (it never
+    changes), so a cache hit costs no query and no tree. A draft is rendered fresh."""
+
+    def render():
+        document = policy_document(version)
+        return render_to_string("policy/includes/document.html", {"document": document})
+
+    if version.is_draft:
         return mark_safe(render())
-    key = _document_key(document.version, f"html-{document.version.status}")
+    key = _document_key(version, f"html-{version.status}")
     html = cache.get(key)
     if html is None:
         html = render()
         cache.set(key, html, DOCUMENT_TIMEOUT)
     return mark_safe(html)
+
+
+_CLAUSE_NUMBER = re.compile(r"[\w.-]{1,20}")
+
+
+@dataclass
+class ClauseFragment:
+    """One clause rendered for its permalink page, with what the page says around it."""
+
+    number: str
+    anchor: str
+    section_number: str
+    section_title: str
+    section_anchor: str
+    html: str
+
+    @property
+    def rendered(self) -> SafeString:
+        return mark_safe(self.html)
+
+
+def clause_fragment(version: PolicyVersion, number: str) -> ClauseFragment | None:
+    """Clause `number` of `version`, rendered; None when the version has no such clause.
+    Cached per published version and clause (misses are not cached: any text can be asked)."""
+    cacheable = not version.is_draft and _CLAUSE_NUMBER.fullmatch(number or "")
+    key = _document_key(version, f"clause-{version.status}-{number}")
+    if cacheable:
+        fragment = cache.get(key)
+        if fragment is not None:
+            return fragment
+    clause = policy_document(version).clause(number)
+    if clause is None:
+        return None
+    section = clause.section
+    fragment = ClauseFragment(
+        number=clause.number,
+        anchor=clause.anchor,
+        section_number=section.number,
+        section_title=section.title,
+        section_anchor=section.anchor,
+        html=render_to_string("policy/includes/clause.html", {"clause": clause, "permalink": None}),
+    )
+    if cacheable:
+        cache.set(key, fragment, DOCUMENT_TIMEOUT)
+    return fragment
 
 
 def clauses_by_number(numbers: list[str]) -> dict[str, Clause]:

@@ -70,15 +70,13 @@ class PolicyDocumentView(TemplateView):
         if version is None:
             return context
         user = self.request.user
-        document = selectors.policy_document(version)
         current = version if selectors.status_is_current(version) else None
         # One query answers both "has this user acknowledged it?" and "which version did they
         # acknowledge last?" (for the link to what changed since).
         latest = selectors.latest_acknowledgement(user) if current else None
         acknowledgement = latest if latest and latest.version_id == version.pk else None
         context.update(
-            document=document,
-            policy_html=selectors.policy_html(document),
+            policy_html=selectors.policy_html(version),
             is_current=current is not None,
             review_overdue=current is not None and version.review_overdue(),
             acknowledgement=acknowledgement,
@@ -120,8 +118,7 @@ class ClauseView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         version = self.get_version()
-        document = selectors.policy_document(version)
-        clause = document.clause(self.kwargs["number"])
+        clause = selectors.clause_fragment(version, self.kwargs["number"])
         if clause is None:
             raise Http404(
                 _("There is no clause %(number)s in this version of the policy.")
@@ -130,9 +127,7 @@ class ClauseView(TemplateView):
         is_current = selectors.status_is_current(version)
         context.update(
             version=version,
-            document=document,
             clause=clause,
-            section=clause.section,
             is_current=is_current,
             current_version=None if is_current else selectors.current_version(),
             current_url=reverse("policy:clause", kwargs={"number": clause.number}),

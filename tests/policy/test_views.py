@@ -109,6 +109,15 @@ def test_the_current_policy_page_is_served_from_the_cache(staff_client, policy_v
     assert "policy_acknowledgement" in policy_queries[0]
 
 
+def test_the_clause_permalink_is_served_from_the_cache(staff_client, policy_v1):
+    url = reverse("policy:clause", kwargs={"number": "6.4"})
+    staff_client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        page = staff_client.get(url).content.decode()
+    assert not [q["sql"] for q in context.captured_queries if '"policy_' in q["sql"]]
+    assert "criticising or arguing with students, parents, colleagues, parents" in page
+
+
 def test_the_clause_permalink_shows_the_current_wording(staff_client, policy_v1, policy_admin):
     url = reverse("policy:clause", kwargs={"number": "4.3"})
     assert url == "/policy/clause/4.3/"
