@@ -146,14 +146,26 @@ class Portal:
     def _error(self, page, text: str) -> None:
         self.browser_errors.append(f"{re.sub(r'^https?://[^/]+', '', page.url)}: {text}")
 
-    def sign_in(self, user, *, viewport: dict | None = None, password: str = TEST_PASSWORD):
-        """Sign in through the login page, as a person does."""
-        page = self.new_page(viewport=viewport)
+    def sign_in(
+        self,
+        user,
+        *,
+        viewport: dict | None = None,
+        password: str = TEST_PASSWORD,
+        page=None,
+        lands_on: str | None = "/",
+    ):
+        """Sign in through the login page, as a person does, in a new browser context unless
+        `page` is given. Waits to land on `lands_on` (the home page unless None)."""
+        page = page or self.new_page(viewport=viewport)
         page.goto("/accounts/login/")
         field(page, "School email address").fill(user.email)
         field(page, "Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(self.url("/"))
+        if lands_on is not None:
+            page.wait_for_url(self.url(lands_on))
+        else:
+            page.wait_for_load_state()
         return page
 
     def check(self, page, step: str, **options) -> None:
