@@ -84,6 +84,29 @@ _FOCUS_SCRIPT = """
 }
 """
 
+_ERROR_SUMMARY_SCRIPT = """
+() => {
+  const broken = [];
+  for (const item of document.querySelectorAll('.error-summary li')) {
+    const links = Array.from(item.querySelectorAll('a'));
+    const text = item.textContent.trim().replace(/\\s+/g, ' ').slice(0, 90);
+    if (!links.length) continue;  // a message about the whole form has no field to link to
+    const own = links.filter((a) => (a.getAttribute('href') || '').startsWith('#'));
+    if (links.length !== 1 || own.length !== 1) {
+      const hrefs = links.map((a) => a.getAttribute('href')).join(', ');
+      broken.push(`"${text}" has ${links.length} links (${hrefs})`);
+      continue;
+    }
+    const id = own[0].getAttribute('href').slice(1);
+    const target = document.getElementById(id);
+    if (!target || !target.matches('input, select, textarea, fieldset, [tabindex]')) {
+      broken.push(`"${text}" links to #${id}, which is not a field on the page`);
+    }
+  }
+  return broken;
+}
+"""
+
 
 def format_axe_violations(violations: list[dict]) -> str:
     """One line per rule, then the failing elements grouped by what is wrong with them (a
@@ -167,6 +190,7 @@ class PageChecker:
                 page.set_viewport_size(original)
         if axe:
             self._check_footer(page, where)
+            self._check_error_summary(page, where)
             if focus:
                 self._check_focus_visible(page, where)
 
@@ -177,6 +201,16 @@ class PageChecker:
         ):
             self.problems.append(
                 f"{where}: the footer has no link to the accessibility statement (/accessibility/)"
+            )
+
+    def _check_error_summary(self, page, where: str) -> None:
+        """Each entry in an error summary is one link to the field it is about (GOV.UK
+        pattern): the field must exist, and no other link may be mixed into the entry."""
+        broken = page.evaluate(_ERROR_SUMMARY_SCRIPT)
+        if broken:
+            self.problems.append(
+                f"{where}: error summary entries that do not lead to their field: "
+                + "; ".join(broken)
             )
 
     def _check_focus_visible(self, page, where: str, stops: int = 6) -> None:
