@@ -21,6 +21,7 @@ BROKEN = """<!doctype html><html lang="en-GB"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Broken</title>
 <link rel="stylesheet" href="/broken.css"></head>
 <body><main><h1>Broken page</h1><div class="wide">Too wide</div>
+<div class="error-summary"><ul><li><a href="#nowhere">Name: enter a name</a></li></ul></div>
 <p class="faint">Faint text</p><p style="color: red">Inline style</p><input id="unlabelled"></main>
 <footer>No link here</footer><script>window.inlineScriptRan = true;</script></body></html>"""
 
@@ -61,6 +62,7 @@ def test_checks_catch_every_kind_of_problem(browser):
         assert "label" in report  # axe: form elements must have labels
         assert "color-contrast" in report
         assert "no link to the accessibility statement" in report
+        assert "links to #nowhere, which is not a field" in report
         assert "Content Security Policy" in report
         assert (SCREENSHOT_DIR / "self-test-broken-phone.png").is_file()
         assert (SCREENSHOT_DIR / "self-test-broken-desktop.png").is_file()
