@@ -27,8 +27,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    # Dates and times in the British format, as on a school laptop.
-    "--lang=en-GB",
 ]
 HERE = Path(__file__).resolve().parent
 
