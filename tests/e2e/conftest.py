@@ -38,9 +38,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+_skipped_because: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    # A skipped browser suite must not pass unnoticed in a long run of dots.
+    if _skipped_because:
+        terminalreporter.write_line(
+            f"The browser journeys (tests/e2e) were skipped: {_skipped_because[0]}.",
+            yellow=True,
+            bold=True,
+        )
+
+
 def _browser_unavailable(reason: str):
     if os.environ.get("E2E_REQUIRED", "").lower() in {"1", "true", "yes"}:
         pytest.fail(f"E2E_REQUIRED is set but {reason}", pytrace=False)
+    _skipped_because.append(reason)
     pytest.skip(
         f"Browser journeys skipped: {reason}. Install it with `apt-get install chromium` "
         "(never `playwright install`); CI sets E2E_REQUIRED=true so there they always run."
