@@ -330,7 +330,9 @@ def post_timeline(post: Post) -> list[TimelineEntry]:
 
 def home_panel_context(user) -> dict:
     """What the home page shows about posts: for everyone, their posts that wait on them; for
-    the senior team, what waits in the queue. At most three queries."""
+    the senior team, what waits in the queue. At most three queries (plus the user's
+    permissions, read once per request). Keys start with "posts_" so they can be merged into
+    the home page's context beside other apps' panels."""
     waiting_on_me = list(
         Post.objects.filter(
             author=user, status__in=[PostStatus.CHANGES_REQUESTED, PostStatus.DRAFT]
@@ -341,12 +343,15 @@ def home_panel_context(user) -> dict:
     more = len(waiting_on_me) > 10
     waiting_on_me = waiting_on_me[:10]
     context = {
-        "changes_requested": [p for p in waiting_on_me if p.status == PostStatus.CHANGES_REQUESTED],
-        "drafts": [p for p in waiting_on_me if p.status == PostStatus.DRAFT],
-        "more_waiting_on_me": more,
-        "is_senior_team": roles.can_decide_posts(user),
+        "posts_changes_requested": [
+            p for p in waiting_on_me if p.status == PostStatus.CHANGES_REQUESTED
+        ],
+        "posts_drafts": [p for p in waiting_on_me if p.status == PostStatus.DRAFT],
+        "posts_more_waiting_on_me": more,
+        "posts_is_senior_team": roles.can_decide_posts(user),
+        "posts_now": timezone.now(),
     }
-    if context["is_senior_team"]:
+    if context["posts_is_senior_team"]:
         queue_stats = Post.objects.awaiting_decision().aggregate(
             count=Count("pk"), oldest=Min("submitted_at")
         )
@@ -356,10 +361,9 @@ def home_panel_context(user) -> dict:
         oldest = [t for t in (queue_stats["oldest"], campaign_stats["oldest"]) if t]
         context.update(
             {
-                "queue_posts": queue_stats["count"],
-                "queue_campaigns": campaign_stats["count"],
-                "queue_oldest": min(oldest) if oldest else None,
-                "now": timezone.now(),
+                "posts_queue_count": queue_stats["count"],
+                "posts_queue_campaigns": campaign_stats["count"],
+                "posts_queue_oldest": min(oldest) if oldest else None,
             }
         )
     return context

@@ -624,18 +624,18 @@ def test_the_home_panel_runs_a_fixed_number_of_queries(
     fresh = User.objects.get(pk=staff_user.pk)
     with django_assert_num_queries(3):
         staff = home_panel_context(fresh)
-    assert len(staff["drafts"]) == 1 and not staff["is_senior_team"]
+    assert len(staff["posts_drafts"]) == 1 and not staff["posts_is_senior_team"]
     for _n in range(15):
         draft_post(staff_user, account)
     fresh = User.objects.get(pk=staff_user.pk)
     with django_assert_num_queries(3):
         staff = home_panel_context(fresh)
-    assert len(staff["drafts"]) == 10 and staff["more_waiting_on_me"]
+    assert len(staff["posts_drafts"]) == 10 and staff["posts_more_waiting_on_me"]
     fresh_senior = User.objects.get(pk=senior_user.pk)
     with django_assert_num_queries(5):
         senior = home_panel_context(fresh_senior)
-    assert senior["queue_posts"] == 1
-    assert senior["queue_oldest"] is not None
+    assert senior["posts_queue_count"] == 1
+    assert senior["posts_queue_oldest"] is not None
 
 
 def test_the_home_panel_template_renders(staff_user, senior_user, account):
