@@ -10,7 +10,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from approvals import selectors
@@ -59,12 +58,12 @@ class SelfCheckMixin:
 
     def add_self_check_fields(self):
         for key, clause, label in SELF_CHECK_ITEMS:
-            url = clause_url(clause)
-            if url:
-                text = format_html('{} <a href="{}">Clause {}</a>', label, url, clause)
-            else:
-                text = format_html("{} (clause {})", label, clause)
-            self.fields[f"check_{key}"] = forms.BooleanField(label=text, required=False)
+            # The label stays plain text (it is repeated in the error summary, which must not
+            # nest links); templates/approvals/includes/self_check.html adds the clause link.
+            field = forms.BooleanField(label=label, required=False)
+            field.clause = clause
+            field.clause_url = clause_url(clause)
+            self.fields[f"check_{key}"] = field
 
     def self_check_answers(self) -> dict[str, bool]:
         return {
