@@ -227,8 +227,10 @@ def csrf_failure(request, reason=""):
 
 
 def _next_url(request) -> str:
+    """Where to go after a step: a path on this site only (never another site, never a URL
+    name for redirect() to look up)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -1,0 +1,65 @@
+"""A photo uploaded through the post form is stored without its location and served, with its
+real content type, only to those who may see the post. (The image handling is the approvals
+app's; this checks it end to end, from the browser's side.)"""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import ExifTags, Image
+
+from approvals.models import PostMedia
+from tests.approvals.factories import AccountFactory, image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def photo_with_location() -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "SchoolCam"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 33.0, 12.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (0.0, 5.0, 30.0)
+    data = image_bytes("JPEG", size=(80, 60), exif=exif.tobytes())
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    return data
+
+
+def test_an_uploaded_photo_loses_its_location_and_is_served_only_to_those_allowed(
+    client, staff_user, other_staff_user
+):
+    account = AccountFactory()
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("approvals:post_create"),
+        {
+            "account": account.pk,
+            "text": "Year 7 planted trees today.",
+            "purpose": "Celebrates pupils' work.",
+            "image": SimpleUploadedFile("IMG_0001.jpg", photo_with_location(), "image/jpeg"),
+            "alt_text": "Pupils planting trees",
+            "source": "own",
+            "pupil_consent": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    media = PostMedia.objects.get()
+    assert "IMG_0001" not in media.image.name  # a random name, not the phone's
+
+    served = client.get(reverse("approvals:media", args=[media.pk]))
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/jpeg"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    body = b"".join(served.streaming_content)
+    with Image.open(io.BytesIO(body)) as stored:
+        assert not stored.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+        assert "exif" not in stored.info
+    assert b"SchoolCam" not in body
+
+    client.force_login(other_staff_user)
+    assert client.get(reverse("approvals:media", args=[media.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("approvals:media", args=[media.pk])).status_code == 302
