@@ -7,6 +7,7 @@ message and a redirect.
 from __future__ import annotations
 
 import csv
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,6 +42,13 @@ class AcknowledgementViewerRequiredMixin:
         if not roles.can_view_acknowledgements(request.user):
             raise PermissionDenied(_("Only policy admins can see who has acknowledged the policy."))
         return super().dispatch(request, *args, **kwargs)
+
+
+def _version_number(value) -> int | None:
+    """A version number from a form or query string, or None for anything else (including
+    digits that are not ASCII, such as "²", and numbers too large for the database)."""
+    value = (value or "").strip()
+    return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
 def _safe_next(request, default: str) -> str:
@@ -203,10 +211,8 @@ class AcknowledgeView(View):
     http_method_names = ["post"]
 
     def post(self, request):
-        number = request.POST.get("version", "")
-        version = (
-            PolicyVersion.objects.filter(number=int(number)).first() if number.isdigit() else None
-        )
+        number = _version_number(request.POST.get("version"))
+        version = PolicyVersion.objects.filter(number=number).first() if number else None
         target = _safe_next(request, reverse("policy:contents"))
         if version is None:
             messages.error(request, _("That version of the policy could not be found."))
@@ -228,9 +234,9 @@ class AcknowledgementsView(AcknowledgementViewerRequiredMixin, TemplateView):
     template_name = "policy/acknowledgements.html"
 
     def get_version(self) -> PolicyVersion | None:
-        number = self.request.GET.get("version")
-        if number and number.isdigit():
-            version = PolicyVersion.objects.readable().filter(number=int(number)).first()
+        number = _version_number(self.request.GET.get("version"))
+        if number:
+            version = PolicyVersion.objects.readable().filter(number=number).first()
             if version is None:
                 raise Http404(_("There is no such version of the policy."))
             return version

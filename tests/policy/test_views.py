@@ -246,7 +246,9 @@ def test_staff_acknowledge_the_current_version_once(staff_client, staff_user, po
     assert "I have read and understood version 1" not in page
 
 
-@pytest.mark.parametrize("data", [{}, {"version": "x"}, {"version": "99"}])
+@pytest.mark.parametrize(
+    "data", [{}, {"version": "x"}, {"version": "99"}, {"version": "²"}, {"version": "9" * 30}]
+)
 def test_acknowledging_a_missing_version_is_refused_politely(staff_client, policy_v1, data):
     response = staff_client.post(reverse("policy:acknowledge"), data, follow=True)
     assert response.status_code == 200
@@ -313,6 +315,21 @@ def test_an_unknown_version_in_the_acknowledgement_list_is_not_found(
 ):
     response = policy_admin_client.get(reverse("policy:acknowledgements"), {"version": "42"})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["²", "x", "9" * 30, "-1"])
+def test_a_junk_version_in_the_acknowledgement_list_shows_the_current_one(
+    policy_admin_client, policy_v1, value
+):
+    for name in ("policy:acknowledgements", "policy:acknowledgements_csv"):
+        response = policy_admin_client.get(reverse(name), {"version": value})
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/policy/version/99999999999999999999/", "/policy/version/0/"])
+def test_a_huge_or_missing_version_number_is_not_found(staff_client, policy_v1, path):
+    assert staff_client.get(path).status_code == 404
+    assert staff_client.get(path + "clause/4.4/").status_code == 404
 
 
 # --- Changes -----------------------------------------------------------------------------------
