@@ -43,9 +43,10 @@ class Command(BaseCommand):
     def content_loaders(self):
         """Each app's own demo content, loaded after the accounts it refers to: the policy
         first, since decisions on posts record the policy version in force."""
+        from approvals.demo import load_demo as load_approvals_demo
         from policy.demo import load_demo as load_policy_demo
 
-        return [load_policy_demo]
+        return [load_policy_demo, load_approvals_demo]
 
     @classmethod
     def logins_text(cls) -> str:
