@@ -961,6 +961,8 @@ def write_manifest(posts_wanted: int, counts: dict[str, int]) -> dict:
             "my_posts_prolific": ["/posts/", "prolific_author"],
             "published_log": ["/posts/published/", "staff"],
             "login_page": ["/accounts/login/", None],
+            # Not a page of the portal: a signed-in request that does no work of its own.
+            "signed_in_floor": ["/bench/signed-in/", "senior"],
         },
         "cookies": {name: signed_in_cookie(user) for name, user in users.items()},
     }

@@ -101,14 +101,14 @@ def wait_until_up(url: str, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-def wrk_once(wrk: str, url: str, clients: int, seconds: float, cookie: str | None) -> dict:
+def wrk_once(wrk: str, url: str, clients: int, seconds: int, cookie: str | None) -> dict:
     cmd = [
         wrk,
         f"-t{min(clients, 2)}",
         f"-c{clients}",
         f"-d{seconds}s",
         "--timeout",
-        "10s",
+        "5s",
         "-s",
         str(BASE_DIR / "bench" / "report.lua"),
     ]
@@ -150,7 +150,7 @@ def measure(wrk, base, manifest, queries, pages, seconds) -> dict[str, dict]:
     """Each page at each concurrency, right after a run of the reference view at the same
     concurrency: the page's ratio compares it with the reference measured moments before, so
     a machine that gets busier or quieter during the benchmark does not skew the ratios."""
-    reference_seconds = max(2, seconds / 2)
+    reference_seconds = max(2, seconds // 2)
     results: dict[str, dict] = {
         "reference": {"path": "/bench/reference/", "user": None, "queries": queries["reference"]}
     }
