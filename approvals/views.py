@@ -439,16 +439,17 @@ class QueueView(SeniorTeamRequiredMixin, TemplateView):
         page = selectors.paginate_capped(selectors.queue(**filters), self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        now = timezone.now()
         context.update(
             {
                 "filter_form": filter_form,
                 "status": filters["status"],
                 "status_label": PostStatus(filters["status"]).label,
                 "page_obj": page,
-                "posts": page.object_list,
+                "posts": selectors.with_waiting_times(page.object_list, now=now),
                 "campaigns": list(selectors.campaigns_awaiting_decision()[:50]),
                 "query_string": query.urlencode(),
-                "now": timezone.now(),
+                "now": now,
             }
         )
         return context

@@ -235,3 +235,18 @@ def test_waiting_hours_before_submission_are_zero():
     assert reminders.waiting_for_decision(None) == reminders.Waiting(0, False, False)
     now = at(2026, 11, 23, 10)
     assert not reminders.waiting_for_decision(now - timedelta(hours=1), now=now).reminder_due
+
+
+def test_the_queue_marks_a_post_overdue_after_twice_the_threshold_in_school_hours(
+    team, account, client
+):
+    submit_at(at(2026, 11, 20, 10), team["author"], account)  # Friday
+    with time_machine.travel(at(2026, 11, 23, 12), tick=False):  # Monday: 14 + 12 = 26 hours
+        client.force_login(team["senior"])
+        page = client.get("/posts/queue/").content.decode()
+    assert "26 school hours" in page
+    assert "Overdue" not in page
+    with time_machine.travel(at(2026, 11, 24, 10, 30), tick=False):  # 48.5 school hours
+        client.force_login(team["senior"])
+        page = client.get("/posts/queue/").content.decode()
+    assert "Overdue" in page
