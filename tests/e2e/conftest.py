@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 
-from tests.e2e.helpers import DESKTOP, PageChecker, field
+from tests.e2e.helpers import DESKTOP, SCREENSHOT_DIR, PageChecker, field
 from tests.factories import TEST_PASSWORD
 
 # Debian's Chromium (`apt-get install chromium`); E2E_CHROMIUM may point elsewhere.
@@ -111,6 +111,9 @@ def portal(request, browser, live_server, settings):
     sync_role_groups(django_apps)
 
     journey = request.node.originalname.removeprefix("test_").replace("_", "-")
+    # Screenshots left by an earlier version of this journey would mislead whoever looks.
+    for old in SCREENSHOT_DIR.glob(f"{journey}-*.png"):
+        old.unlink()
     portal = Portal(browser, live_server.url, PageChecker(journey))
     request.node.e2e_portal = portal
     yield portal
