@@ -507,3 +507,65 @@ class Acknowledgement(models.Model):
             "user": self.user,
             "number": self.version.number,
         }
+
+
+class ReviewCycle(models.Model):
+    """One annual review (clause 8.1): opened when a version is published, due on that version's
+    next review date, completed when the next version is published. The history shows whether
+    each review was done on time."""
+
+    version = models.OneToOneField(
+        PolicyVersion,
+        verbose_name=_("version under review"),
+        on_delete=models.PROTECT,
+        related_name="review_cycle",
+    )
+    due_on = models.DateField(_("review due"))
+    completed_on = models.DateField(_("review completed"), null=True, blank=True)
+    completed_by_version = models.OneToOneField(
+        PolicyVersion,
+        verbose_name=_("published as"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="completed_review_cycle",
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("review cycle")
+        ordering = ["-due_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True, completed_by_version__isnull=True)
+                | Q(completed_on__isnull=False, completed_by_version__isnull=False),
+                name="review_cycle_completed_with_a_version",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_on"], condition=Q(completed_on__isnull=True), name="review_cycle_open"
+            )
+        ]
+
+    def __str__(self):
+        return _("Review of version %(number)s, due %(due)s") % {
+            "number": self.version.number,
+            "due": self.due_on.strftime("%d %B %Y"),
+        }
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_on is None
+
+    @property
+    def on_time(self) -> bool | None:
+        """None while open; otherwise whether it was completed by its due date."""
+        if self.completed_on is None:
+            return None
+        return self.completed_on <= self.due_on
+
+    def days_overdue(self, today=None) -> int:
+        today = today or timezone.localdate()
+        end = self.completed_on or today
+        return max((end - self.due_on).days, 0)

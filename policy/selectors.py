@@ -505,3 +505,11 @@ def changes_url(old: PolicyVersion, new: PolicyVersion) -> str:
 
 def status_is_current(version: PolicyVersion) -> bool:
     return version.status == PolicyVersionStatus.PUBLISHED
+
+
+def review_cycles():
+    """Every annual review, newest first, with the version reviewed and the one that completed
+    it, for the review history."""
+    from policy.models import ReviewCycle
+
+    return ReviewCycle.objects.select_related("version", "completed_by_version").order_by("-due_on")

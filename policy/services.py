@@ -28,6 +28,7 @@ from policy.models import (
     PolicyVersion,
     PolicyVersionStatus,
     Principle,
+    ReviewCycle,
     Section,
 )
 from redbridge_portal import roles
@@ -148,12 +149,27 @@ def policy_load_from_file(*, path: Path = POLICY_FILE) -> tuple[PolicyVersion, b
             target=version,
             summary=_("Loaded the school's policy file as version 1."),
         )
+        _review_cycle_roll(published=version)
         transaction.on_commit(selectors.forget_current_version)
     selectors.forget_current_version()
     return version, True
 
 
 # --- The annual review -------------------------------------------------------------------------
+
+
+def _review_cycle_roll(*, published: PolicyVersion) -> ReviewCycle:
+    """Record the review deadlines (clause 8.1): publishing completes the review cycle that was
+    open (on time or late) and opens the next one, due on the new version's review date. Runs
+    inside the publishing transaction."""
+    today = timezone.localdate()
+    ReviewCycle.objects.filter(completed_on__isnull=True).exclude(version=published).update(
+        completed_on=today, completed_by_version=published
+    )
+    cycle, _created = ReviewCycle.objects.get_or_create(
+        version=published, defaults={"due_on": published.next_review_due}
+    )
+    return cycle
 
 
 def _copy_items(items_by_parent, old_parent_id, new_clause, new_parent=None) -> None:
@@ -285,6 +301,7 @@ def policy_version_publish(*, actor, version: PolicyVersion, change_summary: str
                 "change_summary",
             ],
         )
+        _review_cycle_roll(published=version)
         audit_record(
             actor=actor,
             action="policy.published",

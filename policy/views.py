@@ -299,6 +299,8 @@ class ReviewView(PolicyManagerRequiredMixin, TemplateView):
             draft=draft,
             review_overdue=bool(current and current.review_overdue()),
             versions=selectors.all_versions(user=self.request.user),
+            review_cycles=selectors.review_cycles(),
+            today=timezone.localdate(),
         )
         if draft is not None:
             context["draft_admin_url"] = reverse(
