@@ -47,7 +47,19 @@ logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
+    """What needs the signed-in person now: each app contributes a panel (a selector for the
+    data, an include for the markup), each with a fixed, small number of queries."""
+
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        from approvals.selectors import home_panel_context as approvals_panel
+        from policy.selectors import home_panel_context as policy_panel
+
+        context = super().get_context_data(**kwargs)
+        context.update(policy_panel(self.request.user))
+        context.update(approvals_panel(self.request.user))
+        return context
 
 
 @method_decorator(login_not_required, name="dispatch")

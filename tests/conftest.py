@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import PolicyAdminFactory, SeniorTeamFactory, StaffFactory
 
@@ -14,6 +15,14 @@ def _test_storage(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The published policy is cached; no test may see another test's policy."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
