@@ -204,6 +204,11 @@ class ChangesView(TemplateView):
             context["comparison"] = compare_documents(
                 selectors.policy_document(old), selectors.policy_document(new)
             )
+        if current is not None:
+            # Read what changed, then confirm here: no need to go back to the policy page.
+            context["current"] = current
+            context["acknowledgement"] = selectors.acknowledgement_for(user, current)
+            context["next_url"] = self.request.get_full_path()
         return context
 
 

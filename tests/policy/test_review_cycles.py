@@ -124,3 +124,20 @@ def test_policy_admins_see_the_review_history(policy_v1, policy_admin, client):
     assert "30 September 2023" in page
     assert "Late by" in page
     assert "24 November 2027" in page
+
+
+def test_staff_can_acknowledge_the_new_version_from_the_changes_page(
+    policy_v1, policy_admin, staff_client, staff_user
+):
+    from policy.models import Acknowledgement
+
+    services.policy_acknowledge(user=staff_user, version=policy_v1)
+    version2 = publish_new_version(policy_admin, "2026-11-24 10:00 +0000")
+    page = staff_client.get("/policy/changes/").content.decode()
+    assert "I have read and understood version 2" in page
+    response = staff_client.post(
+        "/policy/acknowledge/", {"version": "2", "next": "/policy/changes/"}
+    )
+    assert response.status_code == 302
+    assert Acknowledgement.objects.filter(user=staff_user, version=version2).exists()
+    assert "I have read and understood" not in staff_client.get("/policy/changes/").content.decode()
