@@ -66,17 +66,6 @@ MORE_HOSTILE = [
     "😀" * 300,
 ]
 
-# Gaps found in code this suite does not own, reported to its owners (see the security report).
-# They are still fuzzed: test_known_gaps_are_still_open fails as soon as one is fixed, so the
-# entry is removed and the form joins the main test.
-KNOWN_GAPS = {
-    # policy/views.py AcknowledgeView.post and AcknowledgementsView.get_version:
-    # "²".isdigit() is True but int("²") raises ValueError.
-    ("POST", "/policy/acknowledge/"),
-    ("GET", "/policy/acknowledgements/"),
-    ("GET", "/policy/acknowledgements/csv/"),
-}
-
 FIELD = re.compile(r"<(?:input|textarea|select)\b[^>]*\bname=\"([^\"]+)\"", re.IGNORECASE)
 # Names forms use that a page might not render (hidden steps, actions shown elsewhere).
 EXTRA_FIELDS = {"next", "page", "version", "revision", "outcome", "token", "pk", "id", "status"}
@@ -108,8 +97,8 @@ ROLE_PREFERENCE = ("author", "senior", "policy_admin", "other_staff", "anonymous
 
 def targets(world, clients):
     """(method, url, role) for every form the portal has, each sent by one role allowed to use
-    it, and every field name its pages render. Pages are fuzzed by GET only if they have a
-    GET form (filters, search) or pages, since only those read the query string."""
+    it, and every field name its pages render. Every page is fuzzed by GET too: filters,
+    page numbers and version numbers come in the query string."""
     found, fields = [], set(EXTRA_FIELDS)
     for key, _route, url in cases(world):
         if key not in EXPECTED:
@@ -121,8 +110,7 @@ def targets(world, clients):
             if response["Content-Type"].startswith("text/html"):
                 html = response.content.decode()
                 fields |= set(FIELD.findall(html))
-                if 'method="get"' in html.lower() or "page=" in html:
-                    found.append(("GET", url, getter))
+            found.append(("GET", url, getter))
         poster = next((role for role in ROLE_PREFERENCE if post[role] not in NOT_ALLOWED), None)
         if poster is not None:
             found.append(("POST", url, poster))
@@ -177,23 +165,13 @@ def fuzz(clients, found, fields):
 def test_every_form_survives_each_hostile_value_in_every_field(world, clients):
     found, fields = targets(world, clients)
     assert len(found) > 50 and len(fields) > 20
-    checked = [target for target in found if target[:2] not in KNOWN_GAPS]
-    failures = fuzz(clients, checked, fields)
-    assert not failures, "\n".join(failures)
-
-
-@pytest.mark.xfail(strict=True, reason="reported to the policy app's owner; see KNOWN_GAPS")
-def test_known_gaps_are_still_open(world, clients):
-    found, fields = targets(world, clients)
-    gaps = [target for target in found if target[:2] in KNOWN_GAPS]
-    assert len(gaps) == len(KNOWN_GAPS)
-    failures = fuzz(clients, gaps, fields)
+    failures = fuzz(clients, found, fields)
     assert not failures, "\n".join(failures)
 
 
 def test_random_combinations_of_missing_and_hostile_fields(world, clients):
     found, fields = targets(world, clients)
-    posts = [t for t in found if t[0] == "POST" and t[:2] not in KNOWN_GAPS]
+    posts = [target for target in found if target[0] == "POST"]
 
     @settings(
         max_examples=40,
