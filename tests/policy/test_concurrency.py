@@ -10,7 +10,7 @@ from policy.models import PolicyVersion
 from tests.factories import PolicyAdminFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs real concurrent connections"
     ),
