@@ -5,7 +5,6 @@ Everything that differs between a laptop and a deployment comes from the environ
 off, and a secret key must be given whenever it is.
 """
 
-import os
 from pathlib import Path
 
 import environ
@@ -157,12 +156,9 @@ AXES_VERBOSE = False
 
 # Two-factor sign-in (an authenticator app, with backup codes) for the roles that can approve
 # public posts or change the policy, and for anyone who can open the admin site
-# (roles.needs_two_factor). On unless DEBUG is on. The test suite (pytest sets PYTEST_VERSION)
-# turns it off by default because its role fixtures sign in with force_login; the security
-# tests turn it on to check it. A deployment may set TWO_FACTOR_REQUIRED explicitly.
-TWO_FACTOR_REQUIRED = env.bool(
-    "TWO_FACTOR_REQUIRED", default=not DEBUG and "PYTEST_VERSION" not in os.environ
-)
+# (roles.needs_two_factor). On unless DEBUG is on; the test run turns it off by default
+# (pyproject.toml) and the security tests turn it on to check it.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Redbridge staff portal")
 BACKUP_CODE_COUNT = 10
 
