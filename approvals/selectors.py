@@ -386,3 +386,77 @@ def home_panel_context(user) -> dict:
             }
         )
     return context
+
+
+def personal_data(user) -> dict:
+    """Everything the approvals app holds about one person, for a subject access request:
+    the posts they wrote (with each revision sent), their comments, their decisions, the images
+    they uploaded and the campaigns they proposed. A fixed number of queries."""
+    posts = (
+        Post.objects.filter(author=user)
+        .select_related("account", "campaign")
+        .prefetch_related(Prefetch("revisions", queryset=PostRevision.objects.order_by("number")))
+        .order_by("created_at", "pk")
+    )
+    return {
+        "posts": [
+            {
+                "id": post.pk,
+                "account": post.account.name,
+                "campaign": post.campaign.title if post.campaign else None,
+                "status": post.status,
+                "text": post.text,
+                "link": post.link,
+                "purpose": post.purpose,
+                "created_at": post.created_at.isoformat(),
+                "published_at": post.published_at.isoformat() if post.published_at else None,
+                "published_url": post.published_url,
+                "revisions": [
+                    {
+                        "number": revision.number,
+                        "sent_at": revision.created_at.isoformat(),
+                        "text": revision.text,
+                        "link": revision.link,
+                        "purpose": revision.purpose,
+                        "self_check": revision.self_check,
+                    }
+                    for revision in post.revisions.all()
+                ],
+            }
+            for post in posts
+        ],
+        "comments": [
+            {"post": c.post_id, "at": c.created_at.isoformat(), "text": c.body}
+            for c in Comment.objects.filter(author=user).order_by("created_at", "pk")
+        ],
+        "decisions": [
+            {
+                "post": d.post_id,
+                "revision": d.revision_id,
+                "at": d.decided_at.isoformat(),
+                "outcome": d.outcome,
+                "comment": d.comment,
+            }
+            for d in Decision.objects.filter(decided_by=user).order_by("decided_at", "pk")
+        ],
+        "images_uploaded": [
+            {
+                "post": m.post_id,
+                "original_name": m.original_name,
+                "alt_text": m.alt_text,
+                "source": m.source,
+                "uploaded_at": m.uploaded_at.isoformat(),
+            }
+            for m in PostMedia.objects.filter(uploaded_by=user).order_by("uploaded_at", "pk")
+        ],
+        "campaigns_proposed": [
+            {
+                "id": c.pk,
+                "title": c.title,
+                "aim": c.aim,
+                "status": c.status,
+                "proposed_at": c.created_at.isoformat(),
+            }
+            for c in Campaign.objects.filter(proposer=user).order_by("created_at", "pk")
+        ],
+    }
