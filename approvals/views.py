@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from approvals import selectors, services
+from approvals import prescreen, selectors, services
 from approvals.forms import (
     CampaignDecisionForm,
     CampaignForm,
@@ -154,6 +154,17 @@ class PostFormMixin:
                 "current_media": getattr(self.post_object, "current_media", []),
             }
         )
+        # Pre-screen what is in the form (after a failed save) or the saved post.
+        if form.is_bound:
+            context["findings"] = prescreen.screen_draft(
+                form.data.get("text", ""), link=form.data.get("link", "")
+            )
+        elif self.post_object is not None:
+            context["findings"] = prescreen.screen_draft(
+                self.post_object.text,
+                link=self.post_object.link,
+                media_items=context["current_media"],
+            )
         return context
 
     def form_invalid(self, form):
@@ -260,6 +271,11 @@ def _post_page(request, post: Post, *, status=200, **forms):
             post.campaign_id and post.campaign.status != CampaignStatus.APPROVED
         ),
     }
+    # Pre-screen (clause 4.4) for the author and the reviewer, beside the text.
+    if is_author or roles.can_decide_posts(user):
+        context["findings"] = prescreen.screen_draft(
+            post.text, link=post.link, media_items=post.current_media
+        )
     return render(request, "approvals/post_detail.html", context, status=status)
 
 

@@ -569,3 +569,136 @@ class ReviewCycle(models.Model):
         today = today or timezone.localdate()
         end = self.completed_on or today
         return max((end - self.due_on).days, 0)
+
+
+# --- Pre-screening lists (issue 9) ---------------------------------------------------------------
+
+
+class ScreeningTerm(models.Model):
+    """A word or phrase the pre-screen points out in a draft (clause 4.4): derogatory terms and
+    internal matters such as "staff meeting". Maintained by the policy admins in the portal."""
+
+    term = models.CharField(_("word or phrase"), max_length=100, unique=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("watched word or phrase")
+        ordering = ["term"]
+        constraints = [models.CheckConstraint(condition=~Q(term=""), name="screening_term_set")]
+
+    def __str__(self):
+        return self.term
+
+
+class UsualSite(models.Model):
+    """A web site the school usually links to; links elsewhere are pointed out in drafts."""
+
+    domain = models.CharField(
+        _("domain"), max_length=253, unique=True, help_text=_("For example bbc.co.uk.")
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("usual site")
+        ordering = ["domain"]
+        constraints = [models.CheckConstraint(condition=~Q(domain=""), name="usual_site_set")]
+
+    def __str__(self):
+        return self.domain
+
+
+# --- Questions to the senior team and frequently asked questions (issue 9) -----------------------
+
+
+class QuestionStatus(models.TextChoices):
+    ASKED = "asked", _("Waiting for an answer")
+    ANSWERED = "answered", _("Answered")
+
+
+QUESTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    QuestionStatus.ASKED: frozenset({QuestionStatus.ANSWERED}),
+    QuestionStatus.ANSWERED: frozenset(),
+}
+
+
+class Question(models.Model):
+    """"When in doubt, ask": a question from a member of staff to the senior team. Seen only by
+    the asker and the senior team; an answer may be published, anonymised, as an FAQ."""
+
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        related_name="policy_questions",
+    )
+    text = models.TextField(_("your question"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=QuestionStatus.choices, default=QuestionStatus.ASKED
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("question to the senior team")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asker", "form_token"], name="question_once_per_form"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="question_has_text"),
+            models.CheckConstraint(
+                condition=Q(status=QuestionStatus.ASKED)
+                | (Q(answered_by__isnull=False, answered_at__isnull=False) & ~Q(answer="")),
+                name="question_answered_has_answer",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="question_waiting")]
+
+    def __str__(self):
+        excerpt = " ".join(self.text.split())
+        return f"Question {self.pk}: {excerpt[:59]}{'…' if len(excerpt) > 59 else ''}"
+
+    def get_absolute_url(self):
+        return reverse("policy:question_detail", kwargs={"pk": self.pk})
+
+
+class FrequentlyAskedQuestion(models.Model):
+    """An answered question published for everyone, reworded so nobody can be identified."""
+
+    question = models.TextField(_("question, as everyone will read it"))
+    answer = models.TextField(_("answer, as everyone will read it"))
+    source = models.OneToOneField(
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="faq",
+        help_text=_("The question it came from (never shown to readers)."),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("frequently asked question")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(question="") & ~Q(answer=""), name="faq_complete")
+        ]
+
+    def __str__(self):
+        return self.question[:80]
+
+    def get_absolute_url(self):
+        return f"{reverse('policy:faq')}#faq-{self.pk}"

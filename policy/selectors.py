@@ -305,7 +305,28 @@ def search_policy(raw_query: str | None, *, version: PolicyVersion | None = None
         hits = _search_postgresql(query, version)
     else:
         hits = _search_substrings(terms, version)
-    return SearchResults(query, hits)
+    return SearchResults(query, hits + _faq_hits(terms))
+
+
+def _faq_hits(terms: list[str]) -> list[SearchHit]:
+    """Published frequently asked questions with every term in the question or answer, after
+    the policy's own text. Read from the cache, so no query once warm (issue 9)."""
+    from policy.questions import faqs
+
+    hits = []
+    for faq in faqs():
+        text = f"{faq['question']}\n{faq['answer']}".lower()
+        if all(term.lower() in text for term in terms):
+            hits.append(
+                SearchHit(
+                    "faq",
+                    faq["question"][:120],
+                    _("Frequently asked question"),
+                    f"{reverse('policy:faq')}#faq-{faq['pk']}",
+                    highlight(faq["answer"][:300], terms),
+                )
+            )
+    return hits
 
 
 def _hits(version, clauses, items, principles, guidelines, snippet) -> list[SearchHit]:

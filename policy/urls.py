@@ -1,6 +1,6 @@
 from django.urls import path
 
-from policy import views
+from policy import guidance_views, views
 
 app_name = "policy"
 
@@ -26,4 +26,18 @@ urlpatterns = [
     path("review/start/", views.ReviewStartView.as_view(), name="review_start"),
     path("review/publish/", views.ReviewPublishView.as_view(), name="review_publish"),
     path("review/discard/", views.ReviewDiscardView.as_view(), name="review_discard"),
+    # Issue 9: guidance before anyone breaks a rule
+    path(
+        "pre-screen-lists/",
+        guidance_views.ScreeningListsView.as_view(),
+        name="screening_lists",
+    ),
+    path("questions/", guidance_views.question_list, name="question_list"),
+    path("questions/ask/", guidance_views.question_create, name="question_create"),
+    path("questions/<int:pk>/", guidance_views.question_detail, name="question_detail"),
+    path("questions/<int:pk>/answer/", guidance_views.question_answer, name="question_answer"),
+    path(
+        "questions/<int:pk>/publish/", guidance_views.question_publish, name="question_publish"
+    ),
+    path("faq/", guidance_views.faq, name="faq"),
 ]

@@ -1,0 +1,163 @@
+"""Pages for concerns (issue 9). Only the senior team and the reporter see a concern; anyone
+else gets 404. Each action is a small POST-only view calling one service."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from approvals import concerns
+from approvals.concern_forms import ConcernActionForm, ConcernForm, ConcernResolveForm
+from approvals.concerns import ConcernError
+from approvals.models import Concern, ConcernStatus
+from redbridge_portal import roles
+
+
+def _concern_or_404(request, pk) -> Concern:
+    concern = concerns.concern_for_page(request.user, pk)
+    if concern is None:
+        raise Http404(_("No such concern, or it is not yours to see."))
+    return concern
+
+
+@require_GET
+def concern_list(request):
+    is_senior = roles.can_decide_posts(request.user)
+    items = list(concerns.concern_list(request.user)[:200])
+    return render(
+        request,
+        "approvals/concern_list.html",
+        {
+            "is_senior": is_senior,
+            "open_concerns": [c for c in items if c.status != ConcernStatus.RESOLVED],
+            "resolved_concerns": [c for c in items if c.status == ConcernStatus.RESOLVED][:50],
+        },
+    )
+
+
+def concern_create(request):
+    if request.method == "POST":
+        form = ConcernForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                concern, created = concerns.concern_raise(
+                    actor=request.user,
+                    description=form.cleaned_data["description"],
+                    urgency=form.cleaned_data["urgency"],
+                    link=form.cleaned_data["link"],
+                    screenshot=form.cleaned_data["screenshot"],
+                    form_token=form.cleaned_data.get("form_token"),
+                )
+            except ConcernError as error:
+                form.add_error(None, error.message)
+            else:
+                if created:
+                    messages.success(
+                        request, _("Thank you. The senior team has been told about your concern.")
+                    )
+                return redirect(concern.get_absolute_url())
+        messages.error(request, _("Your concern was not sent. Check the problems listed."))
+        status = 400
+    else:
+        form = ConcernForm(initial={"form_token": uuid.uuid4()})
+        status = 200
+    return render(request, "approvals/concern_form.html", {"form": form}, status=status)
+
+
+def _concern_page(request, concern: Concern, *, status=200, **forms):
+    is_senior = roles.can_decide_posts(request.user)
+    is_owner = concern.owner_id == request.user.pk
+    context = {
+        "concern": concern,
+        "is_senior": is_senior,
+        "is_reporter": concern.reporter_id == request.user.pk,
+        "can_take": is_senior
+        and (
+            concern.status == ConcernStatus.RAISED
+            or (concern.status == ConcernStatus.IN_HAND and not is_owner)
+        ),
+        "can_act": is_senior and is_owner and concern.status == ConcernStatus.IN_HAND,
+        "action_form": forms.get("action_form") or ConcernActionForm(),
+        "resolve_form": forms.get("resolve_form") or ConcernResolveForm(),
+    }
+    return render(request, "approvals/concern_detail.html", context, status=status)
+
+
+@require_GET
+def concern_detail(request, pk):
+    return _concern_page(request, _concern_or_404(request, pk))
+
+
+def _run(request, concern, action, success):
+    try:
+        action()
+    except ConcernError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(concern.get_absolute_url())
+
+
+@require_POST
+def concern_take(request, pk):
+    concern = _concern_or_404(request, pk)
+    return _run(
+        request,
+        concern,
+        lambda: concerns.concern_take(actor=request.user, concern=concern),
+        _("You are now dealing with this concern. The person who raised it has been told."),
+    )
+
+
+@require_POST
+def concern_action(request, pk):
+    concern = _concern_or_404(request, pk)
+    form = ConcernActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was recorded. Check the problems listed."))
+        return _concern_page(request, concern, status=400, action_form=form)
+    return _run(
+        request,
+        concern,
+        lambda: concerns.concern_add_action(
+            actor=request.user, concern=concern, body=form.cleaned_data["body"]
+        ),
+        _("The action was recorded."),
+    )
+
+
+@require_POST
+def concern_resolve(request, pk):
+    concern = _concern_or_404(request, pk)
+    form = ConcernResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The concern was not resolved. Check the problems listed."))
+        return _concern_page(request, concern, status=400, resolve_form=form)
+    return _run(
+        request,
+        concern,
+        lambda: concerns.concern_resolve(
+            actor=request.user, concern=concern, outcome=form.cleaned_data["outcome"]
+        ),
+        _("The concern is resolved. The person who raised it has been told the outcome."),
+    )
+
+
+@require_GET
+def concern_screenshot(request, pk):
+    concern = _concern_or_404(request, pk)
+    if not concern.screenshot:
+        raise Http404(_("No screenshot."))
+    try:
+        handle = concern.screenshot.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The screenshot file is missing.")) from None
+    response = FileResponse(handle, content_type=concern.screenshot_type or "image/png")
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,293 @@
+"""Concerns: "An official response may be needed" (issue 9).
+
+Any member of staff raises a concern about something seen online; the senior team is told at
+once (the notification's email goes through Celery after commit), one member takes it on,
+records what was done and the outcome, and the reporter is told. Statuses change only here,
+through `_move`, which locks the row, checks the actor and the move against
+CONCERN_TRANSITIONS and writes the audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from approvals.images import CleanImage
+from approvals.models import (
+    CONCERN_TRANSITIONS,
+    Concern,
+    ConcernAction,
+    ConcernStatus,
+    ConcernUrgency,
+)
+from redbridge_portal import roles
+from redbridge_portal.models import NotificationKind
+from redbridge_portal.services import audit_record, notify, reminder_send_once
+
+# Notification kinds for concerns. The lead adds them to NotificationKind; until then the
+# values are used as they are (the column is a plain string).
+KIND_RAISED = getattr(NotificationKind, "CONCERN_RAISED", "concern_raised")
+KIND_UPDATED = getattr(NotificationKind, "CONCERN_UPDATED", "concern_updated")
+KIND_REMINDER = getattr(NotificationKind, "CONCERN_REMINDER", "concern_reminder")
+
+# A concern nobody has taken on is reminded after this long (real time: harm online does not
+# wait for the school day); one taken on but not resolved, after REMIND_OWNER_AFTER.
+REMIND_UNTAKEN_AFTER = {
+    ConcernUrgency.URGENT: timedelta(hours=1),
+    ConcernUrgency.TODAY: timedelta(hours=4),
+    ConcernUrgency.ROUTINE: timedelta(days=2),
+}
+REMIND_OWNER_AFTER = {
+    ConcernUrgency.URGENT: timedelta(days=1),
+    ConcernUrgency.TODAY: timedelta(days=2),
+    ConcernUrgency.ROUTINE: timedelta(days=7),
+}
+
+
+class ConcernError(Exception):
+    """A refused action on a concern, with a message a user can read."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def visible_concerns(user) -> QuerySet[Concern]:
+    """The senior team see every concern; anyone else only those they raised."""
+    if roles.can_decide_posts(user):
+        return Concern.objects.all()
+    if not (user and user.is_authenticated):
+        return Concern.objects.none()
+    return Concern.objects.filter(reporter=user)
+
+
+def concern_for_page(user, pk: int) -> Concern | None:
+    return (
+        visible_concerns(user)
+        .select_related("reporter", "owner")
+        .prefetch_related("actions__author")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def concern_list(user) -> QuerySet[Concern]:
+    return visible_concerns(user).select_related("reporter", "owner").order_by("-created_at")
+
+
+def _summary(concern: Concern) -> str:
+    text = " ".join(concern.description.split())
+    return text[:140] + ("…" if len(text) > 140 else "")
+
+
+def concern_raise(
+    *,
+    actor,
+    description: str,
+    urgency: str,
+    link: str = "",
+    screenshot: CleanImage | None = None,
+    form_token: uuid.UUID | None = None,
+) -> tuple[Concern, bool]:
+    """Record a concern and tell the senior team now. Returns (concern, created); the same
+    form sent twice returns the first concern. Raises ConcernError for bad input."""
+    description = (description or "").replace("\x00", "").strip()
+    if not description:
+        raise ConcernError(_("Say what you saw and why it may need a response."))
+    if urgency not in ConcernUrgency.values:
+        raise ConcernError(_("Choose how urgent it is."))
+    if not roles.can_submit_posts(actor):
+        raise ConcernError(_("Only members of staff can raise a concern."))
+    if form_token is not None:
+        existing = Concern.objects.filter(reporter=actor, form_token=form_token).first()
+        if existing is not None:
+            return existing, False
+    clean = screenshot
+    try:
+        with transaction.atomic():
+            concern = Concern(
+                reporter=actor,
+                description=description,
+                urgency=urgency,
+                link=link or "",
+                form_token=form_token,
+            )
+            if clean is not None:
+                concern.screenshot.save(clean.file.name, clean.file, save=False)
+                concern.screenshot_type = clean.content_type
+            concern.save()
+            audit_record(
+                actor=actor,
+                action="concern.raised",
+                target=concern,
+                summary=f"Concern raised ({concern.get_urgency_display()})",
+                data={"urgency": urgency},
+            )
+            urgent = urgency == ConcernUrgency.URGENT
+            notify(
+                recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
+                kind=KIND_RAISED,
+                subject=("Urgent concern: " if urgent else "New concern: ")
+                + "something online may need a school response",
+                message=(
+                    f"{actor} raised a concern ({concern.get_urgency_display().lower()}): "
+                    f"{_summary(concern)}\n"
+                    "One member of the senior team should take it on, record what is done "
+                    "and the outcome."
+                ),
+                url=concern.get_absolute_url(),
+                key=f"concern:{concern.pk}:raised",
+            )
+    except IntegrityError:
+        existing = Concern.objects.filter(reporter=actor, form_token=form_token).first()
+        if existing is None:
+            raise
+        return existing, False
+    return concern, True
+
+
+def _move(
+    concern: Concern | int, *, actor, to_status: str, action: str, owner_only: bool = False
+) -> Concern:
+    """Lock the concern, check the senior-team role and the move; the caller saves. Must be
+    called inside transaction.atomic."""
+    pk = concern if isinstance(concern, int) else concern.pk
+    locked = Concern.objects.select_for_update().select_related("reporter").get(pk=pk)
+    if not roles.can_decide_posts(actor):
+        raise ConcernError(_("Only the senior team can deal with concerns."))
+    if to_status not in CONCERN_TRANSITIONS[locked.status]:
+        raise ConcernError(
+            _("This concern is “%(status)s”, so you cannot %(action)s it.")
+            % {"status": locked.get_status_display(), "action": action}
+        )
+    if owner_only and locked.owner_id != actor.pk:
+        raise ConcernError(
+            _("%(owner)s is dealing with this concern; take it on first.") % {"owner": locked.owner}
+        )
+    return locked
+
+
+def concern_take(*, actor, concern: Concern | int) -> Concern:
+    """A senior-team member takes ownership; the reporter is told who."""
+    with transaction.atomic():
+        locked = Concern.objects.select_for_update().get(
+            pk=concern if isinstance(concern, int) else concern.pk
+        )
+        to_status = ConcernStatus.IN_HAND
+        if locked.status == ConcernStatus.IN_HAND and locked.owner_id == actor.pk:
+            raise ConcernError(_("You are already dealing with this concern."))
+        locked = _move(locked, actor=actor, to_status=to_status, action=_("take on"))
+        previous = locked.owner
+        locked.status = to_status
+        locked.owner = actor
+        locked.taken_at = timezone.now()
+        locked.save(update_fields=["status", "owner", "taken_at"])
+        audit_record(
+            actor=actor,
+            action="concern.taken",
+            target=locked,
+            summary=f"Taken on by {actor}" + (f" from {previous}" if previous else ""),
+        )
+        notify(
+            recipients=[locked.reporter],
+            kind=KIND_UPDATED,
+            subject="Your concern is being dealt with",
+            message=(
+                f"{actor} from the senior team is dealing with the concern you raised. "
+                "You will be told the outcome. You do not need to do anything."
+            ),
+            url=locked.get_absolute_url(),
+        )
+    return locked
+
+
+def concern_add_action(*, actor, concern: Concern | int, body: str) -> ConcernAction:
+    """The owner records something done about the concern."""
+    body = (body or "").replace("\x00", "").strip()
+    if not body:
+        raise ConcernError(_("Say what was done."))
+    with transaction.atomic():
+        locked = _move(
+            concern,
+            actor=actor,
+            to_status=ConcernStatus.IN_HAND,
+            action=_("record actions on"),
+            owner_only=True,
+        )
+        entry = ConcernAction.objects.create(concern=locked, author=actor, body=body)
+        audit_record(actor=actor, action="concern.action_recorded", target=locked)
+    return entry
+
+
+def concern_resolve(*, actor, concern: Concern | int, outcome: str) -> Concern:
+    """The owner records the outcome; the reporter is told it."""
+    outcome = (outcome or "").replace("\x00", "").strip()
+    if not outcome:
+        raise ConcernError(_("Say what the outcome was."))
+    with transaction.atomic():
+        locked = _move(
+            concern,
+            actor=actor,
+            to_status=ConcernStatus.RESOLVED,
+            action=_("resolve"),
+            owner_only=True,
+        )
+        locked.status = ConcernStatus.RESOLVED
+        locked.outcome = outcome
+        locked.resolved_at = timezone.now()
+        locked.save(update_fields=["status", "outcome", "resolved_at"])
+        audit_record(actor=actor, action="concern.resolved", target=locked, summary="Resolved")
+        notify(
+            recipients=[locked.reporter],
+            kind=KIND_UPDATED,
+            subject="The concern you raised is resolved",
+            message=(
+                f"{actor} recorded the outcome of the concern you raised: {outcome[:500]}\n"
+                "Thank you for raising it."
+            ),
+            url=locked.get_absolute_url(),
+        )
+    return locked
+
+
+def send_concern_reminders(*, now: datetime | None = None) -> dict[str, int]:
+    """Remind the senior team of concerns nobody has taken on, and owners of concerns open too
+    long. Each reminder goes once (reminder_send_once), so running twice sends nothing new."""
+    now = now or timezone.now()
+    sent = {"untaken": 0, "owner": 0}
+    senior = list(roles.senior_team_members())
+    for concern in Concern.objects.open().select_related("reporter", "owner"):
+        if concern.status == ConcernStatus.RAISED:
+            if now - concern.created_at < REMIND_UNTAKEN_AFTER[concern.urgency]:
+                continue
+            sent["untaken"] += reminder_send_once(
+                key=f"concern:{concern.pk}:untaken",
+                recipients=[p for p in senior if p.pk != concern.reporter_id],
+                kind=KIND_REMINDER,
+                subject="Overdue: nobody has taken on a concern",
+                message=(
+                    f"{concern.reporter} raised a concern "
+                    f"({concern.get_urgency_display().lower()}) and nobody has taken it on: "
+                    f"{_summary(concern)}\nPlease take it on now."
+                ),
+                url=concern.get_absolute_url(),
+            )
+        elif concern.taken_at and now - concern.taken_at >= REMIND_OWNER_AFTER[concern.urgency]:
+            sent["owner"] += reminder_send_once(
+                key=f"concern:{concern.pk}:owner:{concern.owner_id}",
+                recipients=[concern.owner],
+                kind=KIND_REMINDER,
+                subject="A concern you took on is still open",
+                message=(
+                    f"You took on {concern.reporter}'s concern on "
+                    f"{timezone.localtime(concern.taken_at):%d %B}. It is still open: "
+                    f"{_summary(concern)}\nRecord the outcome when it is resolved."
+                ),
+                url=concern.get_absolute_url(),
+            )
+    return sent

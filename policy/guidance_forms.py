@@ -1,0 +1,137 @@
+"""Forms for issue 9's policy pages: the pre-screen lists, questions and their answers."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from policy.screening import clean_lines, normalise_domain
+
+
+class NoTagHelper(FormHelper):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_tag = False
+        self.disable_csrf = True
+
+
+class ScreeningListsForm(forms.Form):
+    terms = forms.CharField(
+        label=_("Watched words and phrases"),
+        help_text=_(
+            "One a line. Drafts that use any of them are pointed out to the author and the "
+            "senior team, for example derogatory words or internal matters such as "
+            "“staff meeting”."
+        ),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+    domains = forms.CharField(
+        label=_("The school's usual sites"),
+        help_text=_(
+            "One domain a line, for example bbc.co.uk. Links to other sites are pointed out."
+        ),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+    def clean_terms(self):
+        terms = clean_lines(self.cleaned_data["terms"], max_length=100)
+        if any(not any(ch.isalnum() for ch in term) for term in terms):
+            raise forms.ValidationError(_("Each watched word needs at least one letter or digit."))
+        if len(terms) > 500:
+            raise forms.ValidationError(_("Keep the list to 500 words or phrases."))
+        return terms
+
+    def clean_domains(self):
+        domains, bad = [], []
+        for line in clean_lines(self.cleaned_data["domains"], max_length=300):
+            domain = normalise_domain(line)
+            (domains if domain else bad).append(domain or line)
+        if bad:
+            raise forms.ValidationError(
+                _("These are not domains (write them like bbc.co.uk): %(bad)s")
+                % {"bad": ", ".join(bad[:5])}
+            )
+        if len(domains) > 500:
+            raise forms.ValidationError(_("Keep the list to 500 sites."))
+        return sorted(set(domains))
+
+
+def _clean_text(value: str, message: str) -> str:
+    value = (value or "").replace("\x00", "").strip()
+    if not value:
+        raise forms.ValidationError(message)
+    return value
+
+
+class QuestionForm(forms.Form):
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        label=_("Your question"),
+        help_text=_(
+            "For example: “Can I share the school's post about sports day on my own account?” "
+            "Only you and the senior team will see it."
+        ),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write your question.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+    def clean_text(self):
+        return _clean_text(self.cleaned_data["text"], _("Write your question."))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write the answer.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+    def clean_answer(self):
+        return _clean_text(self.cleaned_data["answer"], _("Write the answer."))
+
+
+class FaqPublishForm(forms.Form):
+    faq_question = forms.CharField(
+        label=_("The question, as everyone will read it"),
+        help_text=_("Take out names and anything that could identify the person who asked."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the question as everyone will read it.")},
+    )
+    faq_answer = forms.CharField(
+        label=_("The answer, as everyone will read it"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write the answer as everyone will read it.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+    def clean_faq_question(self):
+        return _clean_text(
+            self.cleaned_data["faq_question"], _("Write the question as everyone will read it.")
+        )
+
+    def clean_faq_answer(self):
+        return _clean_text(
+            self.cleaned_data["faq_answer"], _("Write the answer as everyone will read it.")
+        )

@@ -1,0 +1,160 @@
+"""Issue 9's policy pages: the pre-screen lists (policy admins), questions to the senior team
+and the frequently asked questions. A question is seen by its asker and the senior team only;
+anyone else gets 404."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import FormView
+
+from policy import questions
+from policy.guidance_forms import AnswerForm, FaqPublishForm, QuestionForm, ScreeningListsForm
+from policy.models import QuestionStatus
+from policy.questions import QuestionError
+from policy.screening import ScreeningListError, screening_lists, screening_lists_replace
+from policy.views import PolicyManagerRequiredMixin
+from redbridge_portal import roles
+
+
+class ScreeningListsView(PolicyManagerRequiredMixin, FormView):
+    template_name = "policy/screening_lists.html"
+    form_class = ScreeningListsForm
+
+    def get_initial(self):
+        terms, domains = screening_lists()
+        return {"terms": "\n".join(terms), "domains": "\n".join(domains)}
+
+    def form_valid(self, form):
+        try:
+            screening_lists_replace(
+                actor=self.request.user,
+                terms=form.cleaned_data["terms"],
+                domains=form.cleaned_data["domains"],
+            )
+        except ScreeningListError as error:
+            messages.error(self.request, error.message)
+            return redirect("policy:screening_lists")
+        messages.success(self.request, _("The pre-screen lists were saved."))
+        return redirect("policy:screening_lists")
+
+
+# --- Questions ---------------------------------------------------------------------------------
+
+
+def _question_or_404(request, pk):
+    question = questions.question_for_page(request.user, pk)
+    if question is None:
+        raise Http404(_("No such question, or it is not yours to see."))
+    return question
+
+
+@require_GET
+def question_list(request):
+    is_senior = roles.can_decide_posts(request.user)
+    items = list(questions.question_list(request.user)[:200])
+    return render(
+        request,
+        "policy/question_list.html",
+        {
+            "is_senior": is_senior,
+            "waiting": [q for q in items if q.status == QuestionStatus.ASKED],
+            "answered": [q for q in items if q.status == QuestionStatus.ANSWERED][:50],
+        },
+    )
+
+
+def question_create(request):
+    status = 200
+    if request.method == "POST":
+        form = QuestionForm(request.POST)
+        if form.is_valid():
+            try:
+                question, created = questions.question_ask(
+                    actor=request.user,
+                    text=form.cleaned_data["text"],
+                    form_token=form.cleaned_data.get("form_token"),
+                )
+            except QuestionError as error:
+                form.add_error(None, error.message)
+            else:
+                if created:
+                    messages.success(
+                        request, _("Your question was sent. You will be told when it is answered.")
+                    )
+                return redirect(question.get_absolute_url())
+        messages.error(request, _("Your question was not sent. Check the problems listed."))
+        status = 400
+    else:
+        form = QuestionForm(initial={"form_token": uuid.uuid4()})
+    return render(request, "policy/question_form.html", {"form": form}, status=status)
+
+
+def _question_page(request, question, *, status=200, **forms):
+    is_senior = roles.can_decide_posts(request.user)
+    context = {
+        "question": question,
+        "is_senior": is_senior,
+        "can_answer": is_senior and question.status == QuestionStatus.ASKED,
+        "can_publish": is_senior
+        and question.status == QuestionStatus.ANSWERED
+        and not hasattr(question, "faq"),
+        "answer_form": forms.get("answer_form") or AnswerForm(),
+        "publish_form": forms.get("publish_form")
+        or FaqPublishForm(initial={"faq_question": question.text, "faq_answer": question.answer}),
+    }
+    return render(request, "policy/question_detail.html", context, status=status)
+
+
+@require_GET
+def question_detail(request, pk):
+    return _question_page(request, _question_or_404(request, pk))
+
+
+@require_POST
+def question_answer(request, pk):
+    question = _question_or_404(request, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The answer was not sent. Check the problems listed."))
+        return _question_page(request, question, status=400, answer_form=form)
+    try:
+        questions.question_answer(
+            actor=request.user, question=question, answer=form.cleaned_data["answer"]
+        )
+    except QuestionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your answer was sent to the person who asked."))
+    return redirect(question.get_absolute_url())
+
+
+@require_POST
+def question_publish(request, pk):
+    question = _question_or_404(request, pk)
+    form = FaqPublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was published. Check the problems listed."))
+        return _question_page(request, question, status=400, publish_form=form)
+    try:
+        faq = questions.faq_publish(
+            actor=request.user,
+            question=question,
+            faq_question=form.cleaned_data["faq_question"],
+            faq_answer=form.cleaned_data["faq_answer"],
+        )
+    except QuestionError as error:
+        messages.error(request, error.message)
+        return redirect(question.get_absolute_url())
+    messages.success(request, _("The answer is published in the frequently asked questions."))
+    return redirect(faq.get_absolute_url())
+
+
+@require_GET
+def faq(request):
+    return render(request, "policy/faq.html", {"faqs": questions.faqs()})

@@ -1,0 +1,173 @@
+"""Questions to the senior team ("When in doubt, ask") and the frequently asked questions
+published from their answers (issue 9).
+
+A question is seen by its asker and the senior team only. Answering notifies the asker; an
+answer can then be published, reworded so nobody can be identified, for everyone to read, and
+the policy search finds it. Status changes happen only here, in a locked transaction with an
+audit row.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from policy.models import (
+    QUESTION_TRANSITIONS,
+    FrequentlyAskedQuestion,
+    Question,
+    QuestionStatus,
+)
+from redbridge_portal import roles
+from redbridge_portal.models import NotificationKind
+from redbridge_portal.services import audit_record, notify
+
+KIND_ASKED = getattr(NotificationKind, "QUESTION_ASKED", "question_asked")
+KIND_ANSWERED = getattr(NotificationKind, "QUESTION_ANSWERED", "question_answered")
+
+FAQ_CACHE_KEY = "policy:faqs:v1"
+FAQ_CACHE_TIMEOUT = 24 * 3600
+
+
+class QuestionError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _clean(value: str) -> str:
+    return (value or "").replace("\x00", "").strip()
+
+
+# --- Reads -----------------------------------------------------------------------------------
+
+
+def visible_questions(user) -> QuerySet[Question]:
+    if roles.can_decide_posts(user):
+        return Question.objects.all()
+    if not (user and user.is_authenticated):
+        return Question.objects.none()
+    return Question.objects.filter(asker=user)
+
+
+def question_for_page(user, pk: int) -> Question | None:
+    return (
+        visible_questions(user).select_related("asker", "answered_by", "faq").filter(pk=pk).first()
+    )
+
+
+def question_list(user) -> QuerySet[Question]:
+    return visible_questions(user).select_related("asker", "answered_by").order_by("-created_at")
+
+
+def faqs() -> list[dict]:
+    """Every published FAQ as plain data, cached (the policy search reads it on each search,
+    so a warm search costs no extra query)."""
+    cached = cache.get(FAQ_CACHE_KEY)
+    if cached is None:
+        cached = list(
+            FrequentlyAskedQuestion.objects.order_by("-published_at", "-id").values(
+                "pk", "question", "answer", "published_at"
+            )
+        )
+        cache.set(FAQ_CACHE_KEY, cached, FAQ_CACHE_TIMEOUT)
+    return cached
+
+
+def forget_faqs() -> None:
+    cache.delete(FAQ_CACHE_KEY)
+
+
+# --- Actions ---------------------------------------------------------------------------------
+
+
+def question_ask(*, actor, text: str, form_token: uuid.UUID | None = None) -> tuple[Question, bool]:
+    """Record a question and tell the senior team. Returns (question, created)."""
+    text = _clean(text)
+    if not text:
+        raise QuestionError(_("Write your question."))
+    if not (actor and actor.is_authenticated and actor.is_active):
+        raise QuestionError(_("Sign in to ask a question."))
+    if form_token is not None:
+        existing = Question.objects.filter(asker=actor, form_token=form_token).first()
+        if existing is not None:
+            return existing, False
+    try:
+        with transaction.atomic():
+            question = Question.objects.create(asker=actor, text=text, form_token=form_token)
+            audit_record(actor=actor, action="question.asked", target=question)
+            notify(
+                recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
+                kind=KIND_ASKED,
+                subject="A question for the senior team",
+                message=(
+                    f"{actor} asked: {text[:300]}{'…' if len(text) > 300 else ''}\n"
+                    "Please answer it in the portal; they will be told."
+                ),
+                url=question.get_absolute_url(),
+                key=f"question:{question.pk}:asked",
+            )
+    except IntegrityError:
+        existing = Question.objects.filter(asker=actor, form_token=form_token).first()
+        if existing is None:
+            raise
+        return existing, False
+    return question, True
+
+
+def question_answer(*, actor, question: Question | int, answer: str) -> Question:
+    """A senior-team member answers; the asker is told."""
+    answer = _clean(answer)
+    if not answer:
+        raise QuestionError(_("Write the answer."))
+    with transaction.atomic():
+        pk = question if isinstance(question, int) else question.pk
+        locked = Question.objects.select_for_update().select_related("asker").get(pk=pk)
+        if not roles.can_decide_posts(actor):
+            raise QuestionError(_("Only the senior team can answer questions."))
+        if QuestionStatus.ANSWERED not in QUESTION_TRANSITIONS[locked.status]:
+            raise QuestionError(_("This question has already been answered."))
+        locked.status = QuestionStatus.ANSWERED
+        locked.answer = answer
+        locked.answered_by = actor
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+        audit_record(actor=actor, action="question.answered", target=locked)
+        notify(
+            recipients=[locked.asker],
+            kind=KIND_ANSWERED,
+            subject="Your question has been answered",
+            message=f"{actor} answered your question.\n{answer[:1000]}",
+            url=locked.get_absolute_url(),
+        )
+    return locked
+
+
+def faq_publish(
+    *, actor, question: Question | int, faq_question: str, faq_answer: str
+) -> FrequentlyAskedQuestion:
+    """Publish an answered question for everyone, in the (anonymised) words given. Once only."""
+    faq_question, faq_answer = _clean(faq_question), _clean(faq_answer)
+    if not (faq_question and faq_answer):
+        raise QuestionError(_("Write the question and the answer as everyone will read them."))
+    with transaction.atomic():
+        pk = question if isinstance(question, int) else question.pk
+        locked = Question.objects.select_for_update().get(pk=pk)
+        if not roles.can_decide_posts(actor):
+            raise QuestionError(_("Only the senior team can publish answers."))
+        if locked.status != QuestionStatus.ANSWERED:
+            raise QuestionError(_("Answer the question before publishing it."))
+        if FrequentlyAskedQuestion.objects.filter(source=locked).exists():
+            raise QuestionError(_("This answer is already published."))
+        faq = FrequentlyAskedQuestion.objects.create(
+            question=faq_question, answer=faq_answer, source=locked, published_by=actor
+        )
+        audit_record(actor=actor, action="question.published_as_faq", target=faq)
+        forget_faqs()
+        transaction.on_commit(forget_faqs)
+    return faq
