@@ -4,12 +4,14 @@ anyone else gets 404."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView
 
@@ -158,3 +160,43 @@ def question_publish(request, pk):
 @require_GET
 def faq(request):
     return render(request, "policy/faq.html", {"faqs": questions.faqs()})
+
+
+# --- Personal use (section 6, clause 6.3) -----------------------------------------------------
+
+_QUOTED = re.compile(r"[\"“]([^\"”]{10,400})[\"”]")
+
+# How the page groups the policy's own clauses; the wording always comes from the current
+# version, so a change at the annual review shows here at once.
+PERSONAL_USE_GROUPS = (
+    ("about", gettext_lazy("Your personal accounts and the school"), ("6.1",)),
+    ("may", gettext_lazy("What you may do"), ("6.2", "6.3")),
+    ("must-not", gettext_lazy("What you must not do"), ("6.4",)),
+    ("breaches", gettext_lazy("If the guidelines are not followed"), ("7.1",)),
+)
+
+
+def disclaimer_from(clause) -> str:
+    """The statement clause 6.3 asks staff to put on their profile, as the clause words it."""
+    match = _QUOTED.search(clause.text if clause else "")
+    return match.group(1).strip() if match else ""
+
+
+@require_GET
+def personal_use(request):
+    from policy import selectors
+
+    version = selectors.current_version()
+    groups, disclaimer = [], ""
+    if version is not None:
+        document = selectors.policy_document(version)
+        for slug, title, numbers in PERSONAL_USE_GROUPS:
+            clauses = [document.clause(n) for n in numbers if document.clause(n)]
+            if clauses:
+                groups.append({"slug": slug, "title": title, "clauses": clauses})
+        disclaimer = disclaimer_from(document.clause("6.3"))
+    return render(
+        request,
+        "policy/personal_use.html",
+        {"version": version, "groups": groups, "disclaimer": disclaimer},
+    )

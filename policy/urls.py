@@ -40,4 +40,5 @@ urlpatterns = [
         "questions/<int:pk>/publish/", guidance_views.question_publish, name="question_publish"
     ),
     path("faq/", guidance_views.faq, name="faq"),
+    path("personal-use/", guidance_views.personal_use, name="personal_use"),
 ]

@@ -78,3 +78,38 @@
     update();
   });
 })();
+
+// Copy buttons (the personal-use page's profile statement). Without this file the statement
+// stays in a read-only box to select and copy by hand; the button only appears with it.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-copy-button]").forEach(function (button) {
+      var source = document.getElementById(button.getAttribute("data-copy-button"));
+      var status = button.parentNode.querySelector("[data-copy-status]");
+      if (!source) {
+        return;
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var done = function () {
+          if (status) {
+            status.textContent = "Copied. Paste it into your profile.";
+          }
+        };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(source.value).then(done, function () {
+            source.select();
+            if (status) {
+              status.textContent = "Press Ctrl+C (or Cmd+C) to copy the selected text.";
+            }
+          });
+        } else {
+          source.select();
+          document.execCommand("copy");
+          done();
+        }
+      });
+    });
+  });
+})();

@@ -131,6 +131,7 @@ EXPECTED = {
     "policy:question_answer": ("login 405 405 405 405", "login 404 404 404 404"),
     "policy:question_publish": ("login 405 405 405 405", "login 404 404 404 404"),
     "policy:faq": ("login 200 200 200 200", "login 405 405 405 405"),
+    "policy:personal_use": ("login 200 200 200 200", "login 405 405 405 405"),
     # --- Posts: A's draft (never sent), A's submitted post, A's published post --------------
     "approvals:my_posts": ("login 200 200 200 200", "login 405 405 405 405"),
     "approvals:post_create": ("login 200 200 200 200", "login 200 200 200 200"),
