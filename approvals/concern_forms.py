@@ -10,6 +10,16 @@ from approvals.images import clean_uploaded_image
 from approvals.models import ConcernUrgency
 
 
+class FirstOptionRadioSelect(forms.RadioSelect):
+    """Radios whose field links to the first option, so the error summary's link has a target
+    (Django's RadioSelect gives the group no id)."""
+
+    def id_for_label(self, id_, index=None):
+        if index is None and id_:
+            return f"{id_}_0"
+        return super().id_for_label(id_, index)
+
+
 class ConcernForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     link = forms.URLField(
@@ -32,7 +42,7 @@ class ConcernForm(forms.Form):
     urgency = forms.ChoiceField(
         label=_("How urgent is it?"),
         choices=ConcernUrgency.choices,
-        widget=forms.RadioSelect,
+        widget=FirstOptionRadioSelect,
         error_messages={"required": _("Choose how urgent it is.")},
     )
     screenshot = forms.FileField(
