@@ -611,7 +611,7 @@ def _csv_safe(value) -> str:
 def published_log_csv(request):
     filter_form = PublishedLogFilterForm(request.GET or None)
     account = filter_form.cleaned_data.get("account") if filter_form.is_valid() else None
-    posts = selectors.published_log(account=account)
+    posts = selectors.published_log(account=account).prefetch_related("published_by")
     writer = csv.writer(_Echo())
     header = [
         _("Post"),
