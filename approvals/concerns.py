@@ -31,9 +31,9 @@ from redbridge_portal.services import audit_record, notify, reminder_send_once
 
 # Notification kinds for concerns. The lead adds them to NotificationKind; until then the
 # values are used as they are (the column is a plain string).
-KIND_RAISED = getattr(NotificationKind, "CONCERN_RAISED", "concern_raised")
-KIND_UPDATED = getattr(NotificationKind, "CONCERN_UPDATED", "concern_updated")
-KIND_REMINDER = getattr(NotificationKind, "CONCERN_REMINDER", "concern_reminder")
+KIND_RAISED = NotificationKind.CONCERN_RAISED
+KIND_UPDATED = NotificationKind.CONCERN_UPDATED
+KIND_REMINDER = NotificationKind.CONCERN_REMINDER
 
 # A concern nobody has taken on is reminded after this long (real time: harm online does not
 # wait for the school day); one taken on but not resolved, after REMIND_OWNER_AFTER.

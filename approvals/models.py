@@ -790,9 +790,7 @@ class ConcernAction(models.Model):
     """Something the senior team did about a concern (a note in its record)."""
 
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="actions")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     body = models.TextField(_("what was done"))
 

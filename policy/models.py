@@ -622,7 +622,7 @@ QUESTION_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class Question(models.Model):
-    """"When in doubt, ask": a question from a member of staff to the senior team. Seen only by
+    """ "When in doubt, ask": a question from a member of staff to the senior team. Seen only by
     the asker and the senior team; an answer may be published, anonymised, as an FAQ."""
 
     asker = models.ForeignKey(
@@ -652,9 +652,7 @@ class Question(models.Model):
         verbose_name = _("question to the senior team")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["asker", "form_token"], name="question_once_per_form"
-            ),
+            models.UniqueConstraint(fields=["asker", "form_token"], name="question_once_per_form"),
             models.CheckConstraint(condition=~Q(text=""), name="question_has_text"),
             models.CheckConstraint(
                 condition=Q(status=QuestionStatus.ASKED)

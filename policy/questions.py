@@ -27,8 +27,8 @@ from redbridge_portal import roles
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify
 
-KIND_ASKED = getattr(NotificationKind, "QUESTION_ASKED", "question_asked")
-KIND_ANSWERED = getattr(NotificationKind, "QUESTION_ANSWERED", "question_answered")
+KIND_ASKED = NotificationKind.QUESTION_ASKED
+KIND_ANSWERED = NotificationKind.QUESTION_ANSWERED
 
 FAQ_CACHE_KEY = "policy:faqs:v1"
 FAQ_CACHE_TIMEOUT = 24 * 3600

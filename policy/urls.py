@@ -36,9 +36,7 @@ urlpatterns = [
     path("questions/ask/", guidance_views.question_create, name="question_create"),
     path("questions/<int:pk>/", guidance_views.question_detail, name="question_detail"),
     path("questions/<int:pk>/answer/", guidance_views.question_answer, name="question_answer"),
-    path(
-        "questions/<int:pk>/publish/", guidance_views.question_publish, name="question_publish"
-    ),
+    path("questions/<int:pk>/publish/", guidance_views.question_publish, name="question_publish"),
     path("faq/", guidance_views.faq, name="faq"),
     path("personal-use/", guidance_views.personal_use, name="personal_use"),
 ]

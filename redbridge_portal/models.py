@@ -148,6 +148,11 @@ class NotificationKind(models.TextChoices):
     POLICY_PUBLISHED = "policy_published", _("A new version of the policy")
     POLICY_REVIEW = "policy_review", _("Reminders about the annual policy review")
     DIGEST = "digest", _("Daily summary of what waits for me")
+    CONCERN_RAISED = "concern_raised", _("A concern needs the senior team")
+    CONCERN_UPDATED = "concern_updated", _("News about a concern I raised")
+    CONCERN_REMINDER = "concern_reminder", _("Reminders about open concerns")
+    QUESTION_ASKED = "question_asked", _("A question for the senior team")
+    QUESTION_ANSWERED = "question_answered", _("An answer to my question")
 
 
 # Kinds whose email cannot be turned off: a decision on your own post is something you must hear.

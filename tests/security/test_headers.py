@@ -103,7 +103,8 @@ PRODUCTION = {
 
 
 def run_with(environment, code):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS", "PYTEST_VERSION"}}
+    cleared = {"DEBUG", "HTTPS", "TWO_FACTOR_REQUIRED"}  # the test run sets these itself
+    env = {k: v for k, v in os.environ.items() if k not in cleared}
     env.update(environment, DJANGO_SETTINGS_MODULE="redbridge_portal.settings")
     return subprocess.run(
         [sys.executable, *code],
