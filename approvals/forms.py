@@ -501,3 +501,36 @@ class PublishedLogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = Account.objects.order_by("name")
         use_cached_options(self, "account")
+
+
+class CalendarForm(forms.Form):
+    """Which period of the content calendar to show: a week or a month around a date, for one
+    account or campaign or all of them. Bad values fall back to this month."""
+
+    PERIODS = [("month", _("Month")), ("week", _("Week"))]
+
+    period = forms.ChoiceField(label=_("Show"), choices=PERIODS, required=False)
+    date = forms.DateField(
+        label=_("Around"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    account = forms.ModelChoiceField(
+        label=_("Account"), queryset=Account.objects.none(), required=False, empty_label=_("All")
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("Campaign"), queryset=Campaign.objects.none(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.order_by("name")
+        self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on", "title")
+        use_cached_options(self, "account", "campaign")
+
+    def choices(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "period": data.get("period") or "month",
+            "date": data.get("date") or timezone.localdate(),
+            "account": data.get("account"),
+            "campaign": data.get("campaign"),
+        }

@@ -506,3 +506,59 @@ def personal_data(user) -> dict:
             for c in Campaign.objects.filter(proposer=user).order_by("created_at", "pk")
         ],
     }
+
+
+# --- Content calendar -------------------------------------------------------------------------
+
+CALENDAR_STATUSES = (
+    PostStatus.SUBMITTED,
+    PostStatus.CHANGES_REQUESTED,
+    PostStatus.APPROVED,
+    PostStatus.PUBLISHED,
+)
+
+
+@dataclass
+class CalendarDay:
+    day: datetime.date
+    posts: list[Post]
+
+
+def calendar_posts(*, start, end, account=None, campaign=None) -> list[Post]:
+    """Posts planned or published between two moments (`start` inclusive), in time order:
+    a published post counts when it went out, any other when it is planned for. Drafts,
+    rejected and withdrawn posts are left out. Each post gets `.calendar_at`."""
+    from django.db.models.functions import Coalesce
+
+    posts = (
+        Post.objects.filter(status__in=CALENDAR_STATUSES)
+        .annotate(calendar_at=Coalesce("published_at", "planned_for"))
+        .filter(calendar_at__gte=start, calendar_at__lt=end)
+        .select_related("author", "account", "campaign")
+        .order_by("calendar_at", "pk")
+    )
+    if account is not None:
+        posts = posts.filter(account=account)
+    if campaign is not None:
+        posts = posts.filter(campaign=campaign)
+    return list(posts)
+
+
+def calendar_days(posts: list[Post]) -> list[CalendarDay]:
+    """The posts grouped by local day, only days that have posts."""
+    days: dict[datetime.date, list[Post]] = {}
+    for post in posts:
+        days.setdefault(timezone.localdate(post.calendar_at), []).append(post)
+    return [CalendarDay(day, day_posts) for day, day_posts in days.items()]
+
+
+def calendar_counts_by_account(posts: list[Post]) -> list[tuple[str, int, int]]:
+    """(account name, planned, published) for the period, busiest account first."""
+    counts: dict[str, list[int]] = {}
+    for post in posts:
+        row = counts.setdefault(post.account.name, [0, 0])
+        row[1 if post.status == PostStatus.PUBLISHED else 0] += 1
+    return sorted(
+        ((name, planned, published) for name, (planned, published) in counts.items()),
+        key=lambda row: (-(row[1] + row[2]), row[0]),
+    )

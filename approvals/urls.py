@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/published/", views.PostMarkPublishedView.as_view(), name="post_mark_published"),
     path("<int:pk>/new-draft/", views.post_new_draft_from, name="post_new_draft_from"),
     path("queue/", views.QueueView.as_view(), name="queue"),
+    path("calendar/", views.CalendarView.as_view(), name="calendar"),
     path("campaigns/", views.CampaignListView.as_view(), name="campaign_list"),
     path("campaigns/new/", views.CampaignCreateView.as_view(), name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

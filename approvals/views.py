@@ -23,6 +23,7 @@ from django.views.generic import FormView, TemplateView
 
 from approvals import prescreen, selectors, services
 from approvals.forms import (
+    CalendarForm,
     CampaignDecisionForm,
     CampaignForm,
     CommentForm,
@@ -657,3 +658,60 @@ def published_log_csv(request):
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="published-posts-{stamp}.csv"'
     return response
+
+
+# --- Content calendar -------------------------------------------------------------------------
+
+
+def _calendar_period(period: str, day):
+    """(first day, first day after, previous period's date, next period's date, title)."""
+    import datetime
+
+    if period == "week":
+        first = day - datetime.timedelta(days=day.weekday())
+        after = first + datetime.timedelta(days=7)
+        title = _("Week beginning %(day)s") % {"day": first.strftime("%-d %B %Y")}
+        return first, after, first - datetime.timedelta(days=7), after, title
+    first = day.replace(day=1)
+    after = (first + datetime.timedelta(days=32)).replace(day=1)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    return first, after, previous, after, first.strftime("%B %Y")
+
+
+class CalendarView(SeniorTeamRequiredMixin, TemplateView):
+    """Planned and published posts by day, for a month or a week, per account: what goes out
+    when, and a campaign's posts at a glance."""
+
+    template_name = "approvals/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        import datetime
+
+        context = super().get_context_data(**kwargs)
+        form = CalendarForm(self.request.GET or None)
+        choice = form.choices()
+        first, after, previous, following, title = _calendar_period(
+            choice["period"], choice["date"]
+        )
+        zone = timezone.get_current_timezone()
+        posts = selectors.calendar_posts(
+            start=datetime.datetime.combine(first, datetime.time.min, tzinfo=zone),
+            end=datetime.datetime.combine(after, datetime.time.min, tzinfo=zone),
+            account=choice["account"],
+            campaign=choice["campaign"],
+        )
+        query = self.request.GET.copy()
+        query.pop("date", None)
+        query["period"] = choice["period"]
+        context.update(
+            form=form,
+            title=title,
+            period=choice["period"],
+            days=selectors.calendar_days(posts),
+            by_account=selectors.calendar_counts_by_account(posts),
+            post_count=len(posts),
+            previous_url=f"?{query.urlencode()}&date={previous.isoformat()}",
+            next_url=f"?{query.urlencode()}&date={following.isoformat()}",
+            campaign=choice["campaign"],
+        )
+        return context

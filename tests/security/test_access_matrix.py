@@ -172,6 +172,7 @@ EXPECTED = {
         "login 302 404 404 404",
     ),
     "approvals:queue": ("login 403 403 200 403", "login 403 403 405 403"),
+    "approvals:calendar": ("login 403 403 200 403", "login 403 403 405 403"),
     "approvals:campaign_list": ("login 200 200 200 200", "login 405 405 405 405"),
     "approvals:campaign_create": ("login 200 200 200 200", "login 200 200 200 200"),
     "approvals:campaign_detail": ("login 200 200 200 200", "login 200 200 200 200"),
