@@ -534,3 +534,27 @@ def review_cycles():
     from policy.models import ReviewCycle
 
     return ReviewCycle.objects.select_related("version", "completed_by_version").order_by("-due_on")
+
+
+def personal_data(user) -> dict:
+    """What the policy app holds about one person, for a subject access request: the versions
+    they acknowledged and when, and the questions they asked with their answers."""
+    from policy.models import Question
+
+    return {
+        "acknowledgements": [
+            {"version": a.version.number, "acknowledged_at": a.acknowledged_at.isoformat()}
+            for a in Acknowledgement.objects.filter(user=user)
+            .select_related("version")
+            .order_by("acknowledged_at")
+        ],
+        "questions": [
+            {
+                "asked_at": q.created_at.isoformat(),
+                "question": q.text,
+                "status": q.status,
+                "answer": q.answer,
+            }
+            for q in Question.objects.filter(asker=user).order_by("created_at", "pk")
+        ],
+    }

@@ -141,3 +141,12 @@ def test_staff_can_acknowledge_the_new_version_from_the_changes_page(
     assert response.status_code == 302
     assert Acknowledgement.objects.filter(user=staff_user, version=version2).exists()
     assert "I have read and understood" not in staff_client.get("/policy/changes/").content.decode()
+
+
+def test_the_subject_access_export_lists_acknowledgements(policy_v1, staff_user, policy_admin):
+    from redbridge_portal.services import personal_data_export
+
+    services.policy_acknowledge(user=staff_user, version=policy_v1)
+    exported = personal_data_export(actor=policy_admin, user=staff_user)["policy"]
+    assert [a["version"] for a in exported["acknowledgements"]] == [1]
+    assert exported["questions"] == []
