@@ -7,6 +7,7 @@ app_name = "approvals"
 urlpatterns = [
     path("", views.MyPostsView.as_view(), name="my_posts"),
     path("new/", views.PostCreateView.as_view(), name="post_create"),
+    path("prescreen/", views.prescreen_draft, name="prescreen"),
     path("<int:pk>/", views.post_detail, name="post_detail"),
     path("<int:pk>/edit/", views.PostEditView.as_view(), name="post_edit"),
     path("<int:pk>/submit/", views.post_submit, name="post_submit"),

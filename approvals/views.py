@@ -166,6 +166,8 @@ class PostFormMixin:
                 link=self.post_object.link,
                 media_items=context["current_media"],
             )
+        else:
+            context["findings"] = []  # a new post: filled in as the author writes
         return context
 
     def form_invalid(self, form):
@@ -715,3 +717,24 @@ class CalendarView(SeniorTeamRequiredMixin, TemplateView):
             campaign=choice["campaign"],
         )
         return context
+
+
+# --- Pre-screening as the author writes ---------------------------------------------------------
+
+PRESCREEN_MAX_CHARS = 70_000
+
+
+@require_POST
+def prescreen_draft(request):
+    """The pre-screen findings for the text being written, as the HTML fragment the post form
+    shows (the form's script asks for it as the author types; the server renders and escapes
+    it, so no markup is built in the browser)."""
+    if not roles.can_submit_posts(request.user):
+        raise PermissionDenied(_("You cannot write posts."))
+    text = request.POST.get("text", "")[:PRESCREEN_MAX_CHARS]
+    link = request.POST.get("link", "")[:2000]
+    return render(
+        request,
+        "approvals/includes/prescreen_findings.html",
+        {"findings": prescreen.screen_draft(text, link=link)},
+    )

@@ -113,3 +113,54 @@
     });
   });
 })();
+
+// Pre-screening as the author writes: after a pause in typing, ask the server for the findings
+// (rendered and escaped there) and show them beside the form. Without JavaScript the findings
+// appear after saving, and on the post page.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var live = document.querySelector("[data-prescreen-live]");
+    var form = live ? live.closest("form") : null;
+    if (!live || !form || !window.fetch) {
+      return;
+    }
+    var text = form.querySelector("textarea[name='text']");
+    var link = form.querySelector("input[name='link']");
+    var token = form.querySelector("input[name='csrfmiddlewaretoken']");
+    if (!text || !token) {
+      return;
+    }
+    var timer = null;
+    var latest = 0;
+    var check = function () {
+      var body = new FormData();
+      body.append("text", text.value);
+      body.append("link", link ? link.value : "");
+      body.append("csrfmiddlewaretoken", token.value);
+      var request = ++latest;
+      fetch(live.getAttribute("data-prescreen-live"), {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" }
+      }).then(function (response) {
+        return response.ok ? response.text() : null;
+      }).then(function (html) {
+        if (html !== null && request === latest) {
+          live.innerHTML = html;
+        }
+      }).catch(function () {
+        // Offline or the server is busy: the findings appear again after saving.
+      });
+    };
+    [text, link].forEach(function (element) {
+      if (element) {
+        element.addEventListener("input", function () {
+          window.clearTimeout(timer);
+          timer = window.setTimeout(check, 700);
+        });
+      }
+    });
+  });
+})();

@@ -196,3 +196,28 @@ def test_the_edit_form_shows_the_findings_for_the_saved_post_and_for_what_was_ty
     )
     assert response.status_code == 200
     assert "07700 900123" in response.content.decode()
+
+
+def test_the_findings_follow_the_text_as_the_author_writes(staff_client):
+    response = staff_client.post(
+        "/posts/prescreen/",
+        {"text": "Call Mrs Okafor on 020 7946 0018 about <script>x</script>", "link": ""},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Things to check before it goes out" in page
+    assert "020 7946 0018" in page
+    assert "<script>x" not in page
+
+
+def test_live_prescreening_needs_post_and_a_signed_in_writer(staff_client):
+    from django.test import Client
+
+    assert staff_client.get("/posts/prescreen/").status_code == 405
+    response = Client().post("/posts/prescreen/", {"text": "hello"})
+    assert response.status_code == 302
+
+
+def test_a_new_post_form_has_the_live_findings_region(staff_client):
+    page = staff_client.get("/posts/new/").content.decode()
+    assert 'data-prescreen-live="/posts/prescreen/"' in page

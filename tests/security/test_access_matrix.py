@@ -173,6 +173,7 @@ EXPECTED = {
     ),
     "approvals:queue": ("login 403 403 200 403", "login 403 403 405 403"),
     "approvals:calendar": ("login 403 403 200 403", "login 403 403 405 403"),
+    "approvals:prescreen": ("login 405 405 405 405", "login 200 200 200 200"),
     "approvals:campaign_list": ("login 200 200 200 200", "login 405 405 405 405"),
     "approvals:campaign_create": ("login 200 200 200 200", "login 200 200 200 200"),
     "approvals:campaign_detail": ("login 200 200 200 200", "login 200 200 200 200"),
