@@ -212,10 +212,93 @@ def test_the_queue_lists_waiting_posts_oldest_first_with_filters(
     assert "A draft never sent" not in html
     filtered = senior_client.get(reverse("approvals:queue"), {"account": facebook.pk})
     assert list(filtered.context["posts"]) == [second]
-    by_author = senior_client.get(reverse("approvals:queue"), {"author": staff_user.pk})
+    by_author = senior_client.get(reverse("approvals:queue"), {"author": "patel"})
     assert list(by_author.context["posts"]) == [first]
     approved = senior_client.get(reverse("approvals:queue"), {"status": "approved"})
     assert list(approved.context["posts"]) == []
+
+
+@pytest.fixture
+def authors_posts(account):
+    """Waiting posts by three people whose names and addresses overlap in parts."""
+    jo = StaffFactory(first_name="Jo", last_name="Bloggs", email="jo.bloggs@redbridge.example")
+    joanna = StaffFactory(first_name="Joanna", last_name="Blake", email="jblake@redbridge.example")
+    sam = StaffFactory(first_name="Sam", last_name="Patel", email="spatel@redbridge.example")
+    return {
+        "jo": [
+            submitted_post(jo, account, text="Jo's first post"),
+            submitted_post(jo, account, text="Jo's second post"),
+        ],
+        "joanna": [submitted_post(joanna, account, text="Joanna's post")],
+        "sam": [submitted_post(sam, account, text="Sam's post")],
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "whose"),
+    [
+        ("jo", ["jo", "joanna"]),  # part of a first name
+        ("JOAN", ["joanna"]),  # case never matters
+        ("bloggs", ["jo"]),  # a surname
+        ("bl", ["jo", "joanna"]),
+        ("jo blog", ["jo"]),  # first and last name
+        ("Jo Bloggs", ["jo"]),
+        ("blake joanna", ["joanna"]),  # either order
+        ("jo.bloggs@", ["jo"]),  # part of an email address
+        ("spatel@REDBRIDGE.example", ["sam"]),
+        ("redbridge.example", ["jo", "joanna", "sam"]),
+        ("  patel  ", ["sam"]),  # spaces around are dropped
+        ("jo patel", []),  # every word must match the same person
+        ("nobody", []),
+    ],
+)
+def test_the_queue_finds_posts_by_what_is_typed_for_the_author(
+    senior_client, authors_posts, typed, whose
+):
+    response = senior_client.get(reverse("approvals:queue"), {"author": typed})
+    assert response.status_code == 200
+    expected = [post for person in whose for post in authors_posts[person]]
+    # Oldest first, each post once, even when a word matches a name and the address too.
+    assert list(response.context["posts"]) == sorted(expected, key=lambda p: p.submitted_at)
+    assert response.context["filter_form"]["author"].value() == typed  # kept in the box
+
+
+def test_the_author_filter_combines_with_the_others(senior_client, authors_posts):
+    jo_first = authors_posts["jo"][0]
+    services.post_withdraw(actor=jo_first.author, post=jo_first)
+    withdrawn = senior_client.get(
+        reverse("approvals:queue"), {"author": "bloggs", "status": PostStatus.WITHDRAWN}
+    )
+    assert list(withdrawn.context["posts"]) == [jo_first]
+    waiting = senior_client.get(reverse("approvals:queue"), {"author": "bloggs"})
+    assert list(waiting.context["posts"]) == [authors_posts["jo"][1]]
+
+
+def test_an_empty_author_filter_shows_everyone(senior_client, authors_posts):
+    response = senior_client.get(reverse("approvals:queue"), {"author": "   "})
+    assert len(response.context["posts"]) == 4
+    assert not response.context["filter_form"].errors
+
+
+def test_an_over_long_author_shows_the_error_and_the_waiting_posts(senior_client, authors_posts):
+    response = senior_client.get(
+        reverse("approvals:queue"), {"author": "jo" * 51, "status": PostStatus.APPROVED}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ensure this value has at most 100 characters (it has 102)." in html
+    # Like any bad filter: the default list, every post waiting for a decision.
+    assert response.context["status"] == PostStatus.SUBMITTED
+    assert len(response.context["posts"]) == 4
+
+
+def test_the_queue_asks_for_the_author_as_text_not_a_list_of_everyone(senior_client, authors_posts):
+    html = senior_client.get(reverse("approvals:queue"), {"author": "<b>jo"}).content.decode()
+    assert '<select name="author"' not in html
+    assert 'type="search" name="author"' in html
+    assert 'maxlength="100"' in html
+    assert "Part of a name or school email address" in html
+    assert 'value="&lt;b&gt;jo"' in html
 
 
 def test_the_queue_shows_waiting_campaigns(senior_client, staff_user):

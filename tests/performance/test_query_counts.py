@@ -33,9 +33,10 @@ EXPECTED = {
     "policy_search": 9,
     # + the campaigns waiting, and the page: a capped count and its rows; the school closures
     # since the oldest wait on the page (waiting is counted in school hours). The filter's
-    # choices (accounts, campaigns, staff) come from the cache.
+    # choices (accounts, campaigns) come from the cache.
     "queue_first_page": 9,
     "queue_filtered": 10,  # + the chosen account, checked by the form
+    "queue_author_search": 9,  # the typed author is matched in the rows' own queries
     "queue_deep_page": 9,
     # + the post, its current images, its revisions (with their images), decisions, comments.
     "post_long_timeline": 11,
@@ -141,6 +142,26 @@ def test_queue_filtered(client, senior_user, second_senior_user):
     _queue_rows(MANY, PostStatus.PUBLISHED, second_senior_user, account=account)
     many = page_queries(client, reverse("approvals:queue"), filters)
     assert_pinned("queue_filtered", few, many)
+
+
+def test_queue_author_search(client, senior_user, second_senior_user):
+    client.force_login(senior_user)
+    jo = StaffFactory(first_name="Jo", last_name="Bloggs", email="jo.bloggs@redbridge.example")
+    filters = {"author": "jo blog"}
+
+    def rows(count):
+        builders.posts(
+            count,
+            status=PostStatus.SUBMITTED,
+            authors=[jo, *builders.people(2)],
+            deciders=[second_senior_user],
+        )
+
+    rows(FEW)
+    few = page_queries(client, reverse("approvals:queue"), filters)
+    rows(MANY)
+    many = page_queries(client, reverse("approvals:queue"), filters)
+    assert_pinned("queue_author_search", few, many)
 
 
 def test_queue_deep_page(client, senior_user, second_senior_user):

@@ -1,7 +1,8 @@
-"""The senior-team queue's filter lists every account, campaign and member of staff. Its
-options are rendered once and cached (they made the queue take over a second with 2,000
-staff); these tests hold that the page shows exactly what Django's own <select> would, and
-that the cache follows every change to what the lists show."""
+"""The senior-team queue's filter lists every account and campaign. Its options are rendered
+once and cached (they made the queue take over a second when it also listed 2,000 staff);
+these tests hold that the page shows exactly what Django's own <select> would, and that the
+cache follows every change to what the lists show. The author is typed, not chosen, so
+changes to staff leave the cache alone."""
 
 from __future__ import annotations
 
@@ -40,21 +41,19 @@ def filter_data(db, senior_user):
     return authors
 
 
-@pytest.mark.parametrize("chosen", ["", "account", "campaign", "author"])
+@pytest.mark.parametrize("chosen", ["", "account", "campaign"])
 def test_the_filter_shows_what_a_plain_select_would(filter_data, chosen):
     data = {}
     if chosen == "account":
         data = {"account": Account.objects.order_by("pk").first().pk}
     elif chosen == "campaign":
         data = {"campaign": Campaign.objects.order_by("pk").last().pk}
-    elif chosen == "author":
-        data = {"author": filter_data[2].pk}
     cold = QueueFilterForm(data or None)
     warm = QueueFilterForm(data or None)  # the options now come from the cache
     assert cache.get(FILTER_OPTIONS_KEY) is not None
     for form in (cold, warm):
         form.is_valid()
-        for name in ("account", "campaign", "author"):
+        for name in ("account", "campaign"):
             field = form.fields[name]
             value = form[name].value()
             ours = options(str(form[name]))
@@ -72,31 +71,12 @@ def test_names_are_escaped(filter_data):
     assert "<X>" not in html
 
 
-def test_a_new_member_of_staff_can_be_chosen_at_once(
-    filter_data, django_capture_on_commit_callbacks
-):
-    QueueFilterForm()
-    with django_capture_on_commit_callbacks(execute=True):
-        newcomer = StaffFactory(first_name="Zed", last_name="Newcomer")
-    assert str(newcomer.pk) in [v for v, _s, _l in options(str(QueueFilterForm()["author"]))]
-
-
-def test_a_role_change_renamed_person_and_new_campaign_and_account_show_at_once(
+def test_a_new_campaign_and_account_show_at_once(
     filter_data, senior_user, django_capture_on_commit_callbacks
 ):
-    outsider = StaffFactory(first_name="Out", last_name="Sider", roles=[])
-    assert str(outsider.pk) not in str(QueueFilterForm()["author"])
+    QueueFilterForm()  # fill the cache
     with django_capture_on_commit_callbacks(execute=True):
-        roles.assign_role(outsider, roles.STAFF)
-    assert f'value="{outsider.pk}"' in str(QueueFilterForm()["author"])
-
-    with django_capture_on_commit_callbacks(execute=True):
-        outsider.last_name = "Renamed"
-        outsider.save()
-    assert "Out Renamed" in str(QueueFilterForm()["author"])
-
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign = builders.campaigns(1, proposer=outsider, decider=senior_user)[0]
+        campaign = builders.campaigns(1, proposer=filter_data[0], decider=senior_user)[0]
         # bulk_create sends no signal; a campaign proposed through the service saves it.
         campaign.save()
         account = AccountFactory(name="Brand new")
@@ -105,26 +85,39 @@ def test_a_role_change_renamed_person_and_new_campaign_and_account_show_at_once(
     assert f'value="{account.pk}"' in str(form["account"])
 
 
-def test_signing_in_keeps_the_cached_options(filter_data):
+def test_changes_to_staff_keep_the_cached_options(filter_data, django_capture_on_commit_callbacks):
+    """Nothing the lists show comes from people, so signing in, joining the staff, a role
+    change or a new name leaves the options where they are."""
     QueueFilterForm()
-    person = filter_data[0]
-    person.save(update_fields=["last_login"])
+    with django_capture_on_commit_callbacks(execute=True):
+        person = filter_data[0]
+        person.save(update_fields=["last_login"])
+        person.last_name = "Renamed"
+        person.save()
+        newcomer = StaffFactory(first_name="Zed", last_name="Newcomer", roles=[])
+        roles.assign_role(newcomer, roles.STAFF)
+        newcomer.delete()
     assert cache.get(FILTER_OPTIONS_KEY) is not None
 
 
 def test_a_chosen_value_is_still_checked_against_the_database(filter_data):
-    QueueFilterForm()  # fill the cache
-    gone = StaffFactory()
-    form = QueueFilterForm({"author": gone.pk + 1000})
+    gone = AccountFactory(name="Closed")
+    QueueFilterForm()  # the cached options now list it
+    gone_pk = gone.pk
+    gone.delete()  # the cache is dropped once this commits, which it never does in a test
+    assert f'value="{gone_pk}"' in str(QueueFilterForm()["account"])
+    form = QueueFilterForm({"account": gone_pk})
     assert not form.is_valid()
-    assert "author" in form.errors
+    assert "account" in form.errors
 
 
 def test_the_queue_page_shows_the_filter(client, filter_data):
     senior = SeniorTeamFactory()
     client.force_login(senior)
-    response = client.get(reverse("approvals:queue"), {"author": filter_data[1].pk})
+    account = Account.objects.get(name="Main")
+    response = client.get(reverse("approvals:queue"), {"account": account.pk})
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'<option value="{filter_data[1].pk}" selected>' in html
-    assert 'name="author"' in html and 'class="select form-select"' in html
+    assert f'<option value="{account.pk}" selected>' in html
+    assert 'name="account"' in html and 'class="prerenderedselect form-select"' in html
+    assert '<select name="author"' not in html
