@@ -46,10 +46,14 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        from redbridge_portal import stamps
+
         token = current_ip_address.set(client_ip(request))
+        stamp_tokens = stamps.request_started()
         try:
             return self.get_response(request)
         finally:
+            stamps.request_finished(stamp_tokens)
             current_ip_address.reset(token)
 
 

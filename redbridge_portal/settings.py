@@ -60,7 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, reading the session's device from the cache.
+    "redbridge_portal.identity.CachedOTPMiddleware",
     "redbridge_portal.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -107,12 +108,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://redbridge")}
+if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    # A cache that is down or slow is a miss, logged, not an error page: sessions, users and
+    # pages are read from the database until it is back.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=1, SOCKET_TIMEOUT=1
+    )
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Accounts and sessions --------------------------------------------------------------------
 AUTH_USER_MODEL = "redbridge_portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the signed-in user and their permissions kept in the cache.
+    "redbridge_portal.identity.CachedModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -137,6 +146,9 @@ SESSION_INACTIVITY_HOURS = env.float("SESSION_INACTIVITY_HOURS", default=8)
 SESSION_COOKIE_AGE = int(SESSION_INACTIVITY_HOURS * 3600)
 SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
 SESSION_SAVE_EVERY_REQUEST = False
+# Sessions are read from the cache and written through to the database, so a signed-in page
+# costs no session query and a cache restart signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
