@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -26,6 +27,7 @@ from policy.diff import compare_documents
 from policy.forms import ChangesForm, PublishForm
 from policy.models import PolicyVersion
 from redbridge_portal import roles
+from redbridge_portal.page_cache import per_user_page
 
 
 class PolicyManagerRequiredMixin:
@@ -63,6 +65,7 @@ def _safe_next(request, default: str) -> str:
 # --- Reading -----------------------------------------------------------------------------------
 
 
+@method_decorator(per_user_page(), name="dispatch")
 class PolicyDocumentView(TemplateView):
     """The whole policy: details, contents, text, and the acknowledgement."""
 
@@ -112,6 +115,7 @@ class PolicyVersionView(PolicyDocumentView):
         return version
 
 
+@method_decorator(per_user_page(), name="dispatch")
 class ClauseView(TemplateView):
     """A clause's permalink: the current wording of clause N."""
 

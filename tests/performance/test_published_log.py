@@ -60,6 +60,7 @@ def test_the_csv_names_who_approved_and_who_recorded(client, staff_user):
         assert row[8] == str(post.author)  # the builders record the author as publisher
     few = len(captured)
     _published(30, deciders)
+    client.get(reverse("approvals:published_log"))  # the new people are read in, as before
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("approvals:published_log_csv"))
         b"".join(response.streaming_content)

@@ -33,7 +33,10 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
     senior_client.get(reverse("home"))
     with django_assert_max_num_queries(14) as few:
         senior_client.get(reverse("home"))
+    few_count = len(few.captured_queries)  # (the next request empties the log)
     for _ in range(10):
         submitted_post(staff_user, account)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    # The change is read in once, as on the user's next visit.
+    senior_client.get(reverse("home"))
+    with django_assert_max_num_queries(few_count):
         senior_client.get(reverse("home"))
