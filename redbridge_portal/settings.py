@@ -107,7 +107,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://redbridge")}
+# The default, files under var/cache/, is shared by the web server, the Celery worker and beat
+# on one machine, as the stamps and kept pages need (redbridge_portal.stamps); a deployment
+# with more than one machine, or for speed, uses Redis.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+# Keep whole pages per user until something they show changes (redbridge_portal.page_cache).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
     # A cache that is down or slow is a miss, logged, not an error page: sessions, users and
     # pages are read from the database until it is back.
@@ -146,9 +153,9 @@ SESSION_INACTIVITY_HOURS = env.float("SESSION_INACTIVITY_HOURS", default=8)
 SESSION_COOKIE_AGE = int(SESSION_INACTIVITY_HOURS * 3600)
 SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
 SESSION_SAVE_EVERY_REQUEST = False
-# Sessions are read from the cache and written through to the database, so a signed-in page
-# costs no session query and a cache restart signs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read from the cache and written through to the database (Django's cached_db),
+# so a signed-in page costs no session query and a cache restart signs nobody out.
+SESSION_ENGINE = "redbridge_portal.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -33,10 +33,14 @@ NAMES = ("people", "devices", "notifications", "content")
 TIMEOUT = 7 * 24 * 3600
 
 _current: contextvars.ContextVar[dict | None] = contextvars.ContextVar("stamps", default=None)
+_in_request: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
 
 
 def _key(name: str) -> str:
     return f"stamp:{name}"
+
+
+KEYS = tuple(_key(name) for name in NAMES)
 
 
 def current() -> dict[str, str]:
@@ -50,11 +54,21 @@ def current() -> dict[str, str]:
     return stamps
 
 
+def wanted() -> bool:
+    """True inside a request whose stamps have not been read yet."""
+    return _in_request.get() and _current.get() is None
+
+
+def prime(found: dict) -> None:
+    """Take the stamps from a cache read made for something else (the session's)."""
+    if all(key in found for key in KEYS):
+        _current.set({name: found[key] for name, key in zip(NAMES, KEYS, strict=True)})
+
+
 def _read() -> dict[str, str]:
-    keys = [_key(name) for name in NAMES]
-    found = cache.get_many(keys)
+    found = cache.get_many(KEYS)
     stamps = {}
-    for name, key in zip(NAMES, keys, strict=True):
+    for name, key in zip(NAMES, KEYS, strict=True):
         value = found.get(key)
         if value is None:
             # First use, or the cache was emptied: start a stamp. `add` keeps one already set
@@ -63,9 +77,6 @@ def _read() -> dict[str, str]:
             value = cache.get(key) or uuid.uuid4().hex
         stamps[name] = value
     return stamps
-
-
-_in_request: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
 
 
 def request_started():
