@@ -50,4 +50,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf var/db.sqlite3 var/celery-broker var/staticfiles
+	rm -rf var/db.sqlite3 var/celery-broker var/staticfiles var/cache

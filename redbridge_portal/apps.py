@@ -13,7 +13,10 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from redbridge_portal import auth_audit  # noqa: F401  (connects the sign-in audit)
+        from redbridge_portal import (
+            auth_audit,  # noqa: F401  (connects the sign-in audit)
+            checks,  # noqa: F401  (registers the system checks)
+        )
 
         # The role groups are created by a data migration; a database flush (as transactional
         # tests do) empties them, and Django re-creates permissions after it through

@@ -26,6 +26,7 @@ import re
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control
@@ -76,7 +77,8 @@ def per_user_page(seconds: int = 60):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if (
-                request.method != "GET"
+                not settings.PAGE_CACHE
+                or request.method != "GET"
                 or not request.user.is_authenticated
                 or _has_messages(request)
             ):

@@ -1,0 +1,23 @@
+"""System checks for settings that only go wrong once deployed."""
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.caches, deploy=True)
+def shared_cache(app_configs, **kwargs):
+    """The stamps (redbridge_portal.stamps) tell every process that something changed through
+    the cache, so each process must see the same one."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend == "django.core.cache.backends.locmem.LocMemCache":
+        return [
+            Warning(
+                "The cache is in each process's own memory, so a change made through one web "
+                "worker or by Celery is not seen by the others: pages and signed-in users are "
+                "kept out of date.",
+                hint="Set CACHE_URL to Redis (rediscache://host:6379/1), or leave it unset for "
+                "files under var/cache/ when everything runs on one machine.",
+                id="redbridge.W001",
+            )
+        ]
+    return []
