@@ -1,0 +1,201 @@
+"""What is kept between requests (redbridge_portal.identity and page_cache) never shows a user
+something out of date or someone else's: every change is seen on the very next request."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from approvals import services as approval_services
+from approvals.models import DecisionOutcome, PostStatus
+from policy.services import policy_load_from_file
+from redbridge_portal import checks, roles, services, stamps
+from redbridge_portal.models import NotificationKind
+from tests.approvals.factories import AccountFactory, submitted_post
+from tests.security.conftest import current_code, give_two_factor, sign_in
+
+QUEUE = "/posts/queue/"
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_a_new_post_shows_in_the_queue_at_once(senior_client, staff_user):
+    account = AccountFactory(name="Main")
+    submitted_post(staff_user, account, text="First post")
+    assert "First post" in page(senior_client, QUEUE)
+    assert "First post" in page(senior_client, QUEUE)  # the kept page
+    submitted_post(staff_user, account, text="Second post")
+    assert "Second post" in page(senior_client, QUEUE)
+
+
+def test_a_decision_takes_the_post_off_the_queue_at_once(senior_client, senior_user, staff_user):
+    post = submitted_post(staff_user, AccountFactory(), text="Waiting post")
+    assert "Waiting post" in page(senior_client, QUEUE)
+    approval_services.post_approve(actor=senior_user, post=post)
+    assert "Waiting post" not in page(senior_client, QUEUE)
+
+
+def test_a_kept_page_is_only_ever_shown_to_whoever_it_was_made_for(
+    senior_user, second_senior_user, staff_user
+):
+    submitted_post(staff_user, AccountFactory(), text="Shared post")
+    first, second = Client(), Client()
+    first.force_login(senior_user)
+    second.force_login(second_senior_user)
+    assert "Priya Shah" in page(first, QUEUE)
+    html = page(second, QUEUE)
+    assert "Tom Bennett" in html and "Priya Shah" not in html
+
+
+def test_losing_a_role_closes_the_queue_on_the_next_request(senior_client, senior_user):
+    assert senior_client.get(QUEUE).status_code == 200
+    senior_user.groups.remove(Group.objects.get(name=roles.SENIOR_TEAM))
+    assert senior_client.get(QUEUE).status_code == 403
+
+
+def test_gaining_a_role_shows_in_the_menu_on_the_next_request(staff_client, staff_user):
+    assert "Senior-team queue" not in page(staff_client, "/policy/")
+    roles.assign_role(staff_user, roles.SENIOR_TEAM)
+    assert staff_client.get(QUEUE).status_code == 200
+
+
+def test_a_new_name_shows_on_the_next_request(staff_client, staff_user):
+    policy_load_from_file()
+    assert "Sam Patel" in page(staff_client, "/policy/")
+    staff_user.first_name = "Samira"
+    staff_user.save()
+    assert "Samira Patel" in page(staff_client, "/policy/")
+
+
+def test_a_closed_account_is_signed_out_at_once(staff_client, staff_user, policy_admin):
+    policy_load_from_file()
+    page(staff_client, "/policy/")
+    services.user_deactivate(actor=policy_admin, user=staff_user)
+    response = staff_client.get("/policy/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_unread_count_follows_new_and_read_notifications(staff_client, staff_user):
+    policy_load_from_file()
+    badge = re.compile(r"Notifications <span[^>]*>(\d+)<span")
+    assert not badge.search(page(staff_client, "/policy/"))
+    for n in range(2):
+        services.notify(
+            recipients=[staff_user],
+            kind=NotificationKind.POST_DECIDED,
+            subject=f"Decision {n}",
+            message="Approved.",
+        )
+    assert badge.search(page(staff_client, "/policy/")).group(1) == "2"
+    services.notifications_mark_read(user=staff_user)
+    assert not badge.search(page(staff_client, "/policy/"))
+
+
+def test_a_kept_page_carries_a_fresh_working_csrf_token(senior_user, staff_user):
+    post = submitted_post(staff_user, AccountFactory(), text="Please approve")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(senior_user)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    first = token.findall(page(client, post.get_absolute_url()))
+    kept = token.findall(page(client, post.get_absolute_url()))
+    assert first and kept and set(kept).isdisjoint(first)  # masked afresh for each response
+    response = client.post(
+        reverse("approvals:post_decide", args=[post.pk]),
+        {
+            "csrfmiddlewaretoken": kept[0],
+            "outcome": DecisionOutcome.APPROVE,
+            "comment": "",
+            "revision": post.current_revision_id,
+        },
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.status == PostStatus.APPROVED
+
+
+def test_a_one_off_message_is_shown_once_and_never_kept(staff_client, staff_user):
+    post = submitted_post(staff_user, AccountFactory(), text="Mine")
+    page(staff_client, post.get_absolute_url())  # a kept copy without the message exists
+    response = staff_client.post(
+        reverse("approvals:post_comment", args=[post.pk]), {"body": "A note for the reviewer"}
+    )
+    assert response.status_code == 302
+    shown = page(staff_client, post.get_absolute_url())
+    assert "A note for the reviewer" in shown
+    assert 'role="alert"' in shown or "alert-success" in shown
+    again = page(staff_client, post.get_absolute_url())
+    assert "A note for the reviewer" in again
+    assert "alert-success" not in again
+
+
+def test_removing_a_device_ends_two_factor_sign_in_at_once(settings, client, senior_user):
+    settings.TWO_FACTOR_REQUIRED = True
+    device = give_two_factor(senior_user)
+    sign_in(client, senior_user)
+    client.post(reverse("two_factor_verify"), {"token": current_code(device), "next": QUEUE})
+    assert client.get(QUEUE).status_code == 200
+    assert client.get(QUEUE).status_code == 200  # the device is kept, and still checked
+    # Deleted in the admin: the session's device is gone, so is its second factor.
+    TOTPDevice.objects.filter(user=senior_user).delete()
+    StaticDevice.objects.filter(user=senior_user).delete()
+    response = client.get(QUEUE)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_setup"))
+
+
+def test_a_change_made_in_another_process_is_seen(settings, tmp_path):
+    """As when the Celery worker records a notification: the web worker's next request sees
+    new stamps through the shared cache (here the file cache `make run` uses)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    before = stamps.current()
+    env = {
+        **os.environ,
+        "CACHE_URL": f"filecache://{tmp_path / 'cache'}",
+        "DJANGO_SETTINGS_MODULE": "redbridge_portal.settings",
+    }
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); "
+            "from redbridge_portal import stamps; stamps.changed('notifications')",
+        ],
+        env=env,
+        check=True,
+        cwd=settings.BASE_DIR,
+    )
+    after = stamps.current()
+    assert after["notifications"] != before["notifications"]
+    assert after["content"] == before["content"]
+
+
+@pytest.mark.parametrize(
+    ("backend", "warned"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", True),
+        ("django.core.cache.backends.filebased.FileBasedCache", False),
+        ("django_redis.cache.RedisCache", False),
+    ],
+)
+def test_a_deployment_is_warned_off_a_cache_each_process_keeps_alone(settings, backend, warned):
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "/tmp/unused"}}
+    assert [w.id for w in checks.shared_cache(None)] == (["redbridge.W001"] if warned else [])
