@@ -31,6 +31,7 @@ import os
 import random
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 OUT_DIR = BASE_DIR / "var" / "bench"
@@ -961,6 +962,11 @@ def write_manifest(posts_wanted: int, counts: dict[str, int]) -> dict:
                 "senior",
             ],
             "queue_page_200": [f"/posts/queue/?status={PostStatus.PUBLISHED}&page=200", "senior"],
+            "queue_author_search": [
+                f"/posts/queue/?status={PostStatus.PUBLISHED}&author="
+                + quote_plus(prolific_user.last_name.lower()),
+                "senior",
+            ],
             "post_long_timeline": [f"/posts/{long_post['pk']}/", "senior"],
             "my_posts_prolific": ["/posts/", "prolific_author"],
             "published_log": ["/posts/published/", "staff"],
