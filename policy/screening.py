@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from policy.models import ScreeningTerm, UsualSite
-from redbridge_portal import roles
+from redbridge_portal import roles, stamps
 from redbridge_portal.services import audit_record
 
 CACHE_KEY = "policy:screening-lists:v1"
@@ -89,3 +89,5 @@ def screening_lists_replace(*, actor, terms: list[str], domains: list[str]) -> N
         cache.delete(CACHE_KEY)
         # Again after commit: a read during the transaction may have cached the old lists.
         transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+        # bulk_create sends no signal: the post pages kept with the old findings go too.
+        stamps.changed("content")

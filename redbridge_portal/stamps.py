@@ -14,10 +14,11 @@ to forget.
   accounts, the policy and its versions, acknowledgements, questions, concerns, screening
   lists, school closures.
 
-Stamps are changed by the receivers connected in apps.py (`connect_receivers`), and, for
+Stamps are changed by the receivers connected in apps.py (`_connect_stamps`), and, for
 changes that send no signal (`QuerySet.update`, `bulk_create`), by the service that makes
-them, through `changed()`. A stamp is changed when the change is made and again when it
-commits, so a reader in between cannot file the old data under the stamp that follows.
+them, through `changed()` (`notifications_mark_read`, `screening_lists_replace`). A stamp
+is changed when the change is made and again when it commits, so a reader in between cannot
+file the old data under the stamp that follows.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from policy.services import policy_load_from_file
 from redbridge_portal import checks, roles, services, stamps
 from redbridge_portal.models import NotificationKind
 from tests.approvals.factories import AccountFactory, submitted_post
+from tests.factories import PolicyAdminFactory
 from tests.security.conftest import current_code, give_two_factor, sign_in
 
 QUEUE = "/posts/queue/"
@@ -199,3 +200,19 @@ def test_a_change_made_in_another_process_is_seen(settings, tmp_path):
 def test_a_deployment_is_warned_off_a_cache_each_process_keeps_alone(settings, backend, warned):
     settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": "/tmp/unused"}}
     assert [w.id for w in checks.shared_cache(None)] == (["redbridge.W001"] if warned else [])
+
+
+def test_a_new_pre_screen_term_shows_on_a_kept_post_page(client, senior_user, staff_user):
+    from policy.screening import screening_lists, screening_lists_replace
+
+    admin = PolicyAdminFactory()
+    post = submitted_post(staff_user, AccountFactory(), text="Our Fortnite club meets on Friday")
+    client.force_login(senior_user)
+    assert "Fortnite" in page(client, post.get_absolute_url())
+    before = page(client, post.get_absolute_url())
+    terms, sites = screening_lists()
+    # Only added (bulk_create, no signal): the usual sites stay as they are.
+    screening_lists_replace(actor=admin, terms=[*terms, "fortnite"], domains=list(sites))
+    after = page(client, post.get_absolute_url())
+    assert after != before
+    assert after.count("Fortnite") > before.count("Fortnite")
