@@ -29,6 +29,7 @@ import io
 import json
 import os
 import random
+import string
 import time
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -893,6 +894,7 @@ def signed_in_cookie(user) -> str:
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import get_random_string
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -908,7 +910,13 @@ def signed_in_cookie(user) -> str:
     if device is not None:
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # A browser also sends back the CSRF cookie it was given with its first page; without it,
+    # every page with a form would make a new CSRF secret, which no real visit does.
+    csrf_secret = get_random_string(32, allowed_chars=string.ascii_letters + string.digits)
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf_secret}"
+    )
 
 
 def write_manifest(posts_wanted: int, counts: dict[str, int]) -> dict:

@@ -20,8 +20,9 @@ def main():
     for name, (path, cookie_user) in pages.items():
         client = Client(HTTP_HOST="127.0.0.1")
         if cookie_user:
-            cookie_name, value = manifest["cookies"][cookie_user].split("=", 1)
-            client.cookies[cookie_name] = value
+            for cookie in manifest["cookies"][cookie_user].split("; "):
+                cookie_name, value = cookie.split("=", 1)
+                client.cookies[cookie_name] = value
         client.get(path)  # warm caches, as the load test does
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)

@@ -60,10 +60,10 @@ def page_key(request, seconds: int) -> tuple:
     )
 
 
-def _serve(request, kept: tuple[bytes, str]) -> HttpResponse:
-    body, content_type = kept
-    if _PLACEHOLDER in body:
-        body = body.replace(_PLACEHOLDER, get_token(request).encode())
+def _serve(request, kept: tuple[tuple[bytes, ...], str]) -> HttpResponse:
+    parts, content_type = kept
+    # The page was split where its CSRF tokens go when it was kept.
+    body = get_token(request).encode().join(parts) if len(parts) > 1 else parts[0]
     response = HttpResponse(body, content_type=content_type)
     patch_cache_control(response, private=True, no_cache=True)
     return response
@@ -99,7 +99,7 @@ def per_user_page(seconds: int = 60):
                 and not _has_messages(request)
             ):
                 body = _CSRF_INPUT.sub(rb"\1" + _PLACEHOLDER + rb"\2", response.content)
-                PAGES.set(key, (body, content_type))
+                PAGES.set(key, (tuple(body.split(_PLACEHOLDER)), content_type))
             patch_cache_control(response, private=True, no_cache=True)
             return response
 
