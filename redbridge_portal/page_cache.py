@@ -8,9 +8,11 @@ memory until something changes. An entry is filed under:
 - who is asking: their id and a fingerprint of their name, email, status and permissions
   (`identity.user_fingerprint`), whether their session passed two-factor sign-in, and their
   unread-notification count, which the navigation shows;
-- the stamps of everything the portal stores (`redbridge_portal.stamps`): any saved change to a
-  post, a campaign, the policy, an acknowledgement, a user or a role gives new stamps, so no
-  page rendered before it is found again;
+- the `people` and `content` stamps (`redbridge_portal.stamps`): any saved change to a post, a
+  campaign, the policy, an acknowledgement, a user or a role gives new stamps, so no page
+  rendered before it is found again. Other people's notifications and two-factor sign-ins
+  change other stamps and leave the kept pages alone: the page shows only the user's own
+  unread count and second-factor state, which are in the key themselves;
 - a time slot (`seconds`), for what a page works out from the clock ("waited 3 school hours",
   "review overdue").
 
@@ -55,7 +57,8 @@ def page_key(request, seconds: int) -> tuple:
         fingerprint,
         bool(verified and verified()),
         unread_notification_count(user),
-        tuple(current[name] for name in stamps.NAMES),
+        current["people"],
+        current["content"],
         int(time.time() // seconds),
     )
 

@@ -216,3 +216,19 @@ def test_a_new_pre_screen_term_shows_on_a_kept_post_page(client, senior_user, st
     after = page(client, post.get_absolute_url())
     assert after != before
     assert after.count("Fortnite") > before.count("Fortnite")
+
+
+def test_other_peoples_notifications_leave_a_kept_page_alone(
+    senior_client, staff_user, other_staff_user, django_assert_num_queries
+):
+    submitted_post(staff_user, AccountFactory(), text="Kept post")
+    page(senior_client, QUEUE)
+    services.notify(
+        recipients=[other_staff_user],
+        kind=NotificationKind.POST_DECIDED,
+        subject="Someone else's decision",
+        message="Approved.",
+    )
+    # Only the viewer's own unread count is read again; the queue is not rendered again.
+    with django_assert_num_queries(1):
+        assert "Kept post" in page(senior_client, QUEUE)
