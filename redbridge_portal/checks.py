@@ -1,7 +1,7 @@
 """System checks for settings that only go wrong once deployed."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.caches, deploy=True)
@@ -21,3 +21,33 @@ def shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+KEPT_PAGES = "redbridge_portal.page_cache.KeptPageMiddleware"
+SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
+AUTHENTICATION = "django.contrib.auth.middleware.AuthenticationMiddleware"
+
+
+@register(Tags.security)
+def kept_page_middleware_order(app_configs, **kwargs):
+    """KeptPageMiddleware reads the session, and hands the user it found on to the
+    authentication middleware: anywhere else, pages would be kept without being served, or
+    served before the session is read."""
+    middleware = list(settings.MIDDLEWARE)
+    if KEPT_PAGES not in middleware:
+        return []
+    position = middleware.index(KEPT_PAGES)
+    if (
+        SESSIONS in middleware
+        and AUTHENTICATION in middleware
+        and middleware.index(SESSIONS) < position < middleware.index(AUTHENTICATION)
+    ):
+        return []
+    return [
+        Error(
+            "KeptPageMiddleware must come after SessionMiddleware and before "
+            "AuthenticationMiddleware.",
+            hint="Put it straight after SessionMiddleware in MIDDLEWARE.",
+            id="redbridge.E001",
+        )
+    ]

@@ -73,15 +73,21 @@ class SessionActivityMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        self.refresh(request)
+        return response
+
+    @classmethod
+    def refresh(cls, request) -> None:
+        """Push the signed-in session's expiry forward if its last refresh is old enough.
+        Also called for pages served before this middleware runs (page_cache)."""
         session = getattr(request, "session", None)
         if session is not None and not session.is_empty() and session.get("_auth_user_id"):
             now = int(time.time())
-            last = session.get(self.KEY, 0)
+            last = session.get(cls.KEY, 0)
             if not isinstance(last, int) or now - last >= settings.SESSION_REFRESH_SECONDS:
                 # Marking the session modified makes SessionMiddleware save it with a fresh
                 # expiry and send the cookie again.
-                session[self.KEY] = now
-        return response
+                session[cls.KEY] = now
 
 
 class TwoFactorMiddleware:

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "redbridge_portal.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Serves a page kept for the signed-in user without the rest of the stack (page_cache).
+    "redbridge_portal.page_cache.KeptPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -24,7 +24,7 @@ file the old data under the stamp that follows.
 from __future__ import annotations
 
 import contextvars
-import uuid
+import secrets
 
 from django.core.cache import cache
 from django.db import transaction
@@ -37,6 +37,12 @@ _current: contextvars.ContextVar[dict | None] = contextvars.ContextVar("stamps",
 _in_request: contextvars.ContextVar[bool] = contextvars.ContextVar("in_request", default=False)
 
 
+def _new_value() -> int:
+    """A fresh stamp. A number, not a string: Redis keeps numbers as they are, so reading the
+    stamps (on every request) unpickles nothing."""
+    return secrets.randbits(63)
+
+
 def _key(name: str) -> str:
     return f"stamp:{name}"
 
@@ -44,7 +50,7 @@ def _key(name: str) -> str:
 KEYS = tuple(_key(name) for name in NAMES)
 
 
-def current() -> dict[str, str]:
+def current() -> dict[str, int]:
     """The stamps, read once per request (RequestContextMiddleware starts and ends the
     request's scope; outside a request they are read each time)."""
     stamps = _current.get()
@@ -66,7 +72,7 @@ def prime(found: dict) -> None:
         _current.set({name: found[key] for name, key in zip(NAMES, KEYS, strict=True)})
 
 
-def _read() -> dict[str, str]:
+def _read() -> dict[str, int]:
     found = cache.get_many(KEYS)
     stamps = {}
     for name, key in zip(NAMES, KEYS, strict=True):
@@ -74,8 +80,8 @@ def _read() -> dict[str, str]:
         if value is None:
             # First use, or the cache was emptied: start a stamp. `add` keeps one already set
             # by another worker meanwhile.
-            cache.add(key, uuid.uuid4().hex, TIMEOUT)
-            value = cache.get(key) or uuid.uuid4().hex
+            cache.add(key, _new_value(), TIMEOUT)
+            value = cache.get(key) or _new_value()
         stamps[name] = value
     return stamps
 
@@ -92,7 +98,7 @@ def request_finished(tokens) -> None:
 
 
 def _bump(names) -> None:
-    cache.set_many({_key(name): uuid.uuid4().hex for name in names}, TIMEOUT)
+    cache.set_many({_key(name): _new_value() for name in names}, TIMEOUT)
     _current.set(None)
 
 

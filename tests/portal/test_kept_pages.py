@@ -232,3 +232,131 @@ def test_other_peoples_notifications_leave_a_kept_page_alone(
     # Only the viewer's own unread count is read again; the queue is not rendered again.
     with django_assert_num_queries(1):
         assert "Kept post" in page(senior_client, QUEUE)
+
+
+# --- Served before the rest of the stack (page_cache.KeptPageMiddleware) ---------------------
+
+
+def test_a_kept_page_has_the_headers_and_body_of_the_rendered_one(staff_client):
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+    rendered = staff_client.get("/policy/")
+    kept = staff_client.get("/policy/")
+    assert rendered.status_code == kept.status_code == 200
+    for header in (
+        "Content-Type",
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Cache-Control",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+    ):
+        assert kept[header] == rendered[header], header
+    assert "private" in kept["Cache-Control"]
+    assert "Cookie" in kept["Vary"]
+    assert int(kept["Content-Length"]) == len(kept.content)
+    assert token.sub(b"", kept.content) == token.sub(b"", rendered.content)
+
+
+def test_a_kept_page_sets_a_working_csrf_cookie_for_a_browser_without_one(senior_user, staff_user):
+    post = submitted_post(staff_user, AccountFactory(), text="Please approve")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(senior_user)
+    page(client, post.get_absolute_url())  # kept
+    del client.cookies["csrftoken"]
+    response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    assert response.cookies["csrftoken"].value  # a new secret, sent with the kept page
+    kept = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    decided = client.post(
+        reverse("approvals:post_decide", args=[post.pk]),
+        {
+            "csrfmiddlewaretoken": kept.group(1),
+            "outcome": DecisionOutcome.APPROVE,
+            "comment": "",
+            "revision": post.current_revision_id,
+        },
+    )
+    assert decided.status_code == 302
+    post.refresh_from_db()
+    assert post.status == PostStatus.APPROVED
+
+
+def test_a_signed_out_session_is_never_served_a_kept_page(staff_user):
+    first = Client()
+    first.force_login(staff_user)
+    page(first, "/policy/")
+    copied = Client()  # the same session in another tab, or a cookie copied by someone else
+    copied.cookies["sessionid"] = first.cookies["sessionid"].value
+    page(copied, "/policy/")
+    first.post(reverse("logout"))
+    response = copied.get("/policy/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_kept_page_keeps_a_working_session_alive(staff_client, staff_user, settings):
+    page(staff_client, "/policy/")
+    page(staff_client, "/policy/")  # kept; the session was refreshed moments ago: no write
+    assert "sessionid" not in staff_client.get("/policy/").cookies
+    session = staff_client.session
+    session["_refreshed_at"] = 0  # last refreshed long ago
+    session.save()
+    response = staff_client.get("/policy/")
+    assert response.status_code == 200
+    assert response.cookies["sessionid"].value  # saved with a fresh expiry, sent again
+    assert staff_client.session["_refreshed_at"] > 0
+
+
+def test_a_kept_page_is_rendered_again_when_its_time_slot_ends(
+    senior_client, staff_user, monkeypatch
+):
+    """ "Waited 3 school hours" moves on: no page is kept past its minute."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from redbridge_portal import page_cache
+
+    submitted_post(staff_user, AccountFactory(), text="Waiting")
+    page(senior_client, QUEUE)
+    with CaptureQueriesContext(connection) as kept:
+        page(senior_client, QUEUE)
+    later = page_cache.now() + 61
+    monkeypatch.setattr(page_cache, "now", lambda: later)
+    with CaptureQueriesContext(connection) as rendered:
+        assert "Waiting" in page(senior_client, QUEUE)
+    assert len(kept) == 0
+    assert len(rendered) > 0
+
+
+def test_a_kept_page_is_masked_with_a_fresh_token_every_time():
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import RequestFactory
+
+    from redbridge_portal.page_cache import csrf_token
+
+    request = RequestFactory().get("/")
+    request.META["CSRF_COOKIE"] = "s3cretS3CRETs3cretS3CRETs3cret00"
+    tokens = [csrf_token(request).decode() for _ in range(500)]
+    assert len(set(tokens)) == 500
+    assert all(len(t) == 64 and t.isascii() and t.isalnum() for t in tokens)
+    assert {_unmask_cipher_token(t) for t in tokens} == {request.META["CSRF_COOKIE"]}
+    assert len({t[0] for t in tokens}) > 40  # the mask's characters vary, not a few of them
+    assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True  # the cookie's expiry is renewed
+
+
+@pytest.mark.parametrize(
+    ("order", "error"),
+    [
+        (["sessions", "kept", "auth"], False),
+        (["kept", "sessions", "auth"], True),
+        (["sessions", "auth", "kept"], True),
+        (["sessions", "auth"], False),
+    ],
+)
+def test_the_kept_page_middleware_must_sit_between_sessions_and_authentication(
+    settings, order, error
+):
+    names = {"sessions": checks.SESSIONS, "kept": checks.KEPT_PAGES, "auth": checks.AUTHENTICATION}
+    settings.MIDDLEWARE = [names[name] for name in order]
+    found = [e.id for e in checks.kept_page_middleware_order(None)]
+    assert found == (["redbridge.E001"] if error else [])
