@@ -23,7 +23,7 @@ been checked, a kept page is served without the rest of the stack running again.
 kept with the headers that stack gave it (content security policy, framing, caching), and the
 key holds everything the stack's decisions depend on for this person, so the stack would decide
 the same again. The work the skipped stack would still do for such a request is done here: the
-CSRF cookie is read or set (and renewed, as Django does), and a working session's expiry is
+CSRF cookie is read or set (and renewed with the session), and a working session's expiry is
 pushed forward. A request with a one-off message waiting goes down the whole stack.
 
 So a page is never shown to anyone but the person it was rendered for, nor after a change it
@@ -78,12 +78,13 @@ def csrf_token(request) -> bytes:
     """A freshly masked CSRF token for the request's secret: what Django's `get_token` returns,
     with the mask drawn from one read of random bytes instead of one read per character (the
     most expensive step in serving a kept page). Django's `get_token` when there is no secret
-    yet. The mask is uniform: bytes that would favour some characters are dropped."""
+    yet. The mask is uniform: bytes that would favour some characters are dropped.
+
+    Unlike `get_token`, it does not ask for the cookie to be sent again: the caller renews it
+    (see KeptPageMiddleware.serve)."""
     secret = request.META.get("CSRF_COOKIE")
     if secret is None:
         return get_token(request).encode()
-    # As get_token: the cookie is sent again, renewing its expiry.
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     digits = b""
     while len(digits) < CSRF_SECRET_LENGTH:
         digits += secrets.token_bytes(CSRF_SECRET_LENGTH + 8).translate(None, _NOT_UNIFORM)
@@ -186,6 +187,11 @@ class KeptPageMiddleware:
         response = HttpResponse(body, headers=dict(kept.headers))
         response["Content-Length"] = str(len(body))
         SessionActivityMiddleware.refresh(request)
+        if request.session.modified:
+            # Django sends the CSRF cookie again with every page that uses it, to push its
+            # (one-year) expiry forward; kept pages do it with the session's own refresh, every
+            # few minutes, instead of with every response.
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
         return self.csrf.process_response(request, response)
 
     def keep(self, request, key: tuple, seconds: int, response) -> None:
