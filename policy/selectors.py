@@ -3,6 +3,7 @@ acknowledged what. Every function here runs a fixed, small number of queries."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -39,6 +40,8 @@ _NONE = "none"
 # bump the revision when the templates that render them change.
 DOCUMENT_REVISION = 1
 DOCUMENT_TIMEOUT = 24 * 3600
+# Searches: any words can be asked, so kept for an hour only, to bound how many there are.
+SEARCH_TIMEOUT = 3600
 
 
 def current_version() -> PolicyVersion | None:
@@ -301,11 +304,28 @@ def search_policy(raw_query: str | None, *, version: PolicyVersion | None = None
     version = version or current_version()
     if version is None:
         return SearchResults(query, [], _("The policy has not been loaded yet."))
-    if connection.vendor == "postgresql":
-        hits = _search_postgresql(query, version)
-    else:
-        hits = _search_substrings(terms, version)
-    return SearchResults(query, hits + _faq_hits(terms))
+    return SearchResults(query, _version_hits(query, terms, version) + _faq_hits(terms))
+
+
+def _version_hits(query: str, terms: list[str], version: PolicyVersion) -> list[SearchHit]:
+    """What the version's own text has for the query. A published version's text never
+    changes, so its hits are kept in the cache (the same few words are searched again and again
+    after a review); a draft, being edited, is searched afresh."""
+
+    def find():
+        if connection.vendor == "postgresql":
+            return _search_postgresql(query, version)
+        return _search_substrings(terms, version)
+
+    if version.is_draft:
+        return find()
+    digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+    key = _document_key(version, f"search-{version.status}-{connection.vendor}-{digest}")
+    hits = cache.get(key)
+    if hits is None:
+        hits = find()
+        cache.set(key, hits, SEARCH_TIMEOUT)
+    return hits
 
 
 def _faq_hits(terms: list[str]) -> list[SearchHit]:

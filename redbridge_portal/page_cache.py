@@ -4,7 +4,7 @@ The pages staff and the senior team open again and again (the policy, a clause, 
 post, their posts, the published log) are rendered once and then served from this web worker's
 memory until something changes. An entry is filed under:
 
-- the address (path and query string) and the host;
+- the address (scheme, host, path and query string);
 - who is asking: their id and a fingerprint of their name, email, status and permissions
   (`identity.user_fingerprint`), whether their session passed two-factor sign-in, and their
   unread-notification count, which the navigation shows;
@@ -171,6 +171,7 @@ class KeptPageMiddleware:
         self.otp._verify_user_sync(request, user)
         current = stamps.current()
         return (
+            request.scheme,  # a clause's page shows its full address, to cite
             request.get_host(),
             request.get_full_path(),
             getattr(user, "fingerprint", None) or identity.user_fingerprint(user),

@@ -257,6 +257,14 @@ def test_a_kept_page_has_the_headers_and_body_of_the_rendered_one(staff_client):
     assert token.sub(b"", kept.content) == token.sub(b"", rendered.content)
 
 
+def test_a_clause_kept_for_one_address_never_shows_another_addresss_permalink(staff_client):
+    policy_load_from_file()
+    url = reverse("policy:clause", args=["4.4"])
+    assert "http://testserver/policy/clause/4.4/" in page(staff_client, url)
+    response = staff_client.get(url, secure=True)  # the same page, through HTTPS
+    assert "https://testserver/policy/clause/4.4/" in response.content.decode()
+
+
 def test_a_kept_page_sets_a_working_csrf_cookie_for_a_browser_without_one(senior_user, staff_user):
     post = submitted_post(staff_user, AccountFactory(), text="Please approve")
     client = Client(enforce_csrf_checks=True)
