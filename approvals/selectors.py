@@ -29,7 +29,7 @@ from approvals.models import (
     PostRevision,
     PostStatus,
 )
-from redbridge_portal import roles
+from redbridge_portal import roles, stamps
 
 # --- Who may see what -------------------------------------------------------------------------
 
@@ -219,8 +219,14 @@ def filter_options_html(fields: dict) -> dict[str, SafeString]:
 
 
 def forget_filter_options(sender=None, **kwargs) -> None:
-    """Signal receiver: drop the cached filter options after the change commits."""
-    transaction.on_commit(lambda: cache.delete(FILTER_OPTIONS_KEY))
+    """Signal receiver: drop the cached filter options after the change commits, then renew
+    the content stamp, so no page rendered from the old options in between is kept."""
+
+    def forget():
+        cache.delete(FILTER_OPTIONS_KEY)
+        stamps.changed("content")
+
+    transaction.on_commit(forget)
 
 
 # --- Capped pagination ------------------------------------------------------------------------

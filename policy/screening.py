@@ -87,7 +87,8 @@ def screening_lists_replace(*, actor, terms: list[str], domains: list[str]) -> N
             },
         )
         cache.delete(CACHE_KEY)
-        # Again after commit: a read during the transaction may have cached the old lists.
-        transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+        # Again after commit: a read during the transaction may have cached the old lists. The
+        # content stamp is renewed after that, so no post page showing the old lists is kept.
+        transaction.on_commit(lambda: (cache.delete(CACHE_KEY), stamps.changed("content")))
         # bulk_create sends no signal: the post pages kept with the old findings go too.
         stamps.changed("content")

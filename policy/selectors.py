@@ -28,7 +28,7 @@ from policy.models import (
     Principle,
     Section,
 )
-from redbridge_portal import roles
+from redbridge_portal import roles, stamps
 
 # The current version is read on every post decision. In a single process the cache entry is
 # dropped when a version is published; with several processes and a per-process cache the
@@ -59,6 +59,9 @@ def current_version() -> PolicyVersion | None:
 
 def forget_current_version() -> None:
     cache.delete(CURRENT_VERSION_KEY)
+    # After the delete: a page rendered in between from the old entry is not kept under the
+    # stamp that follows.
+    stamps.changed("content")
 
 
 def draft_version() -> PolicyVersion | None:
@@ -319,7 +322,8 @@ def _version_hits(query: str, terms: list[str], version: PolicyVersion) -> list[
 
     if version.is_draft:
         return find()
-    digest = hashlib.blake2b(query.encode(), digest_size=16).hexdigest()
+    # Both searches ignore case, so "Photos" and "photos" share their results.
+    digest = hashlib.blake2b(query.casefold().encode(), digest_size=16).hexdigest()
     key = _document_key(version, f"search-{version.status}-{connection.vendor}-{digest}")
     hits = cache.get(key)
     if hits is None:

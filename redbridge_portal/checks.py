@@ -24,6 +24,7 @@ def shared_cache(app_configs, **kwargs):
 
 
 KEPT_PAGES = "redbridge_portal.page_cache.KeptPageMiddleware"
+REQUEST_CONTEXT = "redbridge_portal.middleware.RequestContextMiddleware"
 SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
 AUTHENTICATION = "django.contrib.auth.middleware.AuthenticationMiddleware"
 
@@ -32,21 +33,20 @@ AUTHENTICATION = "django.contrib.auth.middleware.AuthenticationMiddleware"
 def kept_page_middleware_order(app_configs, **kwargs):
     """KeptPageMiddleware reads the session, and hands the user it found on to the
     authentication middleware: anywhere else, pages would be kept without being served, or
-    served before the session is read."""
+    served before the session is read. It also needs the request's scope for the stamps
+    (RequestContextMiddleware), or the user and the page's key could be filed under different
+    stamps."""
     middleware = list(settings.MIDDLEWARE)
     if KEPT_PAGES not in middleware:
         return []
     position = middleware.index(KEPT_PAGES)
-    if (
-        SESSIONS in middleware
-        and AUTHENTICATION in middleware
-        and middleware.index(SESSIONS) < position < middleware.index(AUTHENTICATION)
-    ):
+    before, after = middleware[:position], middleware[position + 1 :]
+    if REQUEST_CONTEXT in before and SESSIONS in before and AUTHENTICATION in after:
         return []
     return [
         Error(
-            "KeptPageMiddleware must come after SessionMiddleware and before "
-            "AuthenticationMiddleware.",
+            "KeptPageMiddleware must come after RequestContextMiddleware and SessionMiddleware, "
+            "and before AuthenticationMiddleware.",
             hint="Put it straight after SessionMiddleware in MIDDLEWARE.",
             id="redbridge.E001",
         )

@@ -360,16 +360,54 @@ def test_a_kept_page_is_masked_with_a_fresh_token_every_time():
 @pytest.mark.parametrize(
     ("order", "error"),
     [
-        (["sessions", "kept", "auth"], False),
-        (["kept", "sessions", "auth"], True),
-        (["sessions", "auth", "kept"], True),
-        (["sessions", "auth"], False),
+        (["context", "sessions", "kept", "auth"], False),
+        (["context", "kept", "sessions", "auth"], True),
+        (["context", "sessions", "auth", "kept"], True),
+        (["sessions", "kept", "context", "auth"], True),
+        (["context", "sessions", "auth"], False),
     ],
 )
-def test_the_kept_page_middleware_must_sit_between_sessions_and_authentication(
+def test_the_kept_page_middleware_must_sit_after_sessions_and_before_authentication(
     settings, order, error
 ):
-    names = {"sessions": checks.SESSIONS, "kept": checks.KEPT_PAGES, "auth": checks.AUTHENTICATION}
+    names = {
+        "context": checks.REQUEST_CONTEXT,
+        "sessions": checks.SESSIONS,
+        "kept": checks.KEPT_PAGES,
+        "auth": checks.AUTHENTICATION,
+    }
     settings.MIDDLEWARE = [names[name] for name in order]
     found = [e.id for e in checks.kept_page_middleware_order(None)]
     assert found == (["redbridge.E001"] if error else [])
+
+
+def test_the_content_stamp_is_renewed_after_cached_choices_are_dropped(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A page rendered between the commit and the drop of the cached filter choices or
+    pre-screen lists shows the old ones: the stamp renewed after the drop means it is never
+    found again."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from approvals.selectors import FILTER_OPTIONS_KEY
+    from policy.screening import CACHE_KEY as SCREENING_KEY
+    from policy.screening import screening_lists, screening_lists_replace
+
+    stamp_when_dropped = {}
+    real_delete = cache.delete
+
+    def delete(key, *args, **kwargs):
+        stamp_when_dropped[key] = stamps.current()["content"]
+        return real_delete(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "delete", delete)
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            AccountFactory(name="New account")
+    assert stamps.current()["content"] != stamp_when_dropped[FILTER_OPTIONS_KEY]
+
+    terms, sites = screening_lists()
+    with django_capture_on_commit_callbacks(execute=True):
+        screening_lists_replace(actor=PolicyAdminFactory(), terms=[*terms, "x"], domains=sites)
+    assert stamps.current()["content"] != stamp_when_dropped[SCREENING_KEY]
