@@ -1,6 +1,6 @@
 """The lists behind the pre-screen of drafts (approvals.prescreen): watched words and the
-school's usual sites. Policy admins replace them in the portal; reads are cached, so screening
-a post page costs no query once warm."""
+school's usual sites. Policy admins replace them in the portal; reads are cached under the
+content stamp (redbridge_portal.stamps), so screening a post page costs no query once warm."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from policy.models import ScreeningTerm, UsualSite
 from redbridge_portal import roles, stamps
 from redbridge_portal.services import audit_record
 
-CACHE_KEY = "policy:screening-lists:v1"
-CACHE_TIMEOUT = 24 * 3600
+CACHE_KEY = "policy:screening-lists:v2"
+# Filed under the content stamp, so an entry is only of use until the next change.
+CACHE_TIMEOUT = 3600
 
 DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -26,15 +27,23 @@ class ScreeningListError(Exception):
         self.message = message
 
 
+def _cache_key() -> str:
+    """The entry for the current content stamp. Changing the lists changes the stamp once the
+    change commits, so a read of the old lists that is cached late (it started before the
+    commit) is filed under the old stamp and never found again."""
+    return f"{CACHE_KEY}:{stamps.current()['content']}"
+
+
 def screening_lists() -> tuple[list[str], list[str]]:
     """(watched terms, usual site domains), from the cache when it can."""
-    cached = cache.get(CACHE_KEY)
+    key = _cache_key()
+    cached = cache.get(key)
     if cached is None:
         cached = (
             list(ScreeningTerm.objects.values_list("term", flat=True)),
             list(UsualSite.objects.values_list("domain", flat=True)),
         )
-        cache.set(CACHE_KEY, cached, CACHE_TIMEOUT)
+        cache.set(key, cached, CACHE_TIMEOUT)
     return cached
 
 
@@ -86,9 +95,6 @@ def screening_lists_replace(*, actor, terms: list[str], domains: list[str]) -> N
                 "sites_removed": sorted(before_domains - set(domains)),
             },
         )
-        cache.delete(CACHE_KEY)
-        # Again after commit: a read during the transaction may have cached the old lists. The
-        # content stamp is renewed after that, so no post page showing the old lists is kept.
-        transaction.on_commit(lambda: (cache.delete(CACHE_KEY), stamps.changed("content")))
-        # bulk_create sends no signal: the post pages kept with the old findings go too.
+        # bulk_create sends no signal. A new content stamp, now and once this commits, files the
+        # lists (and the post pages showing their findings) under a new key.
         stamps.changed("content")

@@ -381,18 +381,15 @@ def test_the_kept_page_middleware_must_sit_after_sessions_and_before_authenticat
     assert found == (["redbridge.E001"] if error else [])
 
 
-def test_the_content_stamp_is_renewed_after_cached_choices_are_dropped(
+def test_the_content_stamp_is_renewed_after_the_cached_filter_choices_are_dropped(
     db, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """A page rendered between the commit and the drop of the cached filter choices or
-    pre-screen lists shows the old ones: the stamp renewed after the drop means it is never
-    found again."""
+    """A page rendered between the commit and the drop of the cached filter choices shows the
+    old ones: the stamp renewed after the drop means it is never found again."""
     from django.core.cache import cache
     from django.db import transaction
 
     from approvals.selectors import FILTER_OPTIONS_KEY
-    from policy.screening import CACHE_KEY as SCREENING_KEY
-    from policy.screening import screening_lists, screening_lists_replace
 
     stamp_when_dropped = {}
     real_delete = cache.delete
@@ -407,7 +404,19 @@ def test_the_content_stamp_is_renewed_after_cached_choices_are_dropped(
             AccountFactory(name="New account")
     assert stamps.current()["content"] != stamp_when_dropped[FILTER_OPTIONS_KEY]
 
-    terms, sites = screening_lists()
+
+def test_old_pre_screen_lists_cached_late_are_never_used(db, django_capture_on_commit_callbacks):
+    """A request that read the lists just before a change commits, and caches them just
+    after, files them under the old content stamp: everyone screens with the new lists."""
+    from django.core.cache import cache
+
+    from policy import screening
+
+    old = screening.screening_lists()
+    key_before = screening._cache_key()
     with django_capture_on_commit_callbacks(execute=True):
-        screening_lists_replace(actor=PolicyAdminFactory(), terms=[*terms, "x"], domains=sites)
-    assert stamps.current()["content"] != stamp_when_dropped[SCREENING_KEY]
+        screening.screening_lists_replace(
+            actor=PolicyAdminFactory(), terms=[*old[0], "kingfisher"], domains=old[1]
+        )
+    cache.set(key_before, old)  # the slow request's late write
+    assert "kingfisher" in screening.screening_lists()[0]
