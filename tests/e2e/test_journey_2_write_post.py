@@ -72,7 +72,8 @@ def test_staff_writes_and_sends_post(portal, tmp_path):
     expect(page.locator(".status-badge").first).to_have_text("Waiting for the senior team")
     image = page.get_by_role("img", name="Year 7 pupils planting a young oak tree")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0"), "the image did not load"
+    expect(image).to_have_js_property("complete", True)  # loaded, or failed: waits for either
+    assert image.evaluate("img => img.naturalWidth") > 0, "the image did not load"
     portal.check(page, "sent")
 
     go_to(page, "My posts")
