@@ -101,9 +101,51 @@ def test_every_setting_is_read_from_the_environment():
     assert values["SESSION_COOKIE_AGE"] == 2 * 3600
 
 
+def run_python(code: str, **environment):
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update(environment, DJANGO_SETTINGS_MODULE="redbridge_portal.settings")
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+START_WEB = "import redbridge_portal.wsgi"
+START_WORKER = (
+    "import django; django.setup()\n"
+    "from celery import signals\n"
+    "signals.worker_init.send(sender=None)"
+)
+START_BEAT = (
+    "import django; django.setup()\nfrom celery import signals\nsignals.beat_init.send(sender=None)"
+)
+
+
 @pytest.mark.parametrize("debug", ["false", ""])
-def test_a_secret_key_is_required_when_debug_is_off(debug):
+@pytest.mark.parametrize("start", [START_WEB, START_WORKER, START_BEAT])
+def test_a_secret_key_is_required_to_serve_when_debug_is_off(debug, start):
     environment = {"DEBUG": debug} if debug else {}
-    result = read_settings(**environment)
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    refused = run_python(start, **environment)
+    assert refused.returncode != 0
+    assert "SECRET_KEY must be set" in refused.stderr
+    started = run_python(start, SECRET_KEY="x" * 50, **environment)
+    assert started.returncode == 0, started.stderr
+
+
+def test_commands_that_need_no_key_run_without_one():
+    """A fresh checkout can check its migrations before anything is configured."""
+    result = run_python(
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('makemigrations', check=True, dry_run=True, verbosity=0)"
+    )
+    assert result.returncode == 0, result.stderr
+    signing = run_python(
+        "import django; django.setup()\nfrom django.core import signing\nsigning.dumps('x')"
+    )
+    assert signing.returncode != 0
+    assert "SECRET_KEY" in signing.stderr
