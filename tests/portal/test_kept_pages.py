@@ -33,6 +33,21 @@ def page(client, url) -> str:
     return response.content.decode()
 
 
+def approved_with(client, post, csrf_token: str) -> bool:
+    """Approve `post` through the decision form with this CSRF token; True when it worked."""
+    response = client.post(
+        reverse("approvals:post_decide", args=[post.pk]),
+        {
+            "csrfmiddlewaretoken": csrf_token,
+            "outcome": DecisionOutcome.APPROVE,
+            "comment": "",
+            "revision": post.current_revision_id,
+        },
+    )
+    post.refresh_from_db()
+    return response.status_code == 302 and post.status == PostStatus.APPROVED
+
+
 def test_a_new_post_shows_in_the_queue_at_once(senior_client, staff_user):
     account = AccountFactory(name="Main")
     submitted_post(staff_user, account, text="First post")
@@ -114,18 +129,7 @@ def test_a_kept_page_carries_a_fresh_working_csrf_token(senior_user, staff_user)
     first = token.findall(page(client, post.get_absolute_url()))
     kept = token.findall(page(client, post.get_absolute_url()))
     assert first and kept and set(kept).isdisjoint(first)  # masked afresh for each response
-    response = client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {
-            "csrfmiddlewaretoken": kept[0],
-            "outcome": DecisionOutcome.APPROVE,
-            "comment": "",
-            "revision": post.current_revision_id,
-        },
-    )
-    assert response.status_code == 302
-    post.refresh_from_db()
-    assert post.status == PostStatus.APPROVED
+    assert approved_with(client, post, kept[0])
 
 
 def test_a_one_off_message_is_shown_once_and_never_kept(staff_client, staff_user):
@@ -275,18 +279,7 @@ def test_a_kept_page_sets_a_working_csrf_cookie_for_a_browser_without_one(senior
     assert response.status_code == 200
     assert response.cookies["csrftoken"].value  # a new secret, sent with the kept page
     kept = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
-    decided = client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {
-            "csrfmiddlewaretoken": kept.group(1),
-            "outcome": DecisionOutcome.APPROVE,
-            "comment": "",
-            "revision": post.current_revision_id,
-        },
-    )
-    assert decided.status_code == 302
-    post.refresh_from_db()
-    assert post.status == PostStatus.APPROVED
+    assert approved_with(client, post, kept.group(1))
 
 
 def test_a_signed_out_session_is_never_served_a_kept_page(staff_user):
