@@ -385,26 +385,6 @@ def _may_manage_accounts(actor: User) -> bool:
     return roles.can_manage_personal_data(actor) or actor.has_perm("redbridge_portal.change_user")
 
 
-def user_deactivate(*, actor: User, user: User) -> User:
-    """Close an account: it can no longer sign in and every session it has ends now. The
-    account and everything it did stay on record. Refuses the actor's own account."""
-    if not _may_manage_accounts(actor):
-        raise AccountError("You do not have permission to close accounts.")
-    if actor.pk == user.pk:
-        raise AccountError("You cannot close your own account. Ask another administrator.")
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        if not user.is_active:
-            raise AccountError(f"{user} already cannot sign in.")
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        ended = user_sessions_end(user=user)
-        audit_record(
-            actor=actor, action="user.deactivated", target=user, data={"sessions_ended": ended}
-        )
-    return user
-
-
 # Two-factor sign-in ---------------------------------------------------------------------------
 
 TOTP_DEVICE_NAME = "Authenticator app"

@@ -605,13 +605,6 @@ class PersonActionView(PersonMixin, View):
         return redirect("person_detail", pk=person.pk)
 
 
-class PersonDeactivateView(PersonActionView):
-    service = staticmethod(services.user_deactivate)
-    done_message = gettext_lazy(
-        "%(name)s can no longer sign in, and has been signed out everywhere."
-    )
-
-
 class PersonTwoFactorResetView(PersonActionView):
     service = staticmethod(services.two_factor_reset)
     done_message = gettext_lazy(

@@ -153,7 +153,8 @@ server.listen(0, '127.0.0.1', () => {
       },
     ],
     claims: {
-      openid: ['sub'],
+      // `amr` (how the person signed in) goes into the ID token with the openid scope.
+      openid: ['sub', 'amr'],
       email: ['email', 'email_verified'],
       profile: ['name', 'given_name', 'family_name'],
     },
