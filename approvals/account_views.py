@@ -58,8 +58,12 @@ class SocialAccountEditView(AccountManagerRequiredMixin, FormView):
     template_name = "approvals/account_form.html"
     form_class = SocialAccountForm
 
+    def dispatch(self, request, *args, **kwargs):
+        if roles.can_manage_social_accounts(request.user):
+            self.account = self.get_account()
+        return super().dispatch(request, *args, **kwargs)
+
     def get_form_kwargs(self):
-        self.account = self.get_account()
         return {
             **super().get_form_kwargs(),
             "instance": self.account,

@@ -1,4 +1,3 @@
-from allauth.urls import build_provider_urlpatterns
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -76,7 +75,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/", include(account_patterns)),
     # The school account's sign-in (allauth's provider handshake and its callback only).
-    path("accounts/", include(build_provider_urlpatterns())),
+    path("accounts/", include("people.sso_urls")),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
