@@ -234,3 +234,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if not passwords_allowed_for(request.user):
             return render(request, "people/password_not_used.html", status=403)
         return super().dispatch(request, *args, **kwargs)
+
+
+class SignOutView(auth_views.LogoutView):
+    """Django's sign-out; with single sign-on, the sign-in page it returns to offers signing
+    out of the school account too (the provider's own sign-out page)."""
+
+    def get_success_url(self):
+        if settings.SSO_PROVIDER and settings.SSO_LOGOUT_URL:
+            return reverse("login") + "?signed-out=1"
+        return super().get_success_url()

@@ -157,9 +157,6 @@ SSO_LOGOUT_URL = _sso["SSO_LOGOUT_URL"]
 SSO_FORM_ACTION_ORIGINS = _sso["SSO_FORM_ACTION_ORIGINS"]
 SOCIALACCOUNT_PROVIDERS = _sso["SOCIALACCOUNT_PROVIDERS"]
 vars().update(ALLAUTH_SETTINGS)
-if SSO_LOGOUT_URL:
-    # After signing out, the sign-in page offers signing out of the school account too.
-    LOGOUT_REDIRECT_URL = "/accounts/login/?signed-out=1"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

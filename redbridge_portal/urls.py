@@ -17,7 +17,7 @@ account_patterns = [
         people_views.SignInView.as_view(),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", people_views.SignOutView.as_view(), name="logout"),
     path("password/change/", people_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
