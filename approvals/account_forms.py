@@ -50,6 +50,9 @@ class SocialAccountForm(forms.ModelForm):
         )
         self.fields["text_limit"].widget.attrs.update(min=1, max=MAX_TEXT_LIMIT)
         self.helper = FormHelper()
+        # Errors come from the server, next to the field and in the summary, in the portal's
+        # words (the browser's own bubbles are neither).
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", submit_label))
 
     def clean_handle(self):

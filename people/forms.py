@@ -42,6 +42,9 @@ class PersonAddForm(forms.Form):
                 "domains": _(" or ").join(f"@{d}" for d in self.allowed_domains)
             }
         self.helper = FormHelper()
+        # Errors come from the server, next to the field and in the summary, in the portal's
+        # words (the browser's own bubbles are neither).
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", _("Add this person")))
 
     def clean_email(self):
@@ -62,6 +65,7 @@ class PersonRolesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own form tag carries the token
 
 
 class StaffImportForm(forms.Form):
@@ -82,6 +86,9 @@ class StaffImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # Errors come from the server, next to the field and in the summary, in the portal's
+        # words (the browser's own bubbles are neither).
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", _("Upload and preview")))
 
 
