@@ -184,3 +184,17 @@ class TestDeactivate:
 
         with pytest.raises(AccountError, match="anonymised"):
             services.person_reactivate(actor=policy_admin, person=person)
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_list_costs_the_same_queries_for_few_or_many_people(
+    policy_admin_client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        SeniorTeamFactory()
+    policy_admin_client.get("/people/")  # warm the content-type and permission caches
+
+    with django_assert_num_queries(8):
+        response = policy_admin_client.get("/people/")
+
+    assert response.status_code == 200
