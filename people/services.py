@@ -327,7 +327,10 @@ def staff_import_apply(
         result = plan.counts()
         staff_import.applied_at = timezone.now()
         staff_import.result = result
-        staff_import.save(update_fields=["applied_at", "result"])
+        # The file's rows (names and addresses) are not needed once imported: the accounts
+        # and the audit log hold what happened.
+        staff_import.rows = []
+        staff_import.save(update_fields=["applied_at", "result", "rows"])
         audit_record(
             actor=actor,
             action="people.imported",

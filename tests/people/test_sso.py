@@ -176,3 +176,53 @@ def test_without_sso_the_sign_in_page_has_no_school_account_button(client):
     page = client.get("/accounts/login/").content.decode()
     assert "school account" not in page
     assert Group.objects.filter(name=roles.STAFF).exists()
+
+
+def test_the_linked_school_account_is_in_the_personal_data_export_and_goes_on_anonymising(
+    client, sso, policy_admin
+):
+    from allauth.socialaccount.models import SocialAccount
+
+    from redbridge_portal import services as portal_services
+
+    sign_in_at_provider(client, "jo.bloggs@redbridge.example")
+    person = User.objects.get(email="jo.bloggs@redbridge.example")
+
+    exported = portal_services.personal_data_export(actor=policy_admin, user=person)
+    assert exported["people"]["school_accounts"][0]["account_id"] == "jo.bloggs@redbridge.example"
+
+    portal_services.user_anonymise(actor=policy_admin, user=person)
+    assert not SocialAccount.objects.filter(user=person).exists()
+
+
+class TestPasswordsWithSsoOnly:
+    @pytest.fixture(autouse=True)
+    def _sso_only(self, settings, sso):
+        settings.SSO_ONLY = True
+
+    def test_staff_are_told_their_password_is_their_school_accounts(self, client):
+        client.force_login(StaffFactory())
+
+        response = client.get("/accounts/password/change/")
+
+        assert response.status_code == 403
+        assert "Your password is your school account" in response.content.decode()
+
+    def test_a_reset_email_goes_only_to_a_superuser(self, client, mailoutbox):
+        StaffFactory(email="sam@redbridge.example")
+        User.objects.create_superuser(email="it@redbridge.example", password="x" * 20)
+
+        client.post("/accounts/password/reset/", {"email": "sam@redbridge.example"})
+        client.post("/accounts/password/reset/", {"email": "it@redbridge.example"})
+
+        assert [m.to for m in mailoutbox] == [["it@redbridge.example"]]
+
+
+def test_someone_added_without_a_password_can_choose_their_first_one(client, mailoutbox):
+    person = User(email="new@redbridge.example", first_name="New", last_name="One")
+    person.set_unusable_password()
+    person.save()
+
+    client.post("/accounts/password/reset/", {"email": "new@redbridge.example"})
+
+    assert [m.to for m in mailoutbox] == [["new@redbridge.example"]]
