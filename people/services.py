@@ -23,6 +23,7 @@ from redbridge_portal.services import (
     AccountError,
     account_state,
     audit_record,
+    audit_record_many,
     notify,
     user_account_changed,
     user_sessions_end,
@@ -363,15 +364,18 @@ def _import_new(actor: User, rows: list[dict]) -> None:
         for role in [roles.STAFF, *row.get("roles", [])]:
             memberships.append(User.groups.through(user_id=person.pk, group_id=groups[role].pk))
     User.groups.through.objects.bulk_create(memberships, batch_size=1000)
-    for row in rows:
-        person = created[row["email"]]
-        audit_record(
-            actor=actor,
-            action="user.created",
-            target=person,
-            summary="Imported from a staff list.",
-            data={"roles": [roles.STAFF, *row.get("roles", [])]},
-        )
+    audit_record_many(
+        actor=actor,
+        action="user.created",
+        entries=[
+            (
+                created[row["email"]],
+                "Imported from a staff list.",
+                {"roles": [roles.STAFF, *row.get("roles", [])]},
+            )
+            for row in rows
+        ],
+    )
     notify(
         recipients=list(created.values()),
         kind=NotificationKind.ACCOUNT_CHANGED,

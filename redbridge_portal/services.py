@@ -40,6 +40,26 @@ def audit_record(
     """Append one row to the audit log. Call it inside the transaction of the change it
     records, so the change and its record stand or fall together. The request's address is
     taken from the current request when there is one."""
+    event = _audit_event(actor, action, target, summary, data, ip_address)
+    event.save()
+    return event
+
+
+def audit_record_many(
+    *, actor: User | None, action: str, entries: Iterable[tuple[Model, str, dict | None]]
+) -> None:
+    """Append one row per (target, summary, data) in a single insert, for one action done to
+    many records at once (a staff import of hundreds of people); otherwise as audit_record."""
+    AuditEvent.objects.bulk_create(
+        [
+            _audit_event(actor, action, target, summary, data, None)
+            for target, summary, data in entries
+        ],
+        batch_size=500,
+    )
+
+
+def _audit_event(actor, action, target, summary, data, ip_address) -> AuditEvent:
     event = AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         action=action,
@@ -51,7 +71,6 @@ def audit_record(
         event.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
         event.target_id = str(target.pk)
         event.target_label = str(target)[:255]
-    event.save()
     return event
 
 
@@ -89,28 +108,32 @@ def notify(
         return []
     wants_email = _email_wanted(people, kind)
     created: list[Notification] = []
+    unsent = [
+        Notification(
+            recipient=person,
+            kind=kind,
+            subject=subject[:200],
+            message=message,
+            url=url,
+            key=key or "",
+            email_status=(
+                EmailStatus.PENDING if person.pk in wants_email else EmailStatus.NOT_WANTED
+            ),
+        )
+        for person in people
+    ]
     with transaction.atomic():
-        for person in people:
-            notification = Notification(
-                recipient=person,
-                kind=kind,
-                subject=subject[:200],
-                message=message,
-                url=url,
-                key=key or "",
-                email_status=(
-                    EmailStatus.PENDING if person.pk in wants_email else EmailStatus.NOT_WANTED
-                ),
-            )
-            if key is None:
-                notification.save()
-            else:
+        if key is None:
+            # One insert for everyone: a staff import tells hundreds of people at once.
+            created = Notification.objects.bulk_create(unsent, batch_size=500)
+        else:
+            for notification in unsent:
                 try:
                     with transaction.atomic():
                         notification.save()
                 except IntegrityError:
                     continue  # already told about this
-            created.append(notification)
+                created.append(notification)
     pending = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
     if pending:
         transaction.on_commit(lambda: enqueue_notification_emails(pending))
