@@ -10,6 +10,7 @@
 //   OIDC_CLIENT_ID, OIDC_CLIENT_SECRET  the portal's client registration
 //   OIDC_REDIRECT_URIS                  comma-separated callback addresses of the portal
 //   OIDC_PASSWORD                       the one password every test account signs in with
+//   OIDC_PORT                           a fixed port (default: any free one)
 //
 // Accounts: any email address signs in. The name comes from the address ("jo.bloggs@..." is
 // Jo Bloggs); an address starting "unverified." has an unverified email; ticking "I used a
@@ -139,7 +140,7 @@ const server = http.createServer(async (req, res) => {
   }
 });
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(process.env.OIDC_PORT || 0), '127.0.0.1', () => {
   const issuer = `http://127.0.0.1:${server.address().port}`;
   provider = new Provider(issuer, {
     clients: [
