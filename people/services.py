@@ -9,6 +9,8 @@ policy admin can read.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -272,6 +274,11 @@ def staff_import_upload(
     Raises importer.FileRefused for a file that cannot be read at all."""
     _check_may_manage(actor)
     read = importer.read_staff_csv(data)
+    # Files uploaded but never confirmed hold names and addresses for no purpose: a day on,
+    # they go.
+    StaffImport.objects.filter(
+        applied_at__isnull=True, uploaded_at__lt=timezone.now() - timedelta(days=1)
+    ).delete()
     return StaffImport.objects.create(
         uploaded_by=actor,
         file_name=(file_name or "staff.csv")[:255],

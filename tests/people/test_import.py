@@ -311,3 +311,19 @@ def test_two_thousand_rows_preview_and_import(policy_admin):
             expected=plan.counts(),
         )
     assert re.match(r"\d+ added", AuditEvent.objects.get(action="people.imported").summary)
+
+
+def test_an_upload_never_confirmed_is_forgotten_a_day_later(policy_admin, time_machine):
+    data = SIMPLE.encode()
+    time_machine.move_to("2026-03-02 09:00")
+    old = services.staff_import_upload(
+        actor=policy_admin, file_name="a.csv", data=data, deactivate_missing=False
+    )
+    time_machine.move_to("2026-03-03 10:00")
+
+    services.staff_import_upload(
+        actor=policy_admin, file_name="b.csv", data=data, deactivate_missing=False
+    )
+
+    assert not StaffImport.objects.filter(pk=old.pk).exists()
+    assert StaffImport.objects.count() == 1
