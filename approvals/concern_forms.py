@@ -1,4 +1,4 @@
-"""Forms for concerns (issue 9). They validate input and nothing else."""
+"""Forms for concerns. They validate input and nothing else."""
 
 from __future__ import annotations
 

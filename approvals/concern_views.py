@@ -1,4 +1,4 @@
-"""Pages for concerns (issue 9). Only the senior team and the reporter see a concern; anyone
+"""Pages for concerns. Only the senior team and the reporter see a concern; anyone
 else gets 404. Each action is a small POST-only view calling one service."""
 
 from __future__ import annotations

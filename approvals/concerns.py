@@ -1,4 +1,4 @@
-"""Concerns: "An official response may be needed" (issue 9).
+"""Concerns: "An official response may be needed".
 
 Any member of staff raises a concern about something seen online; the senior team is told at
 once (the notification's email goes through Celery after commit), one member takes it on,
@@ -29,8 +29,7 @@ from redbridge_portal import roles
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify, reminder_send_once
 
-# Notification kinds for concerns. The lead adds them to NotificationKind; until then the
-# values are used as they are (the column is a plain string).
+# The notification kinds concerns send.
 KIND_RAISED = NotificationKind.CONCERN_RAISED
 KIND_UPDATED = NotificationKind.CONCERN_UPDATED
 KIND_REMINDER = NotificationKind.CONCERN_REMINDER

@@ -1,7 +1,7 @@
-"""The home page's "what needs me now" panel for issue 9's features, by role: for everyone,
-the status of my concerns and answers to my questions; for the senior team, open concerns and
-unanswered questions; for policy admins, the review deadline, acknowledgement progress and the
-review history. A fixed number of queries whatever the rows (see tests/approvals/test_home.py).
+"""The home page's "what needs me now" panel, by role: for everyone, the status of my concerns
+and answers to my questions; for the senior team, open concerns and unanswered questions; for
+policy admins, the review deadline, acknowledgement progress and the review history. A fixed
+number of queries whatever the rows (tests/approvals/test_home_guidance.py).
 """
 
 from __future__ import annotations

@@ -678,7 +678,7 @@ SELF_CHECK_ITEMS: tuple[tuple[str, str, str], ...] = (
 SELF_CHECK_KEYS = tuple(key for key, _clause, _label in SELF_CHECK_ITEMS)
 
 
-# --- Concerns: "An official response may be needed" (issue 9) -------------------------------------
+# --- Concerns: "An official response may be needed" ----------------------------------------------
 
 
 class ConcernUrgency(models.TextChoices):

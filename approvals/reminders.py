@@ -1,4 +1,4 @@
-"""Reminders about posts and campaigns that wait on someone (issue 5).
+"""Reminders about posts and campaigns that wait on someone.
 
 Run by the periodic task `approvals.tasks.send_post_reminders`. Everything here reads the state
 from the database each run (nothing is scheduled ahead in the broker), and every reminder goes

@@ -19,7 +19,7 @@ def send_daily_digests():
 
 @shared_task
 def send_concern_reminders():
-    """Every 15 minutes: concerns nobody has taken on, and open ones left too long (issue 9)."""
+    """Every 15 minutes: concerns nobody has taken on, and open ones left too long."""
     from approvals import concerns
 
     return concerns.send_concern_reminders()

@@ -25,7 +25,7 @@ urlpatterns = [
     path("published/", views.PublishedLogView.as_view(), name="published_log"),
     path("published/export.csv", views.published_log_csv, name="published_log_csv"),
     path("media/<int:pk>/", views.media, name="media"),
-    # Issue 9: concerns ("An official response may be needed")
+    # Concerns ("An official response may be needed")
     path("concerns/", concern_views.concern_list, name="concern_list"),
     path("concerns/new/", concern_views.concern_create, name="concern_create"),
     path("concerns/<int:pk>/", concern_views.concern_detail, name="concern_detail"),

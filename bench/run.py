@@ -29,7 +29,7 @@ OUT_DIR = BASE_DIR / "var" / "bench"
 PYTHON = sys.executable
 CONCURRENCY = (1, 8, 32)
 
-# Targets from issue 8: (minimum ratio of the reference view's throughput, p95 limit at 8 clients)
+# Targets: (minimum ratio of the reference view's throughput, p95 limit at 8 clients)
 TARGETS = {
     "policy_contents": (0.60, None),
     "clause_permalink": (0.60, None),

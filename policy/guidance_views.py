@@ -1,4 +1,4 @@
-"""Issue 9's policy pages: the pre-screen lists (policy admins), questions to the senior team
+"""The guidance pages: the pre-screen lists (policy admins), questions to the senior team
 and the frequently asked questions. A question is seen by its asker and the senior team only;
 anyone else gets 404."""
 

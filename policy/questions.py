@@ -1,5 +1,5 @@
 """Questions to the senior team ("When in doubt, ask") and the frequently asked questions
-published from their answers (issue 9).
+published from their answers.
 
 A question is seen by its asker and the senior team only. Answering notifies the asker; an
 answer can then be published, reworded so nobody can be identified, for everyone to read, and

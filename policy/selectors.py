@@ -313,7 +313,7 @@ def _version_hits(query: str, terms: list[str], version: PolicyVersion) -> list[
 
 def _faq_hits(terms: list[str]) -> list[SearchHit]:
     """Published frequently asked questions with every term in the question or answer, after
-    the policy's own text. Read from the cache, so no query once warm (issue 9)."""
+    the policy's own text."""
     from policy.questions import faqs
 
     hits = []

@@ -1,4 +1,4 @@
-"""`{% guidance_home_panel %}`: the home page's third panel (issue 9). The home view belongs to
+"""`{% guidance_home_panel %}`: the home page's third panel. The home view belongs to
 the portal and merges the two older panels' contexts; this one reads its own through
 approvals.guidance, a selector, so the home view need not change."""
 

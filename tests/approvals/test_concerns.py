@@ -1,4 +1,4 @@
-"""Concerns (issue 9): raised by any member of staff, alerted to the senior team at once,
+"""Concerns: raised by any member of staff, alerted to the senior team at once,
 taken on, acted on and resolved by one of them; seen only by them and the reporter."""
 
 from datetime import timedelta

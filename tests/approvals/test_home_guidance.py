@@ -1,4 +1,4 @@
-"""The home page's concerns-and-questions panel by role (issue 9)."""
+"""The home page's concerns-and-questions panel by role."""
 
 import pytest
 from django.test import Client

@@ -123,7 +123,7 @@ EXPECTED = {
     "policy:review_publish": ("login 403 403 403 200", "login 403 403 403 200"),
     "policy:review_discard": ("login 403 403 403 405", "login 403 403 403 302"),
     "policy:screening_lists": ("login 403 403 403 200", "login 403 403 403 302"),
-    # Questions (issue 9): the sample id 1 does not exist here, so 404 for everyone signed in
+    # Questions: the sample id 1 does not exist here, so 404 for everyone signed in
     # (tests/policy/test_questions.py checks the asker, the senior team and others).
     "policy:question_list": ("login 200 200 200 200", "login 405 405 405 405"),
     "policy:question_create": ("login 200 200 200 200", "login 400 400 400 400"),
@@ -182,7 +182,7 @@ EXPECTED = {
     "approvals:published_log_csv": ("login 200 200 200 200", "login 200 200 200 200"),
     "approvals:media[draft]": ("login 200 404 404 404", "login 200 404 404 404"),
     "approvals:media[submitted]": ("login 200 404 200 404", "login 200 404 200 404"),
-    # Concerns (issue 9): seen by the senior team and the reporter only; the sample id 1 does
+    # Concerns: seen by the senior team and the reporter only; the sample id 1 does
     # not exist in this world, so everyone signed in gets 404 (tests/approvals/test_concerns.py
     # checks the reporter and the senior team against a real concern).
     "approvals:concern_list": ("login 200 200 200 200", "login 405 405 405 405"),
