@@ -10,9 +10,10 @@ audit row.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +60,28 @@ def question_for_page(user, pk: int) -> Question | None:
 
 def question_list(user) -> QuerySet[Question]:
     return visible_questions(user).select_related("asker", "answered_by").order_by("-created_at")
+
+
+# Answered questions stay on the asker's home panel this long, so they see the answer.
+RECENT_DAYS = 14
+
+
+def home_panel_context(user) -> dict:
+    """The home page's questions: the person's own (waiting, or answered lately) and, for the
+    senior team, how many wait and since when. One query, two for the senior team."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    context = {
+        "guidance_my_questions": list(
+            Question.objects.filter(asker=user)
+            .filter(Q(status=QuestionStatus.ASKED) | Q(answered_at__gte=since))
+            .order_by("-created_at")[:5]
+        ),
+    }
+    if roles.can_decide_posts(user):
+        context["guidance_questions"] = Question.objects.filter(
+            status=QuestionStatus.ASKED
+        ).aggregate(count=Count("pk"), oldest=Min("created_at"))
+    return context
 
 
 def faqs() -> list[dict]:

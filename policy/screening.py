@@ -1,4 +1,4 @@
-"""The lists behind the pre-screen of drafts (approvals.prescreen): watched words and the
+"""The lists behind the pre-screen of drafts (policy.prescreen): watched words and the
 school's usual sites. Policy admins replace them in the portal; each screening reads them
 afresh (two small queries), so a change is used at once by every process."""
 

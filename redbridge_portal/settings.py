@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "redbridge_portal",
     "policy",
     "approvals",
+    "concerns",
 ]
 
 MIDDLEWARE = [

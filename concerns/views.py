@@ -11,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from approvals import concerns
-from approvals.concern_forms import ConcernActionForm, ConcernForm, ConcernResolveForm
-from approvals.concerns import ConcernError
-from approvals.models import Concern, ConcernStatus
+from concerns import selectors, services
+from concerns.forms import ConcernActionForm, ConcernForm, ConcernResolveForm
+from concerns.models import Concern, ConcernStatus
+from concerns.services import ConcernError
 from redbridge_portal import roles
 
 
 def _concern_or_404(request, pk) -> Concern:
-    concern = concerns.concern_for_page(request.user, pk)
+    concern = selectors.concern_for_page(request.user, pk)
     if concern is None:
         raise Http404(_("No such concern, or it is not yours to see."))
     return concern
@@ -28,10 +28,10 @@ def _concern_or_404(request, pk) -> Concern:
 @require_GET
 def concern_list(request):
     is_senior = roles.can_decide_posts(request.user)
-    items = list(concerns.concern_list(request.user)[:200])
+    items = list(selectors.concern_list(request.user)[:200])
     return render(
         request,
-        "approvals/concern_list.html",
+        "concerns/concern_list.html",
         {
             "is_senior": is_senior,
             "open_concerns": [c for c in items if c.status != ConcernStatus.RESOLVED],
@@ -45,7 +45,7 @@ def concern_create(request):
         form = ConcernForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                concern, created = concerns.concern_raise(
+                concern, created = services.concern_raise(
                     actor=request.user,
                     description=form.cleaned_data["description"],
                     urgency=form.cleaned_data["urgency"],
@@ -66,7 +66,7 @@ def concern_create(request):
     else:
         form = ConcernForm(initial={"form_token": uuid.uuid4()})
         status = 200
-    return render(request, "approvals/concern_form.html", {"form": form}, status=status)
+    return render(request, "concerns/concern_form.html", {"form": form}, status=status)
 
 
 def _concern_page(request, concern: Concern, *, status=200, **forms):
@@ -85,7 +85,7 @@ def _concern_page(request, concern: Concern, *, status=200, **forms):
         "action_form": forms.get("action_form") or ConcernActionForm(),
         "resolve_form": forms.get("resolve_form") or ConcernResolveForm(),
     }
-    return render(request, "approvals/concern_detail.html", context, status=status)
+    return render(request, "concerns/concern_detail.html", context, status=status)
 
 
 @require_GET
@@ -109,7 +109,7 @@ def concern_take(request, pk):
     return _run(
         request,
         concern,
-        lambda: concerns.concern_take(actor=request.user, concern=concern),
+        lambda: services.concern_take(actor=request.user, concern=concern),
         _("You are now dealing with this concern. The person who raised it has been told."),
     )
 
@@ -124,7 +124,7 @@ def concern_action(request, pk):
     return _run(
         request,
         concern,
-        lambda: concerns.concern_add_action(
+        lambda: services.concern_add_action(
             actor=request.user, concern=concern, body=form.cleaned_data["body"]
         ),
         _("The action was recorded."),
@@ -141,7 +141,7 @@ def concern_resolve(request, pk):
     return _run(
         request,
         concern,
-        lambda: concerns.concern_resolve(
+        lambda: services.concern_resolve(
             actor=request.user, concern=concern, outcome=form.cleaned_data["outcome"]
         ),
         _("The concern is resolved. The person who raised it has been told the outcome."),
@@ -161,3 +161,12 @@ def concern_screenshot(request, pk):
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def moved_from_posts(request, rest: str = ""):
+    """Concerns once lived under /posts/concerns/; links from old emails and bookmarks land on
+    the same page at its new address, permanently (308, so a form posted there keeps its method)."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(
+        f"/concerns/{rest}" + (f"?{query}" if query else ""), permanent=True, preserve_request=True
+    )

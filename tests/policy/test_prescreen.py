@@ -4,8 +4,8 @@ should and not otherwise; the admins' lists change what is found; it is fast."""
 import pytest
 from django.urls import reverse
 
-from approvals.prescreen import FindingKind, MediaFacts, prescreen, screen_draft
 from policy.models import ScreeningTerm
+from policy.prescreen import FindingKind, MediaFacts, prescreen, screen_draft
 from policy.screening import screening_lists, screening_lists_replace
 from tests.approvals.factories import draft_post, submitted_post
 

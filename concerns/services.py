@@ -13,12 +13,11 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.images import CleanImage
-from approvals.models import (
+from concerns.models import (
     CONCERN_TRANSITIONS,
     Concern,
     ConcernAction,
@@ -54,29 +53,6 @@ class ConcernError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def visible_concerns(user) -> QuerySet[Concern]:
-    """The senior team see every concern; anyone else only those they raised."""
-    if roles.can_decide_posts(user):
-        return Concern.objects.all()
-    if not (user and user.is_authenticated):
-        return Concern.objects.none()
-    return Concern.objects.filter(reporter=user)
-
-
-def concern_for_page(user, pk: int) -> Concern | None:
-    return (
-        visible_concerns(user)
-        .select_related("reporter", "owner")
-        .prefetch_related("actions__author")
-        .filter(pk=pk)
-        .first()
-    )
-
-
-def concern_list(user) -> QuerySet[Concern]:
-    return visible_concerns(user).select_related("reporter", "owner").order_by("-created_at")
 
 
 def _summary(concern: Concern) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.forms import NoTagHelper
 from approvals.images import clean_uploaded_image
-from approvals.models import ConcernUrgency
+from concerns.models import ConcernUrgency
 
 
 class FirstOptionRadioSelect(forms.RadioSelect):
