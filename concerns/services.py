@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from concerns.models import (
     ConcernUrgency,
 )
 from redbridge_portal import roles
+from redbridge_portal.actions import ActionRefused, create_once
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify, reminder_send_once
 
@@ -47,12 +48,8 @@ REMIND_OWNER_AFTER = {
 }
 
 
-class ConcernError(Exception):
+class ConcernError(ActionRefused):
     """A refused action on a concern, with a message a user can read."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _summary(concern: Concern) -> str:
@@ -78,52 +75,53 @@ def concern_raise(
         raise ConcernError(_("Choose how urgent it is."))
     if not roles.can_submit_posts(actor):
         raise ConcernError(_("Only members of staff can raise a concern."))
-    if form_token is not None:
-        existing = Concern.objects.filter(reporter=actor, form_token=form_token).first()
-        if existing is not None:
-            return existing, False
-    clean = screenshot
-    try:
-        with transaction.atomic():
-            concern = Concern(
-                reporter=actor,
-                description=description,
-                urgency=urgency,
-                link=link or "",
-                form_token=form_token,
+
+    def raise_it() -> Concern:
+        concern = Concern(
+            reporter=actor,
+            description=description,
+            urgency=urgency,
+            link=link or "",
+            form_token=form_token,
+        )
+        if screenshot is not None:
+            concern.screenshot.save(screenshot.file.name, screenshot.file, save=False)
+            concern.screenshot_type = screenshot.content_type
+        concern.save()
+        audit_record(
+            actor=actor,
+            action="concern.raised",
+            target=concern,
+            summary=f"Concern raised ({concern.get_urgency_display()})",
+            data={"urgency": urgency},
+        )
+        urgent = urgency == ConcernUrgency.URGENT
+        notify(
+            recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
+            kind=KIND_RAISED,
+            subject=(
+                _("Urgent concern: something online may need a school response")
+                if urgent
+                else _("New concern: something online may need a school response")
+            ),
+            message=_(
+                "%(person)s raised a concern (%(urgency)s): %(summary)s\n"
+                "One member of the senior team should take it on, record what is done and "
+                "the outcome."
             )
-            if clean is not None:
-                concern.screenshot.save(clean.file.name, clean.file, save=False)
-                concern.screenshot_type = clean.content_type
-            concern.save()
-            audit_record(
-                actor=actor,
-                action="concern.raised",
-                target=concern,
-                summary=f"Concern raised ({concern.get_urgency_display()})",
-                data={"urgency": urgency},
-            )
-            urgent = urgency == ConcernUrgency.URGENT
-            notify(
-                recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
-                kind=KIND_RAISED,
-                subject=("Urgent concern: " if urgent else "New concern: ")
-                + "something online may need a school response",
-                message=(
-                    f"{actor} raised a concern ({concern.get_urgency_display().lower()}): "
-                    f"{_summary(concern)}\n"
-                    "One member of the senior team should take it on, record what is done "
-                    "and the outcome."
-                ),
-                url=concern.get_absolute_url(),
-                key=f"concern:{concern.pk}:raised",
-            )
-    except IntegrityError:
-        existing = Concern.objects.filter(reporter=actor, form_token=form_token).first()
-        if existing is None:
-            raise
-        return existing, False
-    return concern, True
+            % {
+                "person": actor,
+                "urgency": concern.get_urgency_display().lower(),
+                "summary": _summary(concern),
+            },
+            url=concern.get_absolute_url(),
+            key=f"concern:{concern.pk}:raised",
+        )
+        return concern
+
+    return create_once(
+        Concern, owner_field="reporter", owner=actor, form_token=form_token, create=raise_it
+    )
 
 
 def _move(

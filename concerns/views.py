@@ -16,6 +16,7 @@ from concerns.forms import ConcernActionForm, ConcernForm, ConcernResolveForm
 from concerns.models import Concern, ConcernStatus
 from concerns.services import ConcernError
 from redbridge_portal import roles
+from redbridge_portal.actions import run_action
 
 
 def _concern_or_404(request, pk) -> Concern:
@@ -93,24 +94,14 @@ def concern_detail(request, pk):
     return _concern_page(request, _concern_or_404(request, pk))
 
 
-def _run(request, concern, action, success):
-    try:
-        action()
-    except ConcernError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(concern.get_absolute_url())
-
-
 @require_POST
 def concern_take(request, pk):
     concern = _concern_or_404(request, pk)
-    return _run(
+    return run_action(
         request,
-        concern,
         lambda: services.concern_take(actor=request.user, concern=concern),
-        _("You are now dealing with this concern. The person who raised it has been told."),
+        success=_("You are now dealing with this concern. The person who raised it has been told."),
+        then=concern.get_absolute_url(),
     )
 
 
@@ -121,13 +112,13 @@ def concern_action(request, pk):
     if not form.is_valid():
         messages.error(request, _("Nothing was recorded. Check the problems listed."))
         return _concern_page(request, concern, status=400, action_form=form)
-    return _run(
+    return run_action(
         request,
-        concern,
         lambda: services.concern_add_action(
             actor=request.user, concern=concern, body=form.cleaned_data["body"]
         ),
-        _("The action was recorded."),
+        success=_("The action was recorded."),
+        then=concern.get_absolute_url(),
     )
 
 
@@ -138,13 +129,13 @@ def concern_resolve(request, pk):
     if not form.is_valid():
         messages.error(request, _("The concern was not resolved. Check the problems listed."))
         return _concern_page(request, concern, status=400, resolve_form=form)
-    return _run(
+    return run_action(
         request,
-        concern,
         lambda: services.concern_resolve(
             actor=request.user, concern=concern, outcome=form.cleaned_data["outcome"]
         ),
-        _("The concern is resolved. The person who raised it has been told the outcome."),
+        success=_("The concern is resolved. The person who raised it has been told the outcome."),
+        then=concern.get_absolute_url(),
     )
 
 

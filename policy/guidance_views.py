@@ -22,6 +22,7 @@ from policy.questions import QuestionError
 from policy.screening import ScreeningListError, screening_lists, screening_lists_replace
 from policy.views import PolicyManagerRequiredMixin
 from redbridge_portal import roles
+from redbridge_portal.actions import run_action
 
 
 class ScreeningListsView(PolicyManagerRequiredMixin, FormView):
@@ -125,15 +126,14 @@ def question_answer(request, pk):
     if not form.is_valid():
         messages.error(request, _("The answer was not sent. Check the problems listed."))
         return _question_page(request, question, status=400, answer_form=form)
-    try:
-        questions.question_answer(
+    return run_action(
+        request,
+        lambda: questions.question_answer(
             actor=request.user, question=question, answer=form.cleaned_data["answer"]
-        )
-    except QuestionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your answer was sent to the person who asked."))
-    return redirect(question.get_absolute_url())
+        ),
+        success=_("Your answer was sent to the person who asked."),
+        then=question.get_absolute_url(),
+    )
 
 
 @require_POST

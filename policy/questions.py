@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from policy.models import (
     QuestionStatus,
 )
 from redbridge_portal import roles
+from redbridge_portal.actions import ActionRefused, create_once
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify
 
@@ -31,10 +32,8 @@ KIND_ASKED = NotificationKind.QUESTION_ASKED
 KIND_ANSWERED = NotificationKind.QUESTION_ANSWERED
 
 
-class QuestionError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class QuestionError(ActionRefused):
+    """A refused action on a question, with a message a user can read."""
 
 
 def _clean(value: str) -> str:
@@ -103,31 +102,26 @@ def question_ask(*, actor, text: str, form_token: uuid.UUID | None = None) -> tu
         raise QuestionError(_("Write your question."))
     if not (actor and actor.is_authenticated and actor.is_active):
         raise QuestionError(_("Sign in to ask a question."))
-    if form_token is not None:
-        existing = Question.objects.filter(asker=actor, form_token=form_token).first()
-        if existing is not None:
-            return existing, False
-    try:
-        with transaction.atomic():
-            question = Question.objects.create(asker=actor, text=text, form_token=form_token)
-            audit_record(actor=actor, action="question.asked", target=question)
-            notify(
-                recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
-                kind=KIND_ASKED,
-                subject="A question for the senior team",
-                message=(
-                    f"{actor} asked: {text[:300]}{'…' if len(text) > 300 else ''}\n"
-                    "Please answer it in the portal; they will be told."
-                ),
-                url=question.get_absolute_url(),
-                key=f"question:{question.pk}:asked",
+
+    def ask() -> Question:
+        question = Question.objects.create(asker=actor, text=text, form_token=form_token)
+        audit_record(actor=actor, action="question.asked", target=question)
+        notify(
+            recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
+            kind=KIND_ASKED,
+            subject=_("A question for the senior team"),
+            message=_(
+                "%(person)s asked: %(text)s\nPlease answer it in the portal; they will be told."
             )
-    except IntegrityError:
-        existing = Question.objects.filter(asker=actor, form_token=form_token).first()
-        if existing is None:
-            raise
-        return existing, False
-    return question, True
+            % {"person": actor, "text": text[:300] + ("…" if len(text) > 300 else "")},
+            url=question.get_absolute_url(),
+            key=f"question:{question.pk}:asked",
+        )
+        return question
+
+    return create_once(
+        Question, owner_field="asker", owner=actor, form_token=form_token, create=ask
+    )
 
 
 def question_answer(*, actor, question: Question | int, answer: str) -> Question:
