@@ -14,7 +14,7 @@ from redbridge_portal import roles
 
 def visible_concerns(user) -> QuerySet[Concern]:
     """The senior team see every concern; anyone else only those they raised."""
-    if roles.can_decide_posts(user):
+    if roles.is_senior_team(user):
         return Concern.objects.all()
     if not (user and user.is_authenticated):
         return Concern.objects.none()
@@ -82,7 +82,7 @@ def home_panel_context(user) -> dict:
             .filter(~Q(status=ConcernStatus.RESOLVED) | Q(resolved_at__gte=since))
             .order_by("-created_at")[:5]
         ),
-        "guidance_is_senior": roles.can_decide_posts(user),
+        "guidance_is_senior": roles.is_senior_team(user),
     }
     if context["guidance_is_senior"]:
         context["guidance_concerns"] = Concern.objects.aggregate(

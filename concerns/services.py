@@ -73,7 +73,7 @@ def concern_raise(
         raise ConcernError(_("Say what you saw and why it may need a response."))
     if urgency not in ConcernUrgency.values:
         raise ConcernError(_("Choose how urgent it is."))
-    if not roles.can_submit_posts(actor):
+    if not roles.is_staff_member(actor):
         raise ConcernError(_("Only members of staff can raise a concern."))
 
     def raise_it() -> Concern:
@@ -124,37 +124,39 @@ def concern_raise(
     )
 
 
-def _move(
-    concern: Concern | int, *, actor, to_status: str, action: str, owner_only: bool = False
-) -> Concern:
-    """Lock the concern, check the senior-team role and the move; the caller saves. Must be
-    called inside transaction.atomic."""
+def _move(concern: Concern | int, *, actor, to_status: str, action: str, allowed) -> Concern:
+    """Lock the concern and check the move with `allowed(actor, concern)` (a rule from
+    redbridge_portal.roles); when refused, say why. The caller saves. Must be called inside
+    transaction.atomic."""
     pk = concern if isinstance(concern, int) else concern.pk
-    locked = Concern.objects.select_for_update().select_related("reporter").get(pk=pk)
-    if not roles.can_decide_posts(actor):
+    locked = Concern.objects.select_for_update().select_related("reporter", "owner").get(pk=pk)
+    if allowed(actor, locked) and to_status in CONCERN_TRANSITIONS[locked.status]:
+        return locked
+    if not roles.is_senior_team(actor):
         raise ConcernError(_("Only the senior team can deal with concerns."))
-    if to_status not in CONCERN_TRANSITIONS[locked.status]:
-        raise ConcernError(
-            _("This concern is “%(status)s”, so you cannot %(action)s it.")
-            % {"status": locked.get_status_display(), "action": action}
-        )
-    if owner_only and locked.owner_id != actor.pk:
+    if locked.status == ConcernStatus.IN_HAND and locked.owner_id == actor.pk:
+        raise ConcernError(_("You are already dealing with this concern."))
+    if locked.status == ConcernStatus.IN_HAND:
         raise ConcernError(
             _("%(owner)s is dealing with this concern; take it on first.") % {"owner": locked.owner}
         )
-    return locked
+    raise ConcernError(
+        _("This concern is “%(status)s”, so you cannot %(action)s it.")
+        % {"status": locked.get_status_display(), "action": action}
+    )
 
 
 def concern_take(*, actor, concern: Concern | int) -> Concern:
     """A senior-team member takes ownership; the reporter is told who."""
     with transaction.atomic():
-        locked = Concern.objects.select_for_update().get(
-            pk=concern if isinstance(concern, int) else concern.pk
-        )
         to_status = ConcernStatus.IN_HAND
-        if locked.status == ConcernStatus.IN_HAND and locked.owner_id == actor.pk:
-            raise ConcernError(_("You are already dealing with this concern."))
-        locked = _move(locked, actor=actor, to_status=to_status, action=_("take on"))
+        locked = _move(
+            concern,
+            actor=actor,
+            to_status=to_status,
+            action=_("take on"),
+            allowed=roles.may_take_concern,
+        )
         previous = locked.owner
         locked.status = to_status
         locked.owner = actor
@@ -190,7 +192,7 @@ def concern_add_action(*, actor, concern: Concern | int, body: str) -> ConcernAc
             actor=actor,
             to_status=ConcernStatus.IN_HAND,
             action=_("record actions on"),
-            owner_only=True,
+            allowed=roles.may_work_on_concern,
         )
         entry = ConcernAction.objects.create(concern=locked, author=actor, body=body)
         audit_record(actor=actor, action="concern.action_recorded", target=locked)
@@ -208,7 +210,7 @@ def concern_resolve(*, actor, concern: Concern | int, outcome: str) -> Concern:
             actor=actor,
             to_status=ConcernStatus.RESOLVED,
             action=_("resolve"),
-            owner_only=True,
+            allowed=roles.may_work_on_concern,
         )
         locked.status = ConcernStatus.RESOLVED
         locked.outcome = outcome

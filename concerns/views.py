@@ -28,7 +28,7 @@ def _concern_or_404(request, pk) -> Concern:
 
 @require_GET
 def concern_list(request):
-    is_senior = roles.can_decide_posts(request.user)
+    is_senior = roles.is_senior_team(request.user)
     items = list(selectors.concern_list(request.user)[:200])
     return render(
         request,
@@ -71,18 +71,12 @@ def concern_create(request):
 
 
 def _concern_page(request, concern: Concern, *, status=200, **forms):
-    is_senior = roles.can_decide_posts(request.user)
-    is_owner = concern.owner_id == request.user.pk
     context = {
         "concern": concern,
-        "is_senior": is_senior,
+        "is_senior": roles.is_senior_team(request.user),
         "is_reporter": concern.reporter_id == request.user.pk,
-        "can_take": is_senior
-        and (
-            concern.status == ConcernStatus.RAISED
-            or (concern.status == ConcernStatus.IN_HAND and not is_owner)
-        ),
-        "can_act": is_senior and is_owner and concern.status == ConcernStatus.IN_HAND,
+        "can_take": roles.may_take_concern(request.user, concern),
+        "can_act": roles.may_work_on_concern(request.user, concern),
         "action_form": forms.get("action_form") or ConcernActionForm(),
         "resolve_form": forms.get("resolve_form") or ConcernResolveForm(),
     }

@@ -59,7 +59,7 @@ def _question_or_404(request, pk):
 
 @require_GET
 def question_list(request):
-    is_senior = roles.can_decide_posts(request.user)
+    is_senior = roles.is_senior_team(request.user)
     items = list(questions.question_list(request.user)[:200])
     return render(
         request,
@@ -99,14 +99,11 @@ def question_create(request):
 
 
 def _question_page(request, question, *, status=200, **forms):
-    is_senior = roles.can_decide_posts(request.user)
     context = {
         "question": question,
-        "is_senior": is_senior,
-        "can_answer": is_senior and question.status == QuestionStatus.ASKED,
-        "can_publish": is_senior
-        and question.status == QuestionStatus.ANSWERED
-        and not hasattr(question, "faq"),
+        "is_senior": roles.is_senior_team(request.user),
+        "can_answer": roles.may_answer_question(request.user, question),
+        "can_publish": roles.may_publish_answer(request.user, question),
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "publish_form": forms.get("publish_form")
         or FaqPublishForm(initial={"faq_question": question.text, "faq_answer": question.answer}),

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policy.models import (
-    QUESTION_TRANSITIONS,
     FrequentlyAskedQuestion,
     Question,
     QuestionStatus,
@@ -44,7 +43,7 @@ def _clean(value: str) -> str:
 
 
 def visible_questions(user) -> QuerySet[Question]:
-    if roles.can_decide_posts(user):
+    if roles.is_senior_team(user):
         return Question.objects.all()
     if not (user and user.is_authenticated):
         return Question.objects.none()
@@ -76,7 +75,7 @@ def home_panel_context(user) -> dict:
             .order_by("-created_at")[:5]
         ),
     }
-    if roles.can_decide_posts(user):
+    if roles.is_senior_team(user):
         context["guidance_questions"] = Question.objects.filter(
             status=QuestionStatus.ASKED
         ).aggregate(count=Count("pk"), oldest=Min("created_at"))
@@ -132,9 +131,9 @@ def question_answer(*, actor, question: Question | int, answer: str) -> Question
     with transaction.atomic():
         pk = question if isinstance(question, int) else question.pk
         locked = Question.objects.select_for_update().select_related("asker").get(pk=pk)
-        if not roles.can_decide_posts(actor):
-            raise QuestionError(_("Only the senior team can answer questions."))
-        if QuestionStatus.ANSWERED not in QUESTION_TRANSITIONS[locked.status]:
+        if not roles.may_answer_question(actor, locked):
+            if not roles.is_senior_team(actor):
+                raise QuestionError(_("Only the senior team can answer questions."))
             raise QuestionError(_("This question has already been answered."))
         locked.status = QuestionStatus.ANSWERED
         locked.answer = answer
@@ -162,11 +161,11 @@ def faq_publish(
     with transaction.atomic():
         pk = question if isinstance(question, int) else question.pk
         locked = Question.objects.select_for_update().get(pk=pk)
-        if not roles.can_decide_posts(actor):
-            raise QuestionError(_("Only the senior team can publish answers."))
-        if locked.status != QuestionStatus.ANSWERED:
-            raise QuestionError(_("Answer the question before publishing it."))
-        if FrequentlyAskedQuestion.objects.filter(source=locked).exists():
+        if not roles.may_publish_answer(actor, locked):
+            if not roles.is_senior_team(actor):
+                raise QuestionError(_("Only the senior team can publish answers."))
+            if locked.status != QuestionStatus.ANSWERED:
+                raise QuestionError(_("Answer the question before publishing it."))
             raise QuestionError(_("This answer is already published."))
         faq = FrequentlyAskedQuestion.objects.create(
             question=faq_question, answer=faq_answer, source=locked, published_by=actor
