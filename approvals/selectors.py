@@ -269,9 +269,7 @@ def paginate_capped(queryset: QuerySet, page: str | int | None, per_page: int = 
 def post_for_page(user, pk: int) -> Post | None:
     return (
         visible_posts(user)
-        .select_related(
-            "author", "account", "campaign", "current_revision", "published_by", "copied_from"
-        )
+        .select_related("author", "account", "campaign", "current_revision", "published_by")
         .prefetch_related(
             Prefetch(
                 "media",
