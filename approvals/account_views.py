@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -14,6 +15,7 @@ from approvals import social_accounts
 from approvals.account_forms import SocialAccountForm
 from approvals.models import Account
 from redbridge_portal import roles
+from redbridge_portal.actions import run_action
 
 
 class AccountManagerRequiredMixin:
@@ -92,24 +94,22 @@ class SocialAccountInUseView(AccountManagerRequiredMixin, View):
 
     def post(self, request, pk):
         account = self.get_account()
-        service = (
-            social_accounts.social_account_reinstate
-            if self.in_use
-            else social_accounts.social_account_retire
-        )
-        try:
-            service(actor=request.user, account=account)
-        except social_accounts.AccountManagementError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
+        if self.in_use:
+            return run_action(
                 request,
-                _("%(account)s is back in use.") % {"account": account.name}
-                if self.in_use
-                else _(
-                    "%(account)s is retired: staff can no longer choose it. Its posts stay in "
-                    "the published log."
-                )
-                % {"account": account.name},
+                lambda: social_accounts.social_account_reinstate(
+                    actor=request.user, account=account
+                ),
+                success=_("%(account)s is back in use.") % {"account": account.name},
+                then=reverse("approvals:account_list"),
             )
-        return redirect("approvals:account_list")
+        return run_action(
+            request,
+            lambda: social_accounts.social_account_retire(actor=request.user, account=account),
+            success=_(
+                "%(account)s is retired: staff can no longer choose it. Its posts stay in the "
+                "published log."
+            )
+            % {"account": account.name},
+            then=reverse("approvals:account_list"),
+        )

@@ -11,12 +11,13 @@ from django.db import transaction
 
 from approvals.models import Account
 from redbridge_portal import roles
+from redbridge_portal.actions import ActionRefused
 from redbridge_portal.services import audit_record
 
 EDITABLE_FIELDS = ("name", "platform", "handle", "text_limit")
 
 
-class AccountManagementError(Exception):
+class AccountManagementError(ActionRefused):
     """A refused change to a social media account, with a message a user can read."""
 
 

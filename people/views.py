@@ -17,6 +17,7 @@ from people import importer, services, sso_config
 from people.forms import PersonAddForm, PersonRolesForm, StaffImportConfirmForm, StaffImportForm
 from people.models import StaffImport
 from redbridge_portal import roles
+from redbridge_portal.actions import run_action
 from redbridge_portal.forms import LoginForm
 from redbridge_portal.services import AccountError
 
@@ -61,43 +62,37 @@ class PersonRolesView(PeopleManagerRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _("Choose roles from the list."))
             return redirect("person_detail", pk=person.pk)
-        try:
-            services.person_roles_set(
+        return run_action(
+            request,
+            lambda: services.person_roles_set(
                 actor=request.user, person=person, extra_roles=form.cleaned_data["extra_roles"]
-            )
-        except AccountError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Roles saved. %(name)s has been told.") % {"name": person})
-        return redirect("person_detail", pk=person.pk)
+            ),
+            success=_("Roles saved. %(name)s has been told.") % {"name": person},
+            then=reverse("person_detail", kwargs={"pk": person.pk}),
+        )
 
 
 class PersonDeactivateView(PeopleManagerRequiredMixin, View):
     def post(self, request, pk):
         person = self.get_person()
-        try:
-            services.person_deactivate(actor=request.user, person=person)
-        except AccountError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("%(name)s can no longer sign in, and has been signed out everywhere.")
-                % {"name": person},
-            )
-        return redirect("person_detail", pk=person.pk)
+        return run_action(
+            request,
+            lambda: services.person_deactivate(actor=request.user, person=person),
+            success=_("%(name)s can no longer sign in, and has been signed out everywhere.")
+            % {"name": person},
+            then=reverse("person_detail", kwargs={"pk": person.pk}),
+        )
 
 
 class PersonReactivateView(PeopleManagerRequiredMixin, View):
     def post(self, request, pk):
         person = self.get_person()
-        try:
-            services.person_reactivate(actor=request.user, person=person)
-        except AccountError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("%(name)s can sign in again.") % {"name": person})
-        return redirect("person_detail", pk=person.pk)
+        return run_action(
+            request,
+            lambda: services.person_reactivate(actor=request.user, person=person),
+            success=_("%(name)s can sign in again.") % {"name": person},
+            then=reverse("person_detail", kwargs={"pk": person.pk}),
+        )
 
 
 class StaffImportView(PeopleManagerRequiredMixin, FormView):

@@ -14,6 +14,7 @@ from django.db.models import Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from redbridge_portal.actions import ActionRefused
 from redbridge_portal.middleware import current_ip_address
 from redbridge_portal.models import (
     MANDATORY_EMAIL_KINDS,
@@ -314,7 +315,7 @@ def school_closure_remove(*, actor: User, closure) -> None:
 # --- Accounts: roles, deactivation, two-factor sign-in, personal data ------------------------
 
 
-class AccountError(Exception):
+class AccountError(ActionRefused):
     """A refused change to an account, with a message a user can read."""
 
 

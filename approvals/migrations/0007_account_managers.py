@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('approvals', '0005_concern_reminder_schedule'),
+        ('approvals', '0006_concerns_moved_out'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
