@@ -238,9 +238,11 @@ def item_action(request, pk):
         review.list_item_edit(actor=request.user, item=item, text=text, revision=revision)
         if action in (review.UP, review.DOWN):
             if not review.list_item_move(actor=request.user, item=item, direction=action):
-                messages.info(request, _("The item is already at the %(end)s of its list.") % {
-                    "end": _("top") if action == review.UP else _("bottom")
-                })
+                messages.info(
+                    request,
+                    _("The item is already at the %(end)s of its list.")
+                    % {"end": _("top") if action == review.UP else _("bottom")},
+                )
             else:
                 messages.success(request, _("The item was moved."))
         else:
@@ -306,7 +308,8 @@ def clause_move(request, pk):
             messages.success(request, _("Clause %(n)s was moved.") % {"n": clause.number})
         else:
             messages.info(
-                request, _("Clause %(n)s is already at that end of its section.") % {"n": clause.number}
+                request,
+                _("Clause %(n)s is already at that end of its section.") % {"n": clause.number},
             )
     return redirect(_editor_url(clause))
 
@@ -320,7 +323,10 @@ def clause_remove(request, pk):
         review.clause_remove(actor=request.user, clause=clause, revision=revision)
     except EditConflict as conflict:
         return _clause_page(
-            request, clause, problems={"remove": (str(conflict), None, conflict.current)}, status=409
+            request,
+            clause,
+            problems={"remove": (str(conflict), None, conflict.current)},
+            status=409,
         )
     except PolicyError as error:
         messages.error(request, str(error))
@@ -401,7 +407,9 @@ def principle_edit(request, pk):
     _require_manager(request)
     draft = selectors.draft_version()
     principle = _part_of_draft(Principle, pk, draft)
-    form = TextPartForm(request.POST or None, initial={"text": principle.text, "revision": principle.revision})
+    form = TextPartForm(
+        request.POST or None, initial={"text": principle.text, "revision": principle.revision}
+    )
     current = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -421,7 +429,9 @@ def principle_edit(request, pk):
         except PolicyError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Core principle %(n)s was saved.") % {"n": principle.number})
+            messages.success(
+                request, _("Core principle %(n)s was saved.") % {"n": principle.number}
+            )
             return redirect(f"{_editor_url()}#{principle.anchor}")
     return render(
         request,

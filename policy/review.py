@@ -111,7 +111,9 @@ def _clean_text(text: str, *, what: str) -> str:
 
 
 def _record(actor, version: PolicyVersion, action: str, summary: str, **data) -> None:
-    audit_record(actor=actor, action=f"policy.draft_{action}", target=version, summary=summary, data=data)
+    audit_record(
+        actor=actor, action=f"policy.draft_{action}", target=version, summary=summary, data=data
+    )
 
 
 def _item_label(item: ListItem) -> str:
@@ -133,7 +135,9 @@ def clause_edit(*, actor, clause: Clause, text: str, revision: int) -> Clause:
             clause.text = text
             clause.revision += 1
             clause.save(update_fields=["text", "revision"])
-            _record(actor, version, "clause_edited", _("Edited clause %(n)s.") % {"n": clause.number})
+            _record(
+                actor, version, "clause_edited", _("Edited clause %(n)s.") % {"n": clause.number}
+            )
     return clause
 
 
@@ -280,13 +284,16 @@ def clause_move(*, actor, clause: Clause, direction: str) -> bool:
     with transaction.atomic():
         version = _draft_for_editing(actor, clause.version_id)
         clause = _part(Clause, clause.pk, version)
-        moved = _swap_with_neighbour(clause, Clause.objects.filter(section=clause.section_id), direction)
+        moved = _swap_with_neighbour(
+            clause, Clause.objects.filter(section=clause.section_id), direction
+        )
         if moved:
             _record(
                 actor,
                 version,
                 "clause_moved",
-                _("Moved clause %(n)s %(direction)s.") % {"n": clause.number, "direction": direction},
+                _("Moved clause %(n)s %(direction)s.")
+                % {"n": clause.number, "direction": direction},
             )
     return moved
 
@@ -453,16 +460,13 @@ def _sign_off_url() -> str:
 
 
 def _require_signer(actor, version: PolicyVersion) -> None:
-    if not roles.may_sign_off_policy(actor, version):
-        if actor is not None and actor.pk in (version.prepared_by_id,) or (
-            roles.edited_policy_draft(actor, version)
-        ):
-            raise PolicyError(
-                _("You prepared or edited this draft, so someone else must sign it off.")
-            )
-        raise PolicyError(
-            _("Only a member of the senior team or the policy's person responsible can sign it off.")
-        )
+    if roles.may_sign_off_policy(actor, version):
+        return
+    if roles.edited_policy_draft(actor, version):
+        raise PolicyError(_("You prepared or edited this draft, so someone else must sign it off."))
+    raise PolicyError(
+        _("Only a member of the senior team or the policy's person responsible can sign it off.")
+    )
 
 
 def policy_draft_sign_off(*, actor, version: PolicyVersion) -> PolicyVersion:

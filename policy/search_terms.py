@@ -40,7 +40,7 @@ def phrase_stem(phrase: str) -> str:
 
 
 def parse_synonym_list(text: str) -> list[str]:
-    """"photo, image, picture" -> ["photo", "image", "picture"] (blank entries dropped,
+    """ "photo, image, picture" -> ["photo", "image", "picture"] (blank entries dropped,
     spaces tidied, duplicates removed ignoring case)."""
     seen, words = set(), []
     for part in (text or "").split(","):

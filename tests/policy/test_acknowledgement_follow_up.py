@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from policy import reminders, review, selectors, services
-from policy.models import Acknowledgement, Clause, PolicyVersion
+from policy.models import Acknowledgement, Clause
 from policy.services import PolicyError
 from policy.tasks import send_acknowledgement_reminders
 from redbridge_portal.models import Notification, SchoolClosure
@@ -49,9 +49,7 @@ def test_school_days_count_weekdays_outside_closures(db):
     assert reminders.school_days_since(monday, datetime.date(2026, 3, 9)) == 4
 
 
-@pytest.mark.parametrize(
-    "days, stage", [(0, None), (4, None), (5, 0), (9, 0), (10, 1), (15, 2)]
-)
+@pytest.mark.parametrize("days, stage", [(0, None), (4, None), (5, 0), (9, 0), (10, 1), (15, 2)])
 def test_the_automatic_reminder_stages(days, stage):
     assert reminders.acknowledgement_reminder_stage(days) == stage
 
@@ -61,7 +59,7 @@ def _run(day):
         return send_acknowledgement_reminders()
 
 
-def test_automatic_reminders_after_five_school_days_then_weekly(policy_admin, staff_user):
+def test_automatic_reminders_after_five_school_days_then_weekly(policy_v1, policy_admin, staff_user):
     with time_machine.travel(PUBLISHED, tick=False):
         version = _publish_v2(policy_admin)
     done = StaffFactory()
@@ -87,7 +85,7 @@ def test_automatic_reminders_after_five_school_days_then_weekly(policy_admin, st
     assert _reminders_to(staff_user).count() == 2
 
 
-def test_reminding_by_hand_at_most_once_a_day(policy_admin, staff_user):
+def test_reminding_by_hand_at_most_once_a_day(policy_v1, policy_admin, staff_user):
     with time_machine.travel(PUBLISHED, tick=False):
         version = _publish_v2(policy_admin)
     day = datetime.datetime(2026, 3, 9, 10, tzinfo=datetime.UTC)

@@ -24,9 +24,12 @@ def _clause(draft, number):
 
 
 def _nested_item(draft, number):
-    return ListItem.objects.filter(clause__version=draft, clause__number=number).exclude(
-        parent=None
-    ).order_by("order", "pk").first()
+    return (
+        ListItem.objects.filter(clause__version=draft, clause__number=number)
+        .exclude(parent=None)
+        .order_by("order", "pk")
+        .first()
+    )
 
 
 # --- Editing text ------------------------------------------------------------------------------
@@ -126,7 +129,9 @@ def test_moving_removing_and_adding_items(draft, policy_admin):
     assert reordered[:2] == [top[1], top[0]]
 
     parent = reordered[0]
-    child = review.list_item_add(actor=policy_admin, clause=clause, text="A new one.", parent=parent)
+    child = review.list_item_add(
+        actor=policy_admin, clause=clause, text="A new one.", parent=parent
+    )
     assert child.parent == parent
     children_before = ListItem.objects.filter(clause=clause).count()
     review.list_item_remove(actor=policy_admin, item=parent, revision=parent.revision)
@@ -241,7 +246,9 @@ def test_sending_back_needs_comments_and_reopens_editing(draft, policy_admin, se
     draft.refresh_from_db()
     assert draft.sign_off_state == SignOffState.EDITING
     assert draft.sign_off_comments == "Clause 6.3 is vague."
-    review.clause_edit(actor=policy_admin, clause=_clause(draft, "6.3"), text="Clearer.", revision=1)
+    review.clause_edit(
+        actor=policy_admin, clause=_clause(draft, "6.3"), text="Clearer.", revision=1
+    )
     # It cannot be signed off until it is sent again.
     with pytest.raises(PolicyError, match="cannot become signed off"):
         review.policy_draft_sign_off(actor=senior_user, version=draft)
