@@ -14,6 +14,7 @@ a word, which finds "bullying" for "bullied" just as PostgreSQL does.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -106,7 +107,15 @@ def substring_stems(alternatives: list[str]) -> list[str]:
     of each alternative (phrases word by word), never shorter than the minimum."""
     stems = []
     for alternative in alternatives:
-        value = phrase_stem(alternative)
+        value = " ".join(_substring_stem(word) for word in WORD.findall(alternative))
         if len(value) >= MIN_WORD and value not in stems:
             stems.append(value)
     return stems
+
+
+def _substring_stem(word: str) -> str:
+    """The part of `word` its stem shares with it: the stem of "derogatory" is "derogatori",
+    which is not in the text, but "derogator" is (and in "derogatory" alone)."""
+    word = word.casefold()
+    shared = os.path.commonprefix([word, stem(word)])
+    return shared if len(shared) >= 3 else word

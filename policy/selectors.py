@@ -42,8 +42,9 @@ SEARCH_TIMEOUT = 3600
 
 
 def current_version() -> PolicyVersion | None:
-    """The published version, or None before the policy has been loaded."""
-    return PolicyVersion.objects.published().first()
+    """The published version, or None before the policy has been loaded, with who prepared
+    and signed it off (shown with it)."""
+    return PolicyVersion.objects.published().select_related("prepared_by", "signed_off_by").first()
 
 
 def draft_version() -> PolicyVersion | None:
@@ -254,7 +255,9 @@ def highlight(text: str, terms: list[str]) -> SafeString:
     terms = sorted({t for t in terms if t}, key=len, reverse=True)
     if not terms:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    # The whole word around a match is marked: a stem ("derogator") marks "derogatory".
+    alternatives = "|".join(re.escape(t) for t in terms)
+    pattern = re.compile(rf"\w*(?:{alternatives})\w*", re.IGNORECASE)
     parts, position = [], 0
     for match in pattern.finditer(text):
         parts.append(escape(text[position : match.start()]))
@@ -273,13 +276,26 @@ def _clause_url(clause_number: str) -> str:
     return reverse("policy:clause", kwargs={"number": clause_number})
 
 
+SYNONYMS_KEY = "policy:search-synonyms:v1"
+
+
 def synonym_lists() -> list[list[str]]:
-    """The policy admins' sets of words that mean the same (one small query)."""
+    """The policy admins' sets of words that mean the same. Kept in the cache until they are
+    changed (policy.services drops the entry); a cache outage reads the table."""
     from policy.models import SearchSynonym
 
-    return [
-        parse_synonym_list(words) for words in SearchSynonym.objects.values_list("words", flat=True)
-    ]
+    lists = cache.get(SYNONYMS_KEY)
+    if lists is None:
+        lists = [
+            parse_synonym_list(words)
+            for words in SearchSynonym.objects.values_list("words", flat=True)
+        ]
+        cache.set(SYNONYMS_KEY, lists, DOCUMENT_TIMEOUT)
+    return lists
+
+
+def forget_synonyms() -> None:
+    cache.delete(SYNONYMS_KEY)
 
 
 def search_policy(raw_query: str | None, *, version: PolicyVersion | None = None) -> SearchResults:

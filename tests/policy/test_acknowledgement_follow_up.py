@@ -59,7 +59,9 @@ def _run(day):
         return send_acknowledgement_reminders()
 
 
-def test_automatic_reminders_after_five_school_days_then_weekly(policy_v1, policy_admin, staff_user):
+def test_automatic_reminders_after_five_school_days_then_weekly(
+    policy_v1, policy_admin, staff_user
+):
     with time_machine.travel(PUBLISHED, tick=False):
         version = _publish_v2(policy_admin)
     done = StaffFactory()
