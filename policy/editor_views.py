@@ -319,6 +319,9 @@ def clause_remove(request, pk):
     _require_manager(request)
     clause = _part_of_draft(Clause, pk, selectors.draft_version())
     revision = _int(request.POST.get("revision"))
+    if revision is None:
+        messages.error(request, _("Open the clause again, then remove it from there."))
+        return redirect(_clause_url(clause))
     try:
         review.clause_remove(actor=request.user, clause=clause, revision=revision)
     except EditConflict as conflict:
@@ -340,7 +343,7 @@ def clause_add(request, pk):
     _require_manager(request)
     draft = selectors.draft_version()
     section = _part_of_draft(Section, pk, draft)
-    form = AddClauseForm(request.POST or None)
+    form = AddClauseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             clause = review.clause_add(
@@ -368,7 +371,9 @@ def clause_renumber(request, pk):
     _require_manager(request)
     draft = selectors.draft_version()
     clause = _part_of_draft(Clause, pk, draft)
-    form = RenumberForm(request.POST or None, initial={"revision": clause.revision})
+    form = RenumberForm(
+        request.POST if request.method == "POST" else None, initial={"revision": clause.revision}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review.clause_renumber(
@@ -408,7 +413,8 @@ def principle_edit(request, pk):
     draft = selectors.draft_version()
     principle = _part_of_draft(Principle, pk, draft)
     form = TextPartForm(
-        request.POST or None, initial={"text": principle.text, "revision": principle.revision}
+        request.POST if request.method == "POST" else None,
+        initial={"text": principle.text, "revision": principle.revision},
     )
     current = None
     if request.method == "POST" and form.is_valid():
@@ -452,7 +458,7 @@ def guideline_edit(request, pk):
     draft = selectors.draft_version()
     guideline = _part_of_draft(Guideline, pk, draft)
     form = GuidelineForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"title": guideline.title, "body": guideline.body, "revision": guideline.revision},
     )
     current = None
@@ -493,7 +499,10 @@ def summary_edit(request):
     draft = _draft_or_redirect(request)
     if draft is None:
         return redirect("policy:review")
-    form = SummaryForm(request.POST or None, initial={"change_summary": draft.change_summary})
+    form = SummaryForm(
+        request.POST if request.method == "POST" else None,
+        initial={"change_summary": draft.change_summary},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review.policy_draft_summary_update(
@@ -610,7 +619,7 @@ def sign_off(request):
 def search_synonyms(request):
     """The sets of words the policy search treats as the same, kept by the policy admins."""
     _require_manager(request)
-    form = SynonymForm(request.POST or None)
+    form = SynonymForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.search_synonym_add(actor=request.user, words=form.cleaned_data["words"])
