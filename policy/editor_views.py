@@ -137,11 +137,14 @@ def _clause_page(request, clause, *, problems=None, status=200):
 
     clause_form = form_for("clause", {"text": clause.text, "revision": clause.revision})
     rows = []
+    numbers = {item.pk: position for position, (item, _depth) in enumerate(editing.items, 1)}
     for item, depth in editing.items:
         key = f"item-{item.pk}"
         rows.append(
             {
                 "item": item,
+                "number": numbers[item.pk],
+                "parent_number": numbers.get(item.parent_id),
                 "depth": min(depth, 4),
                 "key": key,
                 "form": form_for(key, {"text": item.text, "revision": item.revision}),
