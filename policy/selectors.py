@@ -29,6 +29,7 @@ from policy.models import (
     PolicyVersionStatus,
     Principle,
     Section,
+    SignOffState,
 )
 from policy.search_terms import ParsedQuery, parse_query, parse_synonym_list, substring_stems
 from redbridge_portal import roles
@@ -656,7 +657,8 @@ def acknowledgement_report_filtered(
 
 def home_panel_context(user) -> dict:
     """What the home page's policy panel needs: the current version, whether this user still
-    has to acknowledge it, and for policy admins the review status. At most three queries."""
+    has to acknowledge it, for policy admins the review status, and for those who may sign it
+    off a draft waiting for them. At most three queries (four while a draft awaits sign-off)."""
     version = current_version()
     acknowledgement = acknowledgement_for(user, version)
     context = {
@@ -667,8 +669,17 @@ def home_panel_context(user) -> dict:
         "policy_can_manage": roles.can_manage_policy(user),
         "policy_draft": None,
     }
-    if context["policy_can_manage"]:
-        context["policy_draft"] = draft_version()
+    if context["policy_can_manage"] or roles.can_decide_posts(user):
+        draft = draft_version()
+        context["policy_draft"] = draft if context["policy_can_manage"] else None
+        # The senior team (and the person responsible) are asked to sign off a waiting draft.
+        context["policy_sign_off_waiting"] = (
+            draft
+            if draft is not None
+            and draft.sign_off_state == SignOffState.AWAITING
+            and roles.may_sign_off_policy(user, draft)
+            else None
+        )
     return context
 
 

@@ -154,3 +154,15 @@ def test_sending_back_from_the_sign_off_page(client, draft, policy_admin, senior
 
 def test_staff_cannot_open_the_sign_off(staff_client, draft):
     assert staff_client.get(reverse("policy:review_sign_off")).status_code == 403
+
+
+def test_the_home_page_asks_the_senior_team_to_sign_off(client, draft, policy_admin, senior_user):
+    client.force_login(senior_user)
+    assert "waiting for your sign-off" not in client.get("/").content.decode()
+    review.policy_draft_summary_update(actor=policy_admin, version=draft, change_summary="S.")
+    review.policy_draft_send_for_sign_off(actor=policy_admin, version=draft)
+    assert (
+        "Version 2 of the policy is waiting for your sign-off" in client.get("/").content.decode()
+    )
+    client.force_login(policy_admin)  # who prepared it is not asked
+    assert "waiting for your sign-off" not in client.get("/").content.decode()
