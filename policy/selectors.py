@@ -777,13 +777,13 @@ def _clause_unit_text(clause, items, overrides: dict[int, str], text: str | None
     return "\n".join(lines)
 
 
-def clause_change(draft: PolicyVersion, clause_pk: int, *, text=None, items=None):
+def clause_change(draft: PolicyVersion, clause_pk: int, *, text=None, items=None, document=None):
     """The word-level difference of one clause of the draft from the published clause with
     the same number, optionally with typed wording in place of the saved one (`text` for the
     clause, `items` {item id: text}). None when the clause is not in the draft."""
     from policy.diff import ADDED, CHANGED, UNCHANGED, Segment, UnitChange, word_diff
 
-    document = policy_document(draft)
+    document = document or policy_document(draft)
     clause = next((c for s in document.sections for c in s.clause_list if c.pk == clause_pk), None)
     if clause is None:
         return None
@@ -809,7 +809,7 @@ def clause_editor(draft: PolicyVersion, clause_pk: int) -> ClauseEditor | None:
     return ClauseEditor(
         clause=clause,
         items=_flatten_items(clause.item_tree),
-        change=clause_change(draft, clause_pk),
+        change=clause_change(draft, clause_pk, document=document),
     )
 
 

@@ -166,3 +166,28 @@ def test_the_home_page_asks_the_senior_team_to_sign_off(client, draft, policy_ad
     )
     client.force_login(policy_admin)  # who prepared it is not asked
     assert "waiting for your sign-off" not in client.get("/").content.decode()
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_editor_pages_read_a_fixed_number_of_queries(policy_admin_client, policy_admin, size):
+    from tests.policy.factories import build_version
+
+    build_version(sections=size, clauses=size, items=3, number=1)
+    draft = services.policy_review_start(actor=policy_admin)
+    clause = Clause.objects.filter(version=draft).order_by("pk").first()
+    counts = (
+        _queries(policy_admin_client, reverse("policy:review_edit")),
+        _queries(policy_admin_client, reverse("policy:review_clause", kwargs={"pk": clause.pk})),
+        _queries(policy_admin_client, reverse("policy:review_changes")),
+    )
+    # The same at 4 and 144 clauses: nothing is read clause by clause.
+    assert counts == (20, 14, 12), counts
