@@ -658,29 +658,37 @@ def acknowledgement_report_filtered(
 def home_panel_context(user) -> dict:
     """What the home page's policy panel needs: the current version, whether this user still
     has to acknowledge it, for policy admins the review status, and for those who may sign it
-    off a draft waiting for them. At most three queries (four while a draft awaits sign-off)."""
-    version = current_version()
+    off a draft waiting for them. Two queries (one more while a draft awaits sign-off)."""
+    can_manage = roles.can_manage_policy(user)
+    wants_draft = can_manage or roles.can_decide_posts(user)
+    # The current version and the draft in one query, for those who need the draft.
+    statuses = [PolicyVersionStatus.PUBLISHED]
+    if wants_draft:
+        statuses.append(PolicyVersionStatus.DRAFT)
+    versions = list(
+        PolicyVersion.objects.filter(status__in=statuses).select_related(
+            "prepared_by", "signed_off_by"
+        )
+    )
+    version = next((v for v in versions if v.status == PolicyVersionStatus.PUBLISHED), None)
+    draft = next((v for v in versions if v.status == PolicyVersionStatus.DRAFT), None)
     acknowledgement = acknowledgement_for(user, version)
-    context = {
+    return {
         "policy_version": version,
         "policy_acknowledgement": acknowledgement,
         "policy_needs_acknowledgement": version is not None and acknowledgement is None,
         "policy_review_overdue": bool(version and version.review_overdue()),
-        "policy_can_manage": roles.can_manage_policy(user),
-        "policy_draft": None,
-    }
-    if context["policy_can_manage"] or roles.can_decide_posts(user):
-        draft = draft_version()
-        context["policy_draft"] = draft if context["policy_can_manage"] else None
+        "policy_can_manage": can_manage,
+        "policy_draft": draft if can_manage else None,
         # The senior team (and the person responsible) are asked to sign off a waiting draft.
-        context["policy_sign_off_waiting"] = (
+        "policy_sign_off_waiting": (
             draft
             if draft is not None
             and draft.sign_off_state == SignOffState.AWAITING
             and roles.may_sign_off_policy(user, draft)
             else None
-        )
-    return context
+        ),
+    }
 
 
 def changes_url(old: PolicyVersion, new: PolicyVersion) -> str:
