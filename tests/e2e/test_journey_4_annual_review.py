@@ -77,7 +77,28 @@ def test_annual_review_in_the_portal(portal):
     alex.get_by_role("button", name="Add the clause").click()
     expect(alex.get_by_role("heading", level=1)).to_have_text("Edit clause 6.9")
 
+    # Renumbering is a deliberate step that says what cites the clause; Alex cancels.
+    alex.get_by_role("link", name="Renumber clause 6.9").click()
+    expect(alex.get_by_role("heading", level=1)).to_have_text("Renumber clause 6.9")
+    expect(alex.get_by_text("Nothing in the portal cites clause 6.9")).to_be_visible()
+    portal.check(alex, "renumber")
+    alex.get_by_role("link", name="Cancel").click()
+
+    # A core principle and the search words have their pages too.
+    alex.goto("/policy/review/edit/")
+    alex.get_by_role("link", name="Edit core principle 1").click()
+    expect(alex.get_by_role("heading", level=1)).to_have_text("Edit Core principle 1")
+    portal.check(alex, "principle")
+    alex.goto("/policy/review/")
+    alex.get_by_role("link", name="Words that search finds together").click()
+    field(alex, "Words that mean the same").fill("snapshot, image")
+    alex.get_by_role("button", name="Add the words").click()
+    expect(alex.locator(".messages")).to_contain_text("The words were added")
+    expect(alex.get_by_role("button", name="Remove snapshot, image")).to_be_visible()
+    portal.check(alex, "search-words")
+
     # The changes so far, then the summary, then off for sign-off.
+    alex.goto("/policy/review/edit/")
     alex.get_by_role("navigation", name="Annual review").get_by_role(
         "link", name="Changes so far"
     ).click()
