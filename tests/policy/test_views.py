@@ -576,8 +576,16 @@ def test_a_policy_admin_edits_a_clause_of_the_draft_in_the_admin(
     clause.refresh_from_db()
     assert clause.text.startswith("The school may monitor")
     assert clause.items.get(text__startswith="for example").parent == items[1]
+    # A new revision: whoever has the clause open in the portal's editor gets a conflict.
+    assert clause.revision == 2
     # The published wording is untouched.
     assert Clause.objects.get(version=policy_v1, number="5.1").text.startswith("Redbridge")
+    # Once sent for sign-off, the admin cannot change the draft either.
+    from policy import review
+
+    review.policy_draft_summary_update(actor=policy_admin, version=draft, change_summary="S.")
+    review.policy_draft_send_for_sign_off(actor=policy_admin, version=draft)
+    assert admin_site_policy_admin.post(url, data).status_code == 403
 
 
 def test_the_admin_offers_only_items_of_the_same_clause_as_parents(
