@@ -356,7 +356,7 @@ def clause_add(request, pk):
                 text=form.cleaned_data["text"],
             )
         except PolicyError as error:
-            form.add_error("number" if "number" in str(error) else None, str(error))
+            form.add_error(getattr(error, "field", None), str(error))
         else:
             messages.success(request, _("Clause %(n)s was added.") % {"n": clause.number})
             return redirect(_clause_url(clause))
@@ -386,7 +386,7 @@ def clause_renumber(request, pk):
                 revision=form.cleaned_data["revision"],
             )
         except PolicyError as error:
-            form.add_error("number", str(error))
+            form.add_error(getattr(error, "field", None), str(error))
         else:
             messages.success(
                 request,

@@ -40,6 +40,12 @@ UP, DOWN = "up", "down"
 MAX_TEXT = 5000
 
 
+class NumberError(PolicyError):
+    """A clause number that cannot be used (badly written, or taken)."""
+
+    field = "number"
+
+
 class EditConflict(PolicyError):
     """Someone else saved this part of the draft after the editor opened it."""
 
@@ -227,9 +233,9 @@ def clause_add(*, actor, section: Section, number: str, text: str) -> Clause:
         if section is None:
             raise PolicyError(_("That section is not part of the draft."))
         if not CLAUSE_NUMBER.fullmatch(number):
-            raise PolicyError(_("Enter the clause's number as staff will cite it, like 6.4."))
+            raise NumberError(_("Enter the clause's number as staff will cite it, like 6.4."))
         if Clause.objects.filter(version=version, number=number).exists():
-            raise PolicyError(
+            raise NumberError(
                 _("There is already a clause %(number)s. Choose another number.")
                 % {"number": number}
             )
@@ -241,7 +247,7 @@ def clause_add(*, actor, section: Section, number: str, text: str) -> Clause:
                     section=section, number=number, text=text, order=last + 1
                 )
         except IntegrityError as error:
-            raise PolicyError(
+            raise NumberError(
                 _("There is already a clause %(number)s.") % {"number": number}
             ) from error
         _record(actor, version, "clause_added", _("Added clause %(n)s.") % {"n": number})
@@ -360,11 +366,11 @@ def clause_renumber(*, actor, clause: Clause, number: str, revision: int) -> Cla
         old = clause.number
         _check_revision(clause, revision, _("clause %(number)s") % {"number": old})
         if not CLAUSE_NUMBER.fullmatch(number):
-            raise PolicyError(_("Enter the new number as staff will cite it, like 6.4."))
+            raise NumberError(_("Enter the new number as staff will cite it, like 6.4."))
         if number == old:
-            raise PolicyError(_("The new number is the same as the old one."))
+            raise NumberError(_("The new number is the same as the old one."))
         if Clause.objects.filter(version=version, number=number).exists():
-            raise PolicyError(
+            raise NumberError(
                 _("There is already a clause %(number)s. Choose another number.")
                 % {"number": number}
             )
