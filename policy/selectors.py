@@ -53,12 +53,16 @@ def draft_version() -> PolicyVersion | None:
 
 
 def version_by_number(number: int, *, user) -> PolicyVersion | None:
-    """A version the user may read: published and superseded for everyone, the draft for
-    policy admins (a preview)."""
-    versions = PolicyVersion.objects.select_related("prepared_by", "signed_off_by")
-    if not roles.can_manage_policy(user):
-        versions = versions.readable()
-    return versions.filter(number=number).first()
+    """A version the user may read: published and superseded for everyone, the draft (a
+    preview) for policy admins and those who sign it off."""
+    version = (
+        PolicyVersion.objects.select_related("prepared_by", "signed_off_by")
+        .filter(number=number)
+        .first()
+    )
+    if version is not None and version.is_draft and not roles.may_read_policy_draft(user, version):
+        return None
+    return version
 
 
 def all_versions(*, user) -> list[PolicyVersion]:

@@ -138,6 +138,16 @@ def edited_policy_draft(user, version) -> bool:
     )
 
 
+def may_read_policy_draft(user, version) -> bool:
+    """Policy admins, and those who may be asked to sign it off, read a draft before it is
+    published."""
+    return (
+        can_manage_policy(user)
+        or can_decide_posts(user)
+        or is_policy_person_responsible(user, version)
+    )
+
+
 def may_sign_off_policy(user, version) -> bool:
     """Four eyes, as for posts: a member of the senior team or the policy's person
     responsible signs off a draft, never someone who prepared or edited it."""

@@ -160,7 +160,9 @@ def test_a_superseded_version_stays_readable(staff_client, policy_v1, policy_adm
     assert "I have read and understood" not in page
 
 
-def test_a_draft_is_a_preview_for_policy_admins_only(client, policy_v1, policy_admin, staff_user):
+def test_a_draft_is_a_preview_for_policy_admins_and_signers_only(
+    client, policy_v1, policy_admin, staff_user, senior_user
+):
     draft = services.policy_review_start(actor=policy_admin)
     url = draft.get_absolute_url()
     client.force_login(staff_user)
@@ -170,6 +172,11 @@ def test_a_draft_is_a_preview_for_policy_admins_only(client, policy_v1, policy_a
     response = client.get(url)
     assert response.status_code == 200
     assert "Preview of draft version 2" in response.content.decode()
+    # The senior team read what they are asked to sign off.
+    client.force_login(senior_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert reverse("policy:review_sign_off") in response.content.decode()
 
 
 # --- Search ------------------------------------------------------------------------------------
