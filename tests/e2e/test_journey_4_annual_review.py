@@ -131,6 +131,11 @@ def test_annual_review_in_the_portal(portal):
     expect(priya.get_by_role("heading", level=1)).to_have_text("Sign-off of version 2")
     expect(priya.locator(".policy-change").filter(has_text="Clause 6.3")).to_contain_text(ADDED_63)
     portal.check(priya, "sign-off")
+    priya.get_by_role("link", name="Read the whole draft as staff will see it").click()
+    expect(priya.get_by_role("note").filter(has_text="Preview of draft version 2")).to_be_visible()
+    expect(priya.get_by_text(NEW_CLAUSE)).to_be_visible()
+    portal.check(priya, "draft-preview")
+    priya.get_by_role("link", name="Back to the sign-off").click()
     priya.get_by_role("button", name="Sign off version 2").click()
     expect(priya.locator(".messages")).to_contain_text("You signed off version 2")
 
