@@ -659,7 +659,7 @@ class ReviewCycle(models.Model):
         return max((end - self.due_on).days, 0)
 
 
-# --- Pre-screening lists (issue 9) ---------------------------------------------------------------
+# --- Pre-screening lists -------------------------------------------------------------------------
 
 
 class ScreeningTerm(models.Model):
@@ -723,7 +723,7 @@ class SearchSynonym(models.Model):
         return parse_synonym_list(self.words)
 
 
-# --- Questions to the senior team and frequently asked questions (issue 9) -----------------------
+# --- Questions to the senior team and frequently asked questions ---------------------------------
 
 
 class QuestionStatus(models.TextChoices):

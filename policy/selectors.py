@@ -375,7 +375,7 @@ def _clause_number_hits(numbers: list[str], version: PolicyVersion) -> list[Sear
 
 def _faq_hits(terms: list[str]) -> list[SearchHit]:
     """Published frequently asked questions with every term in the question or answer, after
-    the policy's own text. Read from the cache, so no query once warm (issue 9)."""
+    the policy's own text."""
     from policy.questions import faqs
 
     hits = []
@@ -662,7 +662,8 @@ def acknowledgement_report_filtered(
 def home_panel_context(user) -> dict:
     """What the home page's policy panel needs: the current version, whether this user still
     has to acknowledge it, for policy admins the review status, and for those who may sign it
-    off a draft waiting for them. Two queries (one more while a draft awaits sign-off)."""
+    off a draft waiting for them. Two queries (one more while a draft awaits sign-off, three
+    more for policy admins)."""
     can_manage = roles.can_manage_policy(user)
     wants_draft = can_manage or roles.can_decide_posts(user)
     # The current version and the draft in one query, for those who need the draft.
@@ -677,7 +678,7 @@ def home_panel_context(user) -> dict:
     version = next((v for v in versions if v.status == PolicyVersionStatus.PUBLISHED), None)
     draft = next((v for v in versions if v.status == PolicyVersionStatus.DRAFT), None)
     acknowledgement = acknowledgement_for(user, version)
-    return {
+    context = {
         "policy_version": version,
         "policy_acknowledgement": acknowledgement,
         "policy_needs_acknowledgement": version is not None and acknowledgement is None,
@@ -693,6 +694,28 @@ def home_panel_context(user) -> dict:
             else None
         ),
     }
+    if can_manage:
+        context.update(_review_panel_context(version))
+    return context
+
+
+def _review_panel_context(version: PolicyVersion | None) -> dict:
+    """For policy admins: how many active staff have acknowledged the current version, and the
+    last three reviews. Three queries."""
+    from policy.models import ReviewCycle
+
+    context = {"guidance_version": version, "guidance_today": timezone.localdate()}
+    if version is not None:
+        context["guidance_acknowledged"] = Acknowledgement.objects.filter(
+            version=version, user__is_active=True
+        ).count()
+        context["guidance_staff_count"] = roles.staff_members().count()
+    context["guidance_review_cycles"] = list(
+        ReviewCycle.objects.select_related("version", "completed_by_version").order_by("-due_on")[
+            :3
+        ]
+    )
+    return context
 
 
 def changes_url(old: PolicyVersion, new: PolicyVersion) -> str:

@@ -59,7 +59,7 @@ urlpatterns = [
         views.AcknowledgementRemindView.as_view(),
         name="acknowledgements_remind",
     ),
-    # Issue 9: guidance before anyone breaks a rule
+    # Guidance before anyone breaks a rule
     path(
         "pre-screen-lists/",
         guidance_views.ScreeningListsView.as_view(),
