@@ -377,7 +377,7 @@ def test_a_junk_version_in_the_acknowledgement_list_shows_the_current_one(
     policy_admin_client, policy_admin, policy_v1, value
 ):
     draft = services.policy_review_start(actor=policy_admin)
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="Two.")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="Two.")
     response = policy_admin_client.get(reverse("policy:acknowledgements"), {"version": value})
     assert response.status_code == 200
     assert response.context["version"].number == 2
