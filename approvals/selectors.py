@@ -326,13 +326,15 @@ def post_timeline(post: Post) -> list[TimelineEntry]:
     decisions = list(
         Decision.objects.filter(post=post).select_related("decided_by", "policy_version")
     )
-    comments = list(
-        Comment.objects.filter(post=post).select_related("author", "revision", "policy_version")
-    )
+    comments = list(Comment.objects.filter(post=post).select_related("author", "policy_version"))
     by_id = {revision.pk: revision for revision in revisions}
     for decision in decisions:
         # Every decision is on one of this post's revisions, already loaded above.
         decision.revision = by_id[decision.revision_id]
+    for comment in comments:
+        # So is every comment made on a revision.
+        if comment.revision_id is not None:
+            comment.revision = by_id[comment.revision_id]
     entries: list[TimelineEntry] = []
     previous = None
     for revision in revisions:

@@ -99,7 +99,7 @@ def working_times_until(
             continue
         start_utc = start.astimezone(utc)
         index = (start.astimezone(zone).date() - first_day).days
-        day_start, day_end, school, school_before = days[index]
+        _day_start, day_end, school, _before = days[index]
         if index == last:
             times.append(end_utc - start_utc if school else timedelta(0))
             continue
