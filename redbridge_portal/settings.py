@@ -236,9 +236,19 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MAX_IMAGE_UPLOAD_MB = env.int("MAX_IMAGE_UPLOAD_MB", default=10)
+# A whole request (one image and the form around it) is refused above this size before any of
+# it is stored (redbridge_portal.uploads); the proxy's limit should match (README).
+REQUEST_BODY_MAX_BYTES = (MAX_IMAGE_UPLOAD_MB + 2) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "redbridge_portal.uploads.RequestBodyLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Everything but the files (Django's default, 2.5 MB): the longest form, a policy version's
+# text, is a small fraction of it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Forms --------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
