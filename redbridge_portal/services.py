@@ -24,6 +24,7 @@ from redbridge_portal.models import (
     SentReminder,
     User,
 )
+from redbridge_portal.redis_guard import broker_breaker
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +123,17 @@ def enqueue_notification_emails(notification_ids: list[int]) -> bool:
     pending and `notification_sweep_outbox` delivers them when the broker is back."""
     from redbridge_portal.tasks import send_notification_emails
 
+    if broker_breaker.is_open:
+        # It failed moments ago: do not make this request wait for it again.
+        logger.warning(
+            "The broker failed moments ago; %d notification email(s) left for the outbox sweep.",
+            len(notification_ids),
+        )
+        return False
     try:
         send_notification_emails.delay(notification_ids)
-    except Exception:  # any broker or network error: the outbox keeps the work
+    except Exception as error:  # any broker or network error: the outbox keeps the work
+        broker_breaker.trip(error)
         logger.warning(
             "Could not queue %d notification email(s); the outbox sweep will send them.",
             len(notification_ids),

@@ -113,12 +113,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process's own memory; CACHE_URL can point all processes at Redis to share the work.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://redbridge-portal")}
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    from redbridge_portal.redis_guard import FailFastConnection
+
     # A cache that is down or slow is a miss, logged, not an error page: the page is rendered
-    # from the database instead, after at most half a second.
+    # from the database instead, after at most half a second; then this process leaves Redis
+    # alone for a few seconds (redis_guard), so a hung Redis costs one wait, not one per read.
     CACHES["default"].setdefault("OPTIONS", {}).update(
-        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=0.5, SOCKET_TIMEOUT=0.5
+        IGNORE_EXCEPTIONS=True,
+        SOCKET_CONNECT_TIMEOUT=0.5,
+        SOCKET_TIMEOUT=0.5,
+        CONNECTION_POOL_KWARGS={"connection_class": FailFastConnection},
     )
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # The breaker logs once when Redis stops answering; a traceback per skipped read would
+    # bury that line.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
 # --- Accounts and sessions --------------------------------------------------------------------
 AUTH_USER_MODEL = "redbridge_portal.User"
@@ -276,7 +284,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A hung broker (it accepts connections and never answers) must not hold a web request:
+    # every socket operation gives up after a second.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_timeout": 1,
+        "socket_connect_timeout": 1,
+        "max_retries": 0,
+    }
 # Publishing must never hang a web request when the broker is away: fail fast, the outbox
 # sweep delivers later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
