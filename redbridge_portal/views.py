@@ -3,6 +3,7 @@ import csv
 import io
 import json
 import logging
+import re
 import sys
 from datetime import UTC
 
@@ -156,7 +157,8 @@ def notifications_mark_read(request):
     ids = request.POST.getlist("notification")
     services.notifications_mark_read(
         user=request.user,
-        notification_ids=[int(i) for i in ids if i.isdigit()] if ids else None,
+        # Only plain ids: str.isdigit() also accepts "²" and 5,000 digits, which int() refuses.
+        notification_ids=[int(i) for i in ids if re.fullmatch(r"[0-9]{1,18}", i)] if ids else None,
     )
     messages.success(request, _("Marked as read."))
     return redirect("notifications")

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from redbridge_portal.models import SchoolClosure
 from redbridge_portal.school_calendar import working_hours_between
@@ -80,3 +81,35 @@ def test_staff_cannot_change_the_calendar(staff_client):
     )
     assert response.status_code == 403
     assert not SchoolClosure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("first_day", "last_day", "message"),
+    [
+        ("0001-01-01", "9999-12-31", "at most 92 days long"),
+        ("2026-01-05", "2026-12-18", "at most 92 days long"),
+        ("2024-07-22", "2024-08-30", "no more than a year ago"),
+        ("2029-07-23", "2029-08-31", "no more than two years from today"),
+    ],
+)
+def test_a_closure_too_long_or_too_far_away_is_refused_with_a_message(
+    policy_admin_client, first_day, last_day, message
+):
+    """A slip of the keyboard must not switch reminders and escalations off for years."""
+    with time_machine.travel(date(2026, 11, 30), tick=False):
+        response = policy_admin_client.post(
+            "/school-calendar/", {"name": "Too much", "first_day": first_day, "last_day": last_day}
+        )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not SchoolClosure.objects.exists()
+
+
+def test_the_summer_holidays_fit(policy_admin_client):
+    with time_machine.travel(date(2026, 11, 30), tick=False):
+        response = policy_admin_client.post(
+            "/school-calendar/",
+            {"name": "Summer holidays", "first_day": "2027-07-21", "last_day": "2027-09-01"},
+        )
+    assert response.status_code == 302
+    assert SchoolClosure.objects.get().name == "Summer holidays"
