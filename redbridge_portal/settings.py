@@ -5,6 +5,7 @@ Everything that differs between a laptop and a deployment comes from the environ
 off, and a secret key must be given whenever it is.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -193,8 +194,9 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "redbridge_portal.views.csrf_failure"
 
-# HTTPS: on in production (behind a proxy that sets X-Forwarded-Proto).
-HTTPS = env.bool("HTTPS", default=False)
+# HTTPS: on whenever DEBUG is off (redirect, HSTS, secure cookies), so a deployment is secure
+# unless it says otherwise; HTTPS=false is an explicit choice (a laptop, the test run).
+HTTPS = env.bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -268,6 +270,9 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Redbridge staff portal <portal@redbridge.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is emailed the details of a server error (Django's mail_admins, with DEBUG off):
+# "Name <address>" or plain addresses, separated by commas.
+ADMINS = getaddresses(env.list("ADMINS", default=[]))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -313,6 +318,24 @@ POLICY_REVIEW_PERIOD_MONTHS = env.int("POLICY_REVIEW_PERIOD_MONTHS", default=12)
 APPROVAL_REMINDER_HOURS = env.int("APPROVAL_REMINDER_HOURS", default=24)
 URGENT_HOURS = env.int("URGENT_HOURS", default=4)
 SUPPORT_CONTACT = env.str("SUPPORT_CONTACT", default="the school office or the IT support desk")
+
+# --- Error reporting ------------------------------------------------------------------------
+# Optional: with SENTRY_DSN set, errors in the web process and the worker go to Sentry, and beat's
+# periodic tasks are monitored (Sentry Crons warns when one does not run on time). No personal
+# data is sent with an error unless SENTRY_SEND_PII is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        integrations=[DjangoIntegration(), CeleryIntegration(monitor_beat_tasks=True)],
+        send_default_pii=env.bool("SENTRY_SEND_PII", default=False),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
