@@ -314,6 +314,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 
 # --- The school's rules -----------------------------------------------------------------------
 SCHOOL_NAME = env.str("SCHOOL_NAME", default="Redbridge Community School")
+# Whose bank holidays are closed days (the `holidays` package's United Kingdom subdivisions:
+# ENG England, WLS Wales, SCT Scotland, NIR Northern Ireland).
+BANK_HOLIDAYS_SUBDIVISION = env.str("BANK_HOLIDAYS_SUBDIVISION", default="ENG")
 POLICY_REVIEW_PERIOD_MONTHS = env.int("POLICY_REVIEW_PERIOD_MONTHS", default=12)
 APPROVAL_REMINDER_HOURS = env.int("APPROVAL_REMINDER_HOURS", default=24)
 URGENT_HOURS = env.int("URGENT_HOURS", default=4)

@@ -5,7 +5,7 @@ import json
 import logging
 import re
 import sys
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import qrcode
 import redis
@@ -35,7 +35,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from redbridge_portal import roles, selectors, services
+from redbridge_portal import roles, school_calendar, selectors, services
 from redbridge_portal.celery import app as celery_app
 from redbridge_portal.forms import (
     AnonymiseForm,
@@ -221,6 +221,9 @@ class SchoolCalendarView(PolicyAdminRequiredMixin, FormView):
         context["past_closures"] = SchoolClosure.objects.filter(last_day__lt=today).order_by(
             "-first_day"
         )[:20]
+        context["bank_holidays"] = school_calendar.bank_holidays_named(
+            today, today + timedelta(days=365)
+        )
         return context
 
     def form_valid(self, form):

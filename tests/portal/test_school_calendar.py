@@ -113,3 +113,22 @@ def test_the_summer_holidays_fit(policy_admin_client):
         )
     assert response.status_code == 302
     assert SchoolClosure.objects.get().name == "Summer holidays"
+
+
+def test_a_bank_holiday_does_not_count():
+    # Monday 31 August 2026 is the summer bank holiday in England and Wales.
+    assert working_hours_between(at(2026, 8, 28, 17), at(2026, 9, 1, 9)) == 7 + 9
+
+
+def test_the_bank_holidays_are_those_of_the_schools_nation(settings):
+    # 2 January is a bank holiday in Scotland, not in England.
+    assert working_hours_between(at(2026, 1, 2, 0), at(2026, 1, 3, 0)) == 24
+    settings.BANK_HOLIDAYS_SUBDIVISION = "SCT"
+    assert working_hours_between(at(2026, 1, 2, 0), at(2026, 1, 3, 0)) == 0
+
+
+def test_the_calendar_page_lists_the_coming_bank_holidays(policy_admin_client):
+    with time_machine.travel(date(2026, 11, 30), tick=False):
+        page = policy_admin_client.get("/school-calendar/").content.decode()
+    assert "Christmas Day: Friday 25 December 2026" in page
+    assert "Late Summer Bank Holiday: Monday 30 August 2027" in page
