@@ -474,6 +474,49 @@ def personal_data(user) -> dict:
             }
             for c in Campaign.objects.filter(proposer=user).order_by("created_at", "pk")
         ],
+        "campaigns_decided": [
+            {"id": c.pk, "title": c.title, "status": c.status}
+            for c in Campaign.objects.filter(decided_by=user).order_by("created_at", "pk")
+        ],
+        "posts_marked_published": [
+            {"post": p.pk, "published_at": p.published_at.isoformat() if p.published_at else None}
+            for p in Post.objects.filter(published_by=user).order_by("published_at", "pk")
+        ],
+        "revisions_sent": [
+            {"post": r.post_id, "number": r.number, "sent_at": r.created_at.isoformat()}
+            for r in PostRevision.objects.filter(submitted_by=user).order_by("created_at", "pk")
+        ],
+        **_concerns_personal_data(user),
+    }
+
+
+def _concerns_personal_data(user) -> dict:
+    """The concerns a person raised (with what they wrote), the ones they handled, and the
+    notes they added to any concern."""
+    from approvals.models import Concern, ConcernAction
+
+    def concern_row(concern):
+        return {
+            "id": concern.pk,
+            "raised_at": concern.created_at.isoformat(),
+            "link": concern.link,
+            "description": concern.description,
+            "urgency": concern.urgency,
+            "status": concern.status,
+            "has_screenshot": bool(concern.screenshot),
+        }
+
+    return {
+        "concerns_raised": [
+            concern_row(c) for c in Concern.objects.filter(reporter=user).order_by("pk")
+        ],
+        "concerns_handled": [
+            concern_row(c) for c in Concern.objects.filter(owner=user).order_by("pk")
+        ],
+        "concern_notes": [
+            {"concern": a.concern_id, "at": a.created_at.isoformat(), "text": a.body}
+            for a in ConcernAction.objects.filter(author=user).order_by("created_at", "pk")
+        ],
     }
 
 

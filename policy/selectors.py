@@ -560,4 +560,33 @@ def personal_data(user) -> dict:
             }
             for q in Question.objects.filter(asker=user).order_by("created_at", "pk")
         ],
+        "questions_answered": [
+            {"question": q.pk, "answer": q.answer}
+            for q in Question.objects.filter(answered_by=user).order_by("created_at", "pk")
+        ],
+        **_policy_work_personal_data(user),
+    }
+
+
+def _policy_work_personal_data(user) -> dict:
+    """The policy versions a person drafted or published and the frequently asked questions
+    they published: the record of their work on the policy."""
+    from policy.models import FrequentlyAskedQuestion, PolicyVersion
+
+    return {
+        "versions_drafted": list(
+            PolicyVersion.objects.filter(created_by=user)
+            .order_by("pk")
+            .values_list("number", flat=True)
+        ),
+        "versions_published": list(
+            PolicyVersion.objects.filter(published_by=user)
+            .order_by("pk")
+            .values_list("number", flat=True)
+        ),
+        "frequently_asked_questions_published": list(
+            FrequentlyAskedQuestion.objects.filter(published_by=user)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
     }
