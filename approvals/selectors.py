@@ -317,9 +317,14 @@ def word_diff(before: str, after: str) -> list[DiffPart]:
     return parts
 
 
-def post_timeline(post: Post) -> list[TimelineEntry]:
+def post_timeline(post: Post, *, full: bool = True) -> list[TimelineEntry]:
     """Revisions (each with its changes from the one before), decisions, comments and the
-    publication record, oldest first. A fixed number of queries."""
+    publication record, oldest first. A fixed number of queries. Not `full`: only the
+    publication record (for those who may see only what went out)."""
+    if not full:
+        if post.status == PostStatus.PUBLISHED and post.published_at:
+            return [TimelineEntry(kind="published", at=post.published_at, item=post)]
+        return []
     revisions = list(
         PostRevision.objects.filter(post=post)
         .select_related("account", "campaign", "submitted_by")
