@@ -360,6 +360,7 @@ def user_sessions_end(*, user: User) -> int:
         try:
             data = session.get_decoded()
         except Exception:  # a corrupt or foreign session is simply not this user's
+            logger.debug("Skipped an unreadable session while signing %s out.", user.pk)
             continue
         if str(data.get("_auth_user_id")) == str(user.pk):
             store(session_key=session.session_key).delete()

@@ -25,7 +25,7 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY and DEBUG:
     # Only ever used on a developer's machine (DEBUG on); never in a deployment.
-    SECRET_KEY = "insecure-development-key-for-the-redbridge-portal-only"
+    SECRET_KEY = "insecure-development-key-for-the-redbridge-portal-only"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
