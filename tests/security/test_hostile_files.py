@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.urls import reverse
 from PIL import Image
 
@@ -120,6 +121,7 @@ import django
 django.setup()
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from approvals.images import clean_uploaded_image
 data = sys.stdin.buffer.read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -172,13 +174,28 @@ def test_a_post_with_a_frame_bomb_shows_the_form_again_with_the_message(client, 
     assert not Post.objects.exists()
 
 
+class RecordingHandler(FileUploadHandler):
+    """Stands where the handlers that store files stand, and notes every byte handed on."""
+
+    received: list[int] = []
+
+    def receive_data_chunk(self, raw_data, start):
+        RecordingHandler.received.append(len(raw_data))
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
 @pytest.mark.django_db
-def test_a_request_body_over_the_limit_is_refused_before_it_is_stored(
-    client, staff_user, settings, tmp_path
-):
+def test_a_request_body_over_the_limit_is_refused_before_it_is_stored(client, staff_user, settings):
     settings.REQUEST_BODY_MAX_BYTES = 200_000
-    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
-    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1_000  # anything bigger would go to disk
+    settings.FILE_UPLOAD_HANDLERS = [
+        "redbridge_portal.uploads.RequestBodyLimitHandler",
+        f"{__name__}.RecordingHandler",
+        *settings.FILE_UPLOAD_HANDLERS[1:],
+    ]
+    RecordingHandler.received.clear()
     client.force_login(staff_user)
     big = image_bytes("PNG", size=(10, 10)) + b"\0" * 300_000
     response = client.post(
@@ -186,5 +203,10 @@ def test_a_request_body_over_the_limit_is_refused_before_it_is_stored(
         {"text": "Sports day.", "image": upload(big, "big.png", "image/png")},
     )
     assert response.status_code == 400
-    assert list(tmp_path.iterdir()) == []
+    assert RecordingHandler.received == []  # nothing reached the handlers that store files
     assert not Post.objects.exists()
+
+    # Under the limit, the same handlers see the file.
+    small = image_bytes("PNG", size=(10, 10))
+    client.post(reverse("approvals:post_create"), {"image": upload(small, "s.png", "image/png")})
+    assert sum(RecordingHandler.received) == len(small)
