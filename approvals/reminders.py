@@ -26,6 +26,7 @@ from redbridge_portal.school_calendar import (
     closed_days,
     is_school_day,
     working_hours_between,
+    working_times_until,
 )
 from redbridge_portal.services import reminder_send_once
 
@@ -54,6 +55,18 @@ def waiting_for_decision(
     hours = working_hours_between(submitted_at, now, closed)
     threshold = settings.APPROVAL_REMINDER_HOURS
     return Waiting(hours, hours >= threshold, hours >= 2 * threshold)
+
+
+def waiting_for_decisions(
+    submitted: list[datetime], *, now: datetime, closed=None
+) -> list[Waiting]:
+    """`waiting_for_decision` for each of a page's submission times, counted in one pass."""
+    threshold = settings.APPROVAL_REMINDER_HOURS
+    waits = []
+    for worked in working_times_until(submitted, now, closed):
+        hours = worked.total_seconds() / 3600
+        waits.append(Waiting(hours, hours >= threshold, hours >= 2 * threshold))
+    return waits
 
 
 def closed_days_since(oldest: datetime | None, now: datetime | None = None) -> set:

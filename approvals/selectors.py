@@ -16,6 +16,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from approvals.models import (
+    Account,
     Campaign,
     CampaignStatus,
     Comment,
@@ -133,18 +134,17 @@ def with_waiting_times(posts, *, now=None) -> list[Post]:
     """Give each post on a queue page `.waiting`: its wait for a decision in school working
     hours, and whether a reminder is due or it is overdue. One query for the school closures,
     whatever the number of posts."""
-    from approvals.reminders import closed_days_since, waiting_for_decision
+    from approvals.reminders import closed_days_since, waiting_for_decisions
 
     posts = list(posts)
     now = now or timezone.now()
     waiting = [p for p in posts if p.status == PostStatus.SUBMITTED and p.submitted_at]
     closed = closed_days_since(min((p.submitted_at for p in waiting), default=now), now)
     for post in posts:
-        post.waiting = (
-            waiting_for_decision(post.submitted_at, now=now, closed=closed)
-            if post in waiting
-            else None
-        )
+        post.waiting = None
+    waits = waiting_for_decisions([p.submitted_at for p in waiting], now=now, closed=closed)
+    for post, wait in zip(waiting, waits, strict=True):
+        post.waiting = wait
     return posts
 
 
@@ -270,9 +270,7 @@ def paginate_capped(queryset: QuerySet, page: str | int | None, per_page: int = 
 def post_for_page(user, pk: int) -> Post | None:
     return (
         visible_posts(user)
-        .select_related(
-            "author", "account", "campaign", "current_revision", "published_by", "copied_from"
-        )
+        .select_related("author", "account", "campaign", "current_revision", "published_by")
         .prefetch_related(
             Prefetch(
                 "media",
@@ -487,40 +485,12 @@ def personal_data(user) -> dict:
             {"post": p.pk, "published_at": p.published_at.isoformat() if p.published_at else None}
             for p in Post.objects.filter(published_by=user).order_by("published_at", "pk")
         ],
+        "accounts_managed": list(
+            Account.objects.filter(managers=user).order_by("name").values_list("name", flat=True)
+        ),
         "revisions_sent": [
             {"post": r.post_id, "number": r.number, "sent_at": r.created_at.isoformat()}
             for r in PostRevision.objects.filter(submitted_by=user).order_by("created_at", "pk")
-        ],
-        **_concerns_personal_data(user),
-    }
-
-
-def _concerns_personal_data(user) -> dict:
-    """The concerns a person raised (with what they wrote), the ones they handled, and the
-    notes they added to any concern."""
-    from approvals.models import Concern, ConcernAction
-
-    def concern_row(concern):
-        return {
-            "id": concern.pk,
-            "raised_at": concern.created_at.isoformat(),
-            "link": concern.link,
-            "description": concern.description,
-            "urgency": concern.urgency,
-            "status": concern.status,
-            "has_screenshot": bool(concern.screenshot),
-        }
-
-    return {
-        "concerns_raised": [
-            concern_row(c) for c in Concern.objects.filter(reporter=user).order_by("pk")
-        ],
-        "concerns_handled": [
-            concern_row(c) for c in Concern.objects.filter(owner=user).order_by("pk")
-        ],
-        "concern_notes": [
-            {"concern": a.concern_id, "at": a.created_at.isoformat(), "text": a.body}
-            for a in ConcernAction.objects.filter(author=user).order_by("created_at", "pk")
         ],
     }
 

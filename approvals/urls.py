@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals import concern_views, views
+from approvals import account_views, views
 
 app_name = "approvals"
 
@@ -25,16 +25,22 @@ urlpatterns = [
     path("published/", views.PublishedLogView.as_view(), name="published_log"),
     path("published/export.csv", views.published_log_csv, name="published_log_csv"),
     path("media/<int:pk>/", views.media, name="media"),
-    # Concerns ("An official response may be needed")
-    path("concerns/", concern_views.concern_list, name="concern_list"),
-    path("concerns/new/", concern_views.concern_create, name="concern_create"),
-    path("concerns/<int:pk>/", concern_views.concern_detail, name="concern_detail"),
-    path("concerns/<int:pk>/take/", concern_views.concern_take, name="concern_take"),
-    path("concerns/<int:pk>/action/", concern_views.concern_action, name="concern_action"),
-    path("concerns/<int:pk>/resolve/", concern_views.concern_resolve, name="concern_resolve"),
+    # The school's social media accounts, managed by policy admins
+    path("accounts/", account_views.SocialAccountListView.as_view(), name="account_list"),
+    path("accounts/new/", account_views.SocialAccountAddView.as_view(), name="account_add"),
     path(
-        "concerns/<int:pk>/screenshot/",
-        concern_views.concern_screenshot,
-        name="concern_screenshot",
+        "accounts/<int:pk>/edit/",
+        account_views.SocialAccountEditView.as_view(),
+        name="account_edit",
+    ),
+    path(
+        "accounts/<int:pk>/retire/",
+        account_views.SocialAccountInUseView.as_view(in_use=False),
+        name="account_retire",
+    ),
+    path(
+        "accounts/<int:pk>/reinstate/",
+        account_views.SocialAccountInUseView.as_view(in_use=True),
+        name="account_reinstate",
     ),
 ]

@@ -28,7 +28,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redbridge_portal.settings")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
     django.setup()
-    from approvals.prescreen import prescreen
+    from policy.prescreen import prescreen
 
     text = (SENTENCE * (5000 // len(SENTENCE) + 1))[:5000]
     prescreen(text, terms=TERMS, usual_sites=SITES)  # compiled once, as in a warm worker

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from policy.services import policy_load_from_file
+from tests.approvals.factories import AccountFactory
 from tests.factories import PolicyAdminFactory, SeniorTeamFactory, StaffFactory
 
 
@@ -32,6 +33,12 @@ def policy_v1(db):
     """The school's policy, loaded from its file as version 1 and published."""
     version, _created = policy_load_from_file()
     return version
+
+
+@pytest.fixture
+def account(db):
+    """One of the school's accounts: X, with its real text limit."""
+    return AccountFactory(name="X", handle="@RedbridgeCS", text_limit=280)
 
 
 @pytest.fixture

@@ -1,11 +1,15 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from redbridge_portal.models import SchoolClosure
-from redbridge_portal.school_calendar import working_hours_between
+from redbridge_portal.school_calendar import (
+    working_hours_between,
+    working_time_between,
+    working_times_until,
+)
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -132,3 +136,17 @@ def test_the_calendar_page_lists_the_coming_bank_holidays(policy_admin_client):
         page = policy_admin_client.get("/school-calendar/").content.decode()
     assert "Christmas Day: Friday 25 December 2026" in page
     assert "Late Summer Bank Holiday: Monday 30 August 2027" in page
+
+
+def test_working_times_for_many_starts_match_one_at_a_time():
+    """A queue page counts its posts' waits in one pass; each must be what counting that post
+    alone gives, across weekends, a half term and both clock changes."""
+    SchoolClosure.objects.create(
+        name="Half term", first_day=date(2026, 10, 26), last_day=date(2026, 10, 30)
+    )
+    end = at(2026, 11, 4, 10, 15)
+    starts = [at(2026, 3, 27, 16, 0) + timedelta(hours=7 * n + n % 5) for n in range(900)]
+    starts += [end, end + timedelta(hours=1), at(2026, 11, 4, 9, 0), at(2026, 11, 1, 12, 0)]
+    together = working_times_until(starts, end)
+    assert together == [working_time_between(start, end) for start in starts]
+    assert working_times_until([], end) == []

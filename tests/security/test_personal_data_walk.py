@@ -7,17 +7,21 @@ world where every such field is used, that each one really shows up.
 """
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.apps import apps
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth import get_user_model
 
-from approvals import concerns
 from approvals import services as approvals_services
+from concerns import services as concerns
+from people.models import StaffImport
 from policy import questions
 from policy import services as policy_services
 from policy.models import PolicyVersion
 from redbridge_portal import services
 from redbridge_portal.services import personal_data_export
+from tests.approvals.factories import AccountFactory
 from tests.security.conftest import give_two_factor
 from tests.security.world import build_world
 
@@ -46,9 +50,13 @@ EXPORTED = {
     ("approvals.PostMedia", "uploaded_by"): ("approvals", "images_uploaded"),
     ("approvals.Decision", "decided_by"): ("approvals", "decisions"),
     ("approvals.Comment", "author"): ("approvals", "comments"),
-    ("approvals.Concern", "reporter"): ("approvals", "concerns_raised"),
-    ("approvals.Concern", "owner"): ("approvals", "concerns_handled"),
-    ("approvals.ConcernAction", "author"): ("approvals", "concern_notes"),
+    ("approvals.Account", "managers"): ("approvals", "accounts_managed"),
+    ("concerns.Concern", "reporter"): ("concerns", "concerns_raised"),
+    ("concerns.Concern", "owner"): ("concerns", "concerns_dealt_with"),
+    ("concerns.ConcernAction", "author"): ("concerns", "concern_actions_recorded"),
+    ("account.EmailAddress", "user"): ("people", "email_addresses"),
+    ("socialaccount.SocialAccount", "user"): ("people", "school_accounts"),
+    ("people.StaffImport", "uploaded_by"): ("people", "staff_lists_uploaded"),
 }
 
 
@@ -118,6 +126,10 @@ def full_world(db, settings):
     concerns.concern_take(actor=senior, concern=concern)
     concerns.concern_add_action(actor=senior, concern=concern, body="Asked to remove it.")
     LogEntry.objects.log_actions(user_id=admin.pk, queryset=[admin], action_flag=ADDITION)
+    AccountFactory().managers.add(author)
+    EmailAddress.objects.create(user=author, email=author.email, verified=True, primary=True)
+    SocialAccount.objects.create(user=author, provider="microsoft", uid="abc-123", extra_data={})
+    StaffImport.objects.create(uploaded_by=admin, file_name="staff.csv", rows=[])
     return world
 
 

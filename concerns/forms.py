@@ -1,0 +1,106 @@
+"""Forms for concerns. They validate input and nothing else."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from approvals.forms import NoTagHelper
+from approvals.images import clean_uploaded_image
+from concerns.models import ConcernUrgency
+
+
+class FirstOptionRadioSelect(forms.RadioSelect):
+    """Radios whose field links to the first option, so the error summary's link has a target
+    (Django's RadioSelect gives the group no id)."""
+
+    def id_for_label(self, id_, index=None):
+        if index is None and id_:
+            return f"{id_}_0"
+        return super().id_for_label(id_, index)
+
+
+class ConcernForm(forms.Form):
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    link = forms.URLField(
+        label=_("Link to what you saw (optional)"),
+        help_text=_("The web address of the post or page, if you have it."),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+    description = forms.CharField(
+        label=_("What is it?"),
+        help_text=_(
+            "What you saw, where, who it concerns and why you think the school may need to "
+            "respond. Do not reply to it or share it further."
+        ),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Say what you saw and why it may need a response.")},
+    )
+    urgency = forms.ChoiceField(
+        label=_("How urgent is it?"),
+        choices=ConcernUrgency.choices,
+        widget=FirstOptionRadioSelect,
+        error_messages={"required": _("Choose how urgent it is.")},
+    )
+    screenshot = forms.FileField(
+        label=_("Screenshot (optional)"),
+        help_text=_("A picture of what you saw, in case it is deleted. JPEG, PNG, GIF or WebP."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+    def clean_description(self):
+        value = self.cleaned_data["description"].replace("\x00", "").strip()
+        if not value:
+            raise forms.ValidationError(_("Say what you saw and why it may need a response."))
+        return value
+
+    def clean_screenshot(self):
+        upload = self.cleaned_data.get("screenshot")
+        return clean_uploaded_image(upload) if upload else None
+
+
+class ConcernActionForm(forms.Form):
+    body = forms.CharField(
+        label=_("What was done"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what was done.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+        self.fields["body"].widget.attrs["id"] = "id_action_body"
+
+    def clean_body(self):
+        value = self.cleaned_data["body"].replace("\x00", "").strip()
+        if not value:
+            raise forms.ValidationError(_("Say what was done."))
+        return value
+
+
+class ConcernResolveForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        help_text=_("What the school did in the end. The person who raised it will read this."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what the outcome was.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+    def clean_outcome(self):
+        value = self.cleaned_data["outcome"].replace("\x00", "").strip()
+        if not value:
+            raise forms.ValidationError(_("Say what the outcome was."))
+        return value
