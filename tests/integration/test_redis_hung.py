@@ -28,7 +28,8 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
 ]
 
-# Generous bounds: a hung Redis used to cost 2 s per page and minutes for /healthz.
+# Generous bounds: a hung Redis used to cost 2 s per page and minutes for /healthz. A page may
+# wait once for the cache's half-second timeout.
 PAGE_SECONDS = 1.5
 HEALTHZ_SECONDS = 2.0
 
@@ -106,15 +107,24 @@ def test_with_redis_hung_pages_answer_quickly_and_healthz_names_redis(
     client, portal_on_redis, policy_v1, staff_user
 ):
     client.force_login(staff_user)
-    assert client.get("/policy/").status_code == 200  # Redis up: the policy text is cached
+    urls = ("/", "/policy/", reverse("approvals:my_posts"))
+    # What each page costs with nothing cached (Redis up, emptied): with Redis hung a page may
+    # cost that plus one short wait, never the old seconds per cache read.
+    cold = {}
+    for url in urls:
+        cache.clear()
+        response, cold[url] = timed(lambda url=url: client.get(url))
+        assert response.status_code == 200
     healthy = client.get("/healthz")
     assert healthy.status_code == 200, healthy.content
 
     os.kill(portal_on_redis.pid, signal.SIGSTOP)
-    for url in ("/", "/policy/", reverse("approvals:my_posts"), "/policy/", "/"):
+    for url in (*urls, *urls):
         response, seconds = timed(lambda url=url: client.get(url))
         assert response.status_code == 200
-        assert seconds < PAGE_SECONDS, f"{url} took {seconds:.1f} s with Redis hung"
+        assert seconds < cold[url] + PAGE_SECONDS, (
+            f"{url} took {seconds:.1f} s with Redis hung ({cold[url]:.1f} s with nothing cached)"
+        )
 
     response, seconds = timed(lambda: client.get("/healthz"))
     assert response.status_code == 503
@@ -134,6 +144,16 @@ def test_with_redis_hung_a_submission_succeeds_once_and_is_emailed_later(
     senior = SeniorTeamFactory()
     post = draft_post(author, AccountFactory(name="X"))
     client.force_login(author)
+    # The same action with Redis answering, for comparison.
+    usual = draft_post(author, AccountFactory(name="W"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response, usual_seconds = timed(
+            lambda: client.post(
+                reverse("approvals:post_submit", args=[usual.pk]),
+                {f"check_{key}": "on" for key in SELF_CHECK_KEYS},
+            )
+        )
+    assert response.status_code == 302
 
     os.kill(portal_on_redis.pid, signal.SIGSTOP)
     with django_capture_on_commit_callbacks(execute=True):
@@ -147,9 +167,9 @@ def test_with_redis_hung_a_submission_succeeds_once_and_is_emailed_later(
     assert response.status_code == 200
     assert "Your post was sent to the senior team." in response.content.decode()
     assert seconds < 5  # one broker timeout at most, never the old 42 s
-    assert Post.objects.filter(author=author).count() == 1
+    assert Post.objects.filter(author=author).count() == 2  # the usual one and this one
     assert Post.objects.get(pk=post.pk).status == PostStatus.SUBMITTED
-    notification = Notification.objects.get(recipient=senior)
+    notification = Notification.objects.filter(recipient=senior).latest("pk")
     assert notification.email_status == EmailStatus.PENDING  # the outbox sweep sends it
 
     # A second action while Redis is still hung does not wait for it again.
@@ -162,4 +182,5 @@ def test_with_redis_hung_a_submission_succeeds_once_and_is_emailed_later(
             )
         )
     assert response.status_code == 302
-    assert seconds < PAGE_SECONDS
+    # No second wait for the broker (its timeout is a second).
+    assert seconds < usual_seconds + 0.8, f"{seconds:.2f} s, usually {usual_seconds:.2f} s"
