@@ -27,6 +27,7 @@ from approvals.models import (
     PostStatus,
     published_length,
 )
+from redbridge_portal.forms import sensible_date_validators
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -533,7 +534,10 @@ class CalendarForm(forms.Form):
 
     period = forms.ChoiceField(label=_("Show"), choices=PERIODS, required=False)
     date = forms.DateField(
-        label=_("Around"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Around"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=sensible_date_validators(),
     )
     account = forms.ModelChoiceField(
         label=_("Account"),

@@ -98,6 +98,13 @@ def can_view_all_posts(user) -> bool:
     return _in_role(user, "approvals.view_all_posts")
 
 
+def may_see_post_history(user, post) -> bool:
+    """A post's whole story (every revision, images removed on request, the reviewers'
+    decisions and comments) is for its author and those who review posts. Anyone else who may
+    see a published post sees only what went out."""
+    return post.author_id == getattr(user, "pk", None) or can_view_all_posts(user)
+
+
 def can_manage_policy(user) -> bool:
     """Policy admins: run the annual review, edit drafts and publish versions."""
     return _in_role(user, "policy.manage_policy")
