@@ -4,7 +4,6 @@ reinstate them; anyone else signed in gets 403."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,13 +15,11 @@ from approvals.account_forms import SocialAccountForm
 from approvals.models import Account
 from redbridge_portal import roles
 from redbridge_portal.actions import run_action
+from redbridge_portal.mixins import RoleRequiredMixin
 
 
-class AccountManagerRequiredMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.can_manage_social_accounts(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class AccountManagerRequiredMixin(RoleRequiredMixin):
+    allowed = staticmethod(roles.can_manage_social_accounts)
 
     def get_account(self):
         return get_object_or_404(Account, pk=self.kwargs["pk"])

@@ -1,34 +1,45 @@
-"""The people pages' actions for policy admins: add someone, change their roles, reopen a closed
-account, and import the staff list. (The list and each person's page are
-redbridge_portal.views.PeopleView and PersonDetailView.)"""
+"""The people pages: the list of everyone, each person's page, and what policy admins do there
+(add someone, change their roles, close or reopen an account, import the staff list, export or
+anonymise a person's data); and signing in and out."""
+
+import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from django_otp import user_has_device
 
 from people import importer, services, sso_config
 from people.forms import PersonAddForm, PersonRolesForm, StaffImportConfirmForm, StaffImportForm
 from people.models import StaffImport
-from redbridge_portal import roles
+from people.services import EXTRA_ROLES
+from redbridge_portal import roles, selectors
+from redbridge_portal import services as portal_services
 from redbridge_portal.actions import run_action
-from redbridge_portal.forms import LoginForm
+from redbridge_portal.forms import (
+    AnonymiseForm,
+    LoginForm,
+    PeopleSearchForm,
+)
+from redbridge_portal.mixins import RoleRequiredMixin
 from redbridge_portal.services import AccountError
 
 
-class PeopleManagerRequiredMixin:
+class PeopleManagerRequiredMixin(RoleRequiredMixin):
     """For policy admins; anyone else signed in gets 403 (recorded in the audit log)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.can_manage_people(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(roles.can_manage_people)
 
     def get_person(self):
         return get_object_or_404(get_user_model(), pk=self.kwargs["pk"])
@@ -239,3 +250,113 @@ class SignOutView(auth_views.LogoutView):
         if settings.SSO_PROVIDER and settings.SSO_LOGOUT_URL:
             return reverse("login") + "?signed-out=1"
         return super().get_success_url()
+
+
+# --- The list of people, each person's page and their personal data ---------------------------
+
+
+class PeopleView(RoleRequiredMixin, TemplateView):
+    allowed = staticmethod(roles.can_manage_people)
+    template_name = "account/people.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = PeopleSearchForm(self.request.GET or None)
+        search = form.cleaned_data["search"] if form.is_valid() else ""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=form,
+            search=search,
+            page_obj=Paginator(selectors.people(search=search), 50).get_page(
+                self.request.GET.get("page")
+            ),
+            query_string=query.urlencode(),
+        )
+        return context
+
+
+class PersonMixin(RoleRequiredMixin):
+    allowed = staticmethod(roles.can_manage_personal_data)
+
+    def get_person(self):
+        return get_object_or_404(get_user_model(), pk=self.kwargs["pk"])
+
+
+class PersonDetailView(PersonMixin, TemplateView):
+    template_name = "account/person_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.get_person()
+        context.update(
+            person=person,
+            person_roles=roles.role_names(person),
+            has_two_factor=user_has_device(person),
+            recent_events=selectors.audit_events_about(person)[:20],
+            is_self=person.pk == self.request.user.pk,
+            roles_form=PersonRolesForm(
+                initial={"extra_roles": [r for r in roles.role_names(person) if r in EXTRA_ROLES]}
+            ),
+        )
+        return context
+
+
+class PersonExportView(PersonMixin, View):
+    """Download everything held about one person, as JSON (a subject access request)."""
+
+    def post(self, request, pk):
+        person = self.get_person()
+        data = portal_services.personal_data_export(actor=request.user, user=person)
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{person.pk}.json"'
+        return response
+
+
+class PersonAnonymiseView(PersonMixin, FormView):
+    template_name = "account/person_anonymise.html"
+    form_class = AnonymiseForm
+
+    def get_context_data(self, **kwargs):
+        person = self.get_person()
+        return super().get_context_data(
+            person=person, is_self=person.pk == self.request.user.pk, **kwargs
+        )
+
+    def form_valid(self, form):
+        person = self.get_person()
+        try:
+            person = portal_services.user_anonymise(actor=self.request.user, user=person)
+        except portal_services.AccountError as error:
+            messages.error(self.request, str(error))
+            return redirect("person_detail", pk=person.pk)
+        messages.success(
+            self.request, _("Anonymised. The account is now %(name)s.") % {"name": person}
+        )
+        return redirect("person_detail", pk=person.pk)
+
+
+class PersonActionView(PersonMixin, View):
+    """A POST-only action on someone's account, calling one service."""
+
+    service = None
+    done_message = ""
+
+    def post(self, request, pk):
+        person = self.get_person()
+        return run_action(
+            request,
+            lambda: type(self).service(actor=request.user, user=person),
+            success=self.done_message % {"name": person},
+            then=reverse("person_detail", kwargs={"pk": person.pk}),
+        )
+
+
+class PersonTwoFactorResetView(PersonActionView):
+    service = staticmethod(portal_services.two_factor_reset)
+    done_message = gettext_lazy(
+        "%(name)s will set up two-factor sign-in again next time they sign in."
+    )

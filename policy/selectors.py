@@ -766,7 +766,8 @@ def personal_data(user) -> dict:
 
 
 def _policy_work_personal_data(user) -> dict:
-    """The policy versions a person drafted or published and the frequently asked questions
+    """The policy versions a person drafted, prepared, signed off or published and the frequently
+    asked questions
     they published: the record of their work on the policy."""
     from policy.models import FrequentlyAskedQuestion, PolicyVersion
 
@@ -778,6 +779,16 @@ def _policy_work_personal_data(user) -> dict:
         ),
         "versions_published": list(
             PolicyVersion.objects.filter(published_by=user)
+            .order_by("pk")
+            .values_list("number", flat=True)
+        ),
+        "versions_prepared": list(
+            PolicyVersion.objects.filter(prepared_by=user)
+            .order_by("pk")
+            .values_list("number", flat=True)
+        ),
+        "versions_signed_off": list(
+            PolicyVersion.objects.filter(signed_off_by=user)
             .order_by("pk")
             .values_list("number", flat=True)
         ),

@@ -6,19 +6,18 @@ message and a redirect.
 
 from __future__ import annotations
 
-import csv
 import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -27,22 +26,18 @@ from policy.diff import compare_documents
 from policy.forms import ChangesForm
 from policy.models import PolicyVersion
 from redbridge_portal import roles
+from redbridge_portal.csv_export import csv_download
+from redbridge_portal.mixins import RoleRequiredMixin
 
 
-class PolicyManagerRequiredMixin:
-    """Policy admins only; anyone else signed in gets 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.can_manage_policy(request.user):
-            raise PermissionDenied(_("Only policy admins can run the annual review."))
-        return super().dispatch(request, *args, **kwargs)
+class PolicyManagerRequiredMixin(RoleRequiredMixin):
+    allowed = staticmethod(roles.can_manage_policy)
+    refused = gettext_lazy("Only policy admins can run the annual review.")
 
 
-class AcknowledgementViewerRequiredMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.can_view_acknowledgements(request.user):
-            raise PermissionDenied(_("Only policy admins can see who has acknowledged the policy."))
-        return super().dispatch(request, *args, **kwargs)
+class AcknowledgementViewerRequiredMixin(RoleRequiredMixin):
+    allowed = staticmethod(roles.can_view_acknowledgements)
+    refused = gettext_lazy("Only policy admins can see who has acknowledged the policy.")
 
 
 def _version_number(value) -> int | None:
@@ -322,28 +317,23 @@ class AcknowledgementsCsvView(AcknowledgementsView):
         version = context["version"]
         if version is None:
             raise Http404(_("The policy has not been loaded yet."))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"policy-version-{version.number}-acknowledgements.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
-        writer.writerow(["Name", "Email", "Version", "Acknowledged", "Acknowledged at"])
-        for row in context["rows"]:
-            when = timezone.localtime(row.acknowledged_at) if row.acknowledged_at else None
-            writer.writerow(
-                [
-                    _csv_safe(str(row.user)),
-                    _csv_safe(row.user.email),
+
+        def rows():
+            for row in context["rows"]:
+                when = timezone.localtime(row.acknowledged_at) if row.acknowledged_at else None
+                yield (
+                    str(row.user),
+                    row.user.email,
                     version.number,
                     "yes" if when else "no",
                     when.strftime("%Y-%m-%d %H:%M") if when else "",
-                ]
-            )
-        return response
+                )
 
-
-def _csv_safe(value: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        return csv_download(
+            ["Name", "Email", "Version", "Acknowledged", "Acknowledged at"],
+            rows(),
+            filename=f"policy-version-{version.number}-acknowledgements.csv",
+        )
 
 
 # --- The annual review -------------------------------------------------------------------------

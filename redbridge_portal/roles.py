@@ -264,6 +264,14 @@ def may_publish_answer(user, question) -> bool:
         return True
 
 
+def may_manage_accounts(user) -> bool:
+    """Reset another person's two-factor sign-in: those who handle personal data, or anyone the
+    admin site lets change accounts."""
+    return can_manage_personal_data(user) or bool(
+        user and user.is_active and user.has_perm("redbridge_portal.change_user")
+    )
+
+
 def needs_two_factor(user) -> bool:
     """Those who can approve public posts, change the policy or open the admin site sign in
     with a second factor (when settings.TWO_FACTOR_REQUIRED is on)."""

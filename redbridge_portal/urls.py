@@ -55,23 +55,6 @@ account_patterns = [
     ),
 ]
 
-people_patterns = [
-    path("", views.PeopleView.as_view(), name="people"),
-    path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
-    path("<int:pk>/export/", views.PersonExportView.as_view(), name="person_export"),
-    path("<int:pk>/anonymise/", views.PersonAnonymiseView.as_view(), name="person_anonymise"),
-    path(
-        "<int:pk>/deactivate/",
-        people_views.PersonDeactivateView.as_view(),
-        name="person_deactivate",
-    ),
-    path(
-        "<int:pk>/two-factor/reset/",
-        views.PersonTwoFactorResetView.as_view(),
-        name="person_two_factor_reset",
-    ),
-]
-
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/", include(account_patterns)),
@@ -94,7 +77,6 @@ urlpatterns = [
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("audit/export.csv", views.AuditLogCsvView.as_view(), name="audit_log_csv"),
     path("people/", include("people.urls")),
-    path("people/", include(people_patterns)),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("policy/", include("policy.urls")),

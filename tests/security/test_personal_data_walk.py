@@ -22,6 +22,7 @@ from policy.models import PolicyVersion
 from redbridge_portal import services
 from redbridge_portal.services import personal_data_export
 from tests.approvals.factories import AccountFactory
+from tests.policy.factories import publish_reviewed
 from tests.security.conftest import give_two_factor
 from tests.security.world import build_world
 
@@ -35,6 +36,8 @@ EXPORTED = {
     ("redbridge_portal.EmailPreference", "user"): ("email_choices",),
     ("policy.PolicyVersion", "created_by"): ("policy", "versions_drafted"),
     ("policy.PolicyVersion", "published_by"): ("policy", "versions_published"),
+    ("policy.PolicyVersion", "prepared_by"): ("policy", "versions_prepared"),
+    ("policy.PolicyVersion", "signed_off_by"): ("policy", "versions_signed_off"),
     ("policy.Acknowledgement", "user"): ("policy", "acknowledgements"),
     ("policy.Question", "asker"): ("policy", "questions"),
     ("policy.Question", "answered_by"): ("policy", "questions_answered"),
@@ -114,8 +117,11 @@ def full_world(db, settings):
         actor=senior, question=question, faq_question="Sharing posts?", faq_answer="Yes."
     )
     approvals_services.campaign_decide(actor=senior, campaign=objects["campaign"], approve=True)
-    policy_services.policy_version_publish(
-        actor=admin, version=objects["draft_version"], change_summary="Annual review."
+    publish_reviewed(
+        actor=admin,
+        version=objects["draft_version"],
+        change_summary="Annual review.",
+        signer=senior,
     )
     concern, _created = concerns.concern_raise(
         actor=author,
