@@ -42,10 +42,14 @@ DOCUMENT_TIMEOUT = 24 * 3600
 SEARCH_TIMEOUT = 3600
 
 
-def current_version() -> PolicyVersion | None:
+def current_version(*, people: bool = True) -> PolicyVersion | None:
     """The published version, or None before the policy has been loaded, with who prepared
-    and signed it off (shown with it)."""
-    return PolicyVersion.objects.published().select_related("prepared_by", "signed_off_by").first()
+    and signed it off (shown with it). `people=False` for pages that do not show them (a
+    clause, a search): the version's row alone, without joining the user table twice."""
+    versions = PolicyVersion.objects.published()
+    if people:
+        versions = versions.select_related("prepared_by", "signed_off_by")
+    return versions.first()
 
 
 def draft_version() -> PolicyVersion | None:

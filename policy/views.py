@@ -120,7 +120,7 @@ class ClauseView(TemplateView):
     template_name = "policy/clause_detail.html"
 
     def get_version(self) -> PolicyVersion:
-        version = selectors.current_version()
+        version = selectors.current_version(people=False)
         if version is None:
             raise Http404(_("The policy has not been loaded yet."))
         return version
@@ -165,10 +165,14 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         raw = self.request.GET.get("q")
+        # Read once, for the search and the page.
+        version = selectors.current_version(people=False)
         context["searched"] = raw is not None
-        context["results"] = selectors.search_policy(raw) if raw is not None else None
+        context["results"] = (
+            selectors.search_policy(raw, version=version) if raw is not None else None
+        )
         context["query"] = selectors.clean_query(raw)
-        context["version"] = selectors.current_version()
+        context["version"] = version
         return context
 
 

@@ -146,7 +146,9 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
 AUTH_USER_MODEL = "redbridge_portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user's own and their groups' permissions in one
+    # query (redbridge_portal/backends.py).
+    "redbridge_portal.backends.PortalModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
