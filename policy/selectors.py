@@ -287,26 +287,14 @@ def _clause_url(clause_number: str) -> str:
     return reverse("policy:clause", kwargs={"number": clause_number})
 
 
-SYNONYMS_KEY = "policy:search-synonyms:v1"
-
-
 def synonym_lists() -> list[list[str]]:
-    """The policy admins' sets of words that mean the same. Kept in the cache until they are
-    changed (policy.services drops the entry); a cache outage reads the table."""
+    """The policy admins' sets of words that mean the same, read for each search (one small
+    query): a change is used at once by every process, with nothing to forget."""
     from policy.models import SearchSynonym
 
-    lists = cache.get(SYNONYMS_KEY)
-    if lists is None:
-        lists = [
-            parse_synonym_list(words)
-            for words in SearchSynonym.objects.values_list("words", flat=True)
-        ]
-        cache.set(SYNONYMS_KEY, lists, DOCUMENT_TIMEOUT)
-    return lists
-
-
-def forget_synonyms() -> None:
-    cache.delete(SYNONYMS_KEY)
+    return [
+        parse_synonym_list(words) for words in SearchSynonym.objects.values_list("words", flat=True)
+    ]
 
 
 def search_policy(raw_query: str | None, *, version: PolicyVersion | None = None) -> SearchResults:

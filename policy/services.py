@@ -460,11 +460,9 @@ def search_synonym_add(*, actor, words: list[str]) -> SearchSynonym:
                 synonym = SearchSynonym.objects.create(words=text)
         except IntegrityError as error:
             raise PolicyError(_("These words are already on the list.")) from error
-        transaction.on_commit(selectors.forget_synonyms)
         audit_record(
             actor=actor, action="policy.search_synonym_added", target=synonym, summary=text
         )
-    selectors.forget_synonyms()
     return synonym
 
 
@@ -478,5 +476,3 @@ def search_synonym_remove(*, actor, synonym: SearchSynonym) -> None:
             summary=synonym.words,
         )
         SearchSynonym.objects.filter(pk=synonym.pk).delete()
-        transaction.on_commit(selectors.forget_synonyms)
-    selectors.forget_synonyms()

@@ -36,10 +36,10 @@ EXPECTED = {
     # per published version.
     "policy_contents": SIGNED_IN + 2,
     "clause_permalink": SIGNED_IN + 1,
-    # The current version, one full-text query each for clauses, list items, principles and
-    # guidelines, and the published FAQs. Was + 7: the view read the current version a second
-    # time for the page.
-    "policy_search": SIGNED_IN + 6,
+    # The current version, the search words (read for each search, so a change is used at once
+    # by every process), one full-text query each for clauses, list items, principles and
+    # guidelines, and the published FAQs.
+    "policy_search": SIGNED_IN + 7,
     # The campaigns waiting, and the page: a capped count and its rows; the school closures
     # since the oldest wait on the page (waiting is counted in school hours); the filter's
     # choices (accounts, campaigns).
