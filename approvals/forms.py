@@ -8,11 +8,8 @@ import uuid
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from approvals import selectors
@@ -419,43 +416,6 @@ class NewDraftForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
-class PrerenderedSelect(forms.Select):
-    """A <select> whose model options come rendered (selectors.filter_options_html) rather
-    than through a template each, which made the queue take over a second with every member
-    of staff to choose from. It renders what forms.Select renders: the empty choice, then the
-    options, with the chosen one marked selected."""
-
-    def __init__(self, *args, empty_label=None, options_html="", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.empty_label = empty_label
-        self.options_html = options_html
-
-    def render(self, name, value, attrs=None, renderer=None):
-        options = ""
-        if self.empty_label is not None:
-            options = format_html('<option value="">{}</option>', self.empty_label)
-        options += str(self.options_html)
-        for chosen in self.format_value(value):
-            options = options.replace(
-                format_html('<option value="{}">', chosen),
-                format_html('<option value="{}" selected>', chosen),
-                1,
-            )
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(final_attrs), mark_safe(options)
-        )
-
-
-def use_cached_options(form: forms.Form, *names: str) -> None:
-    """Show these ModelChoiceFields' options from the cache. A chosen value is still checked
-    against the field's queryset when the form is validated."""
-    fields = {name: form.fields[name] for name in names}
-    for name, html in selectors.filter_options_html(fields).items():
-        field = fields[name]
-        field.widget = PrerenderedSelect(empty_label=field.empty_label, options_html=html)
-
-
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
@@ -482,7 +442,6 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = Account.objects.order_by("name")
         self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on", "title")
-        use_cached_options(self, "account", "campaign")
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -504,7 +463,6 @@ class PublishedLogFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = Account.objects.order_by("name")
-        use_cached_options(self, "account")
 
 
 class CalendarForm(forms.Form):
@@ -528,7 +486,6 @@ class CalendarForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = Account.objects.order_by("name")
         self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on", "title")
-        use_cached_options(self, "account", "campaign")
 
     def choices(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

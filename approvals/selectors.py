@@ -12,12 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
 
 from approvals.models import (
     Campaign,
@@ -29,7 +25,7 @@ from approvals.models import (
     PostRevision,
     PostStatus,
 )
-from redbridge_portal import roles, stamps
+from redbridge_portal import roles
 
 # --- Who may see what -------------------------------------------------------------------------
 
@@ -187,46 +183,6 @@ def campaign_posts(campaign: Campaign, user) -> QuerySet[Post]:
         .select_related("author", "account")
         .order_by("planned_for", "id")
     )
-
-
-# --- The filters' choices ----------------------------------------------------------------------
-
-FILTER_OPTIONS_KEY = "approvals:filter-options"
-# Changes made without save() (queryset.update) send no signal; this bounds how long they wait.
-FILTER_OPTIONS_TIMEOUT = 10 * 60
-
-
-def filter_options_html(fields: dict) -> dict[str, SafeString]:
-    """The <option> elements of the filters' model choices (accounts and campaigns), rendered
-    once and cached: rendering options through templates on each view of the queue took over a
-    second when it also listed every member of staff, and campaigns only grow. `fields` are
-    ModelChoiceFields by name; their querysets and labels are used on a miss. The entry is
-    dropped when an account or campaign is saved or deleted (apps.py), once the change commits."""
-    options = cache.get(FILTER_OPTIONS_KEY) or {}
-    if set(fields) - set(options):
-        options = {
-            name: str(
-                format_html_join(
-                    "",
-                    '<option value="{}">{}</option>',
-                    ((obj.pk, field.label_from_instance(obj)) for obj in field.queryset),
-                )
-            )
-            for name, field in fields.items()
-        } | {name: html for name, html in options.items() if name not in fields}
-        cache.set(FILTER_OPTIONS_KEY, options, FILTER_OPTIONS_TIMEOUT)
-    return {name: mark_safe(options[name]) for name in fields}
-
-
-def forget_filter_options(sender=None, **kwargs) -> None:
-    """Signal receiver: drop the cached filter options after the change commits, then renew
-    the content stamp, so no page rendered from the old options in between is kept."""
-
-    def forget():
-        cache.delete(FILTER_OPTIONS_KEY)
-        stamps.changed("content")
-
-    transaction.on_commit(forget)
 
 
 # --- Capped pagination ------------------------------------------------------------------------

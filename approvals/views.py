@@ -17,7 +17,6 @@ from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHt
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
@@ -46,7 +45,6 @@ from approvals.models import (
 )
 from approvals.services import ApprovalError, NewMedia, PostContent
 from redbridge_portal import roles
-from redbridge_portal.page_cache import per_user_page
 
 
 class SeniorTeamRequiredMixin:
@@ -82,7 +80,6 @@ def _own_post_or_404(request, pk) -> Post:
 # --- My posts ---------------------------------------------------------------------------------
 
 
-@method_decorator(per_user_page(), name="dispatch")
 class MyPostsView(TemplateView):
     template_name = "approvals/my_posts.html"
 
@@ -285,7 +282,6 @@ def _post_page(request, post: Post, *, status=200, **forms):
     return render(request, "approvals/post_detail.html", context, status=status)
 
 
-@per_user_page()
 def post_detail(request, pk):
     return _post_page(request, _visible_post_or_404(request, pk))
 
@@ -452,7 +448,6 @@ def media(request, pk):
 # --- The senior team's queue ------------------------------------------------------------------
 
 
-@method_decorator(per_user_page(), name="dispatch")
 class QueueView(SeniorTeamRequiredMixin, TemplateView):
     template_name = "approvals/queue.html"
 
@@ -579,7 +574,6 @@ def campaign_decide(request, pk):
 # --- The published log ------------------------------------------------------------------------
 
 
-@method_decorator(per_user_page(), name="dispatch")
 class PublishedLogView(TemplateView):
     template_name = "approvals/published_log.html"
 

@@ -903,7 +903,7 @@ def signed_in_cookie(user) -> str:
     engine = import_module(settings.SESSION_ENGINE)
     session = engine.SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "redbridge_portal.identity.CachedModelBackend"
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[SessionActivityMiddleware.KEY] = int(time.time())
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()

@@ -43,7 +43,7 @@ TARGETS = {
 }
 
 
-def bench_env(*, rendered: bool = False) -> dict[str, str]:
+def bench_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/redbridge_bench")
     env.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
@@ -60,9 +60,6 @@ def bench_env(*, rendered: bool = False) -> dict[str, str]:
         WHITENOISE_USE_FINDERS="false",
         STATIC_ROOT=str(BASE_DIR / "var" / "bench" / "static"),
         LOG_LEVEL="WARNING",
-        # --rendered: every page is rendered for every request, as when each one is the first
-        # view since a change (the worst case), instead of served from the page cache.
-        PAGE_CACHE="false" if rendered else "true",
     )
     return env
 
@@ -203,15 +200,9 @@ def main() -> None:
         default=os.environ.get("BENCH_PAGES", ""),
         help="comma-separated page names to measure (default: all)",
     )
-    parser.add_argument(
-        "--rendered",
-        action="store_true",
-        default=os.environ.get("BENCH_RENDERED", "") not in ("", "0", "false"),
-        help="turn the page cache off: measure every page as rendered afresh",
-    )
     args = parser.parse_args()
 
-    env = bench_env(rendered=args.rendered)
+    env = bench_env()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     wrk = ensure_wrk()
 
@@ -337,7 +328,6 @@ def report(results: dict, manifest: dict, args) -> None:
     print()
     print(f"Data set: {manifest['summary']}")
     print(
-        f"Page cache: {'off (every page rendered afresh)' if args.rendered else 'on'}; "
         f"gunicorn: 2 sync workers; wrk: {args.seconds} s per page run, each after a run of the "
         f"reference at the same concurrency; {os.cpu_count()} CPUs; load average before: "
         f"{LOAD_BEFORE}"
@@ -360,11 +350,10 @@ def report(results: dict, manifest: dict, args) -> None:
         "seconds_per_run": args.seconds,
         "load_average_before": LOAD_BEFORE,
         "data_set": manifest["summary"],
-        "page_cache": not args.rendered,
         "pages": results,
         "targets_missed": failures,
     }
-    out = OUT_DIR / ("results-rendered.json" if args.rendered else "results.json")
+    out = OUT_DIR / "results.json"
     out.write_text(json.dumps(payload, indent=2))
     print(f"Results written to {out}")
 

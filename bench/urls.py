@@ -17,8 +17,8 @@ def reference(request):
 def signed_in_floor(request):
     """A fixed short response for a signed-in user, after the middleware has loaded the session
     and the user and the two-factor check has run: what any page rendered for a signed-in user
-    costs before its own work (a kept page is served before most of the middleware runs). Not a
-    target; it shows how much of a page's time is spent before its view runs."""
+    costs before its own work. Not a target; it shows how much of a page's time is spent before
+    its view runs."""
     return HttpResponse(b"ok", content_type="text/plain")
 
 

@@ -337,7 +337,7 @@ class Clause(VersionContent):
 
     def save(self, *args, **kwargs):
         if self.section_id:
-            section = self._state.fields_cache.get("section")
+            section = self.section if Clause.section.is_cached(self) else None
             if section is not None and section.pk == self.section_id:
                 self.version_id = section.version_id
             else:
@@ -403,7 +403,7 @@ class ListItem(VersionContent):
     def owning_version_id(self):
         if not self.clause_id:
             return None
-        if "clause" in self._state.fields_cache:
+        if ListItem.clause.is_cached(self):
             return self.clause.version_id
         return Clause.objects.values_list("version_id", flat=True).filter(pk=self.clause_id).first()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -29,9 +28,6 @@ from redbridge_portal.services import audit_record, notify
 
 KIND_ASKED = NotificationKind.QUESTION_ASKED
 KIND_ANSWERED = NotificationKind.QUESTION_ANSWERED
-
-FAQ_CACHE_KEY = "policy:faqs:v1"
-FAQ_CACHE_TIMEOUT = 24 * 3600
 
 
 class QuestionError(Exception):
@@ -66,21 +62,12 @@ def question_list(user) -> QuerySet[Question]:
 
 
 def faqs() -> list[dict]:
-    """Every published FAQ as plain data, cached (the policy search reads it on each search,
-    so a warm search costs no extra query)."""
-    cached = cache.get(FAQ_CACHE_KEY)
-    if cached is None:
-        cached = list(
-            FrequentlyAskedQuestion.objects.order_by("-published_at", "-id").values(
-                "pk", "question", "answer", "published_at"
-            )
+    """Every published FAQ as plain data (the policy search reads it on each search)."""
+    return list(
+        FrequentlyAskedQuestion.objects.order_by("-published_at", "-id").values(
+            "pk", "question", "answer", "published_at"
         )
-        cache.set(FAQ_CACHE_KEY, cached, FAQ_CACHE_TIMEOUT)
-    return cached
-
-
-def forget_faqs() -> None:
-    cache.delete(FAQ_CACHE_KEY)
+    )
 
 
 # --- Actions ---------------------------------------------------------------------------------
@@ -168,6 +155,4 @@ def faq_publish(
             question=faq_question, answer=faq_answer, source=locked, published_by=actor
         )
         audit_record(actor=actor, action="question.published_as_faq", target=faq)
-        forget_faqs()
-        transaction.on_commit(forget_faqs)
     return faq

@@ -1,22 +1,17 @@
 """The lists behind the pre-screen of drafts (approvals.prescreen): watched words and the
-school's usual sites. Policy admins replace them in the portal; reads are cached under the
-content stamp (redbridge_portal.stamps), so screening a post page costs no query once warm."""
+school's usual sites. Policy admins replace them in the portal; each screening reads them
+afresh (two small queries), so a change is used at once by every process."""
 
 from __future__ import annotations
 
 import re
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from policy.models import ScreeningTerm, UsualSite
-from redbridge_portal import roles, stamps
+from redbridge_portal import roles
 from redbridge_portal.services import audit_record
-
-CACHE_KEY = "policy:screening-lists:v2"
-# Filed under the content stamp, so an entry is only of use until the next change.
-CACHE_TIMEOUT = 3600
 
 DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -27,24 +22,12 @@ class ScreeningListError(Exception):
         self.message = message
 
 
-def _cache_key() -> str:
-    """The entry for the current content stamp. Changing the lists changes the stamp once the
-    change commits, so a read of the old lists that is cached late (it started before the
-    commit) is filed under the old stamp and never found again."""
-    return f"{CACHE_KEY}:{stamps.current()['content']}"
-
-
 def screening_lists() -> tuple[list[str], list[str]]:
-    """(watched terms, usual site domains), from the cache when it can."""
-    key = _cache_key()
-    cached = cache.get(key)
-    if cached is None:
-        cached = (
-            list(ScreeningTerm.objects.values_list("term", flat=True)),
-            list(UsualSite.objects.values_list("domain", flat=True)),
-        )
-        cache.set(key, cached, CACHE_TIMEOUT)
-    return cached
+    """(watched terms, usual site domains)."""
+    return (
+        list(ScreeningTerm.objects.values_list("term", flat=True)),
+        list(UsualSite.objects.values_list("domain", flat=True)),
+    )
 
 
 def clean_lines(value: str, *, max_length: int) -> list[str]:
@@ -95,6 +78,3 @@ def screening_lists_replace(*, actor, terms: list[str], domains: list[str]) -> N
                 "sites_removed": sorted(before_domains - set(domains)),
             },
         )
-        # bulk_create sends no signal. A new content stamp, now and once this commits, files the
-        # lists (and the post pages showing their findings) under a new key.
-        stamps.changed("content")

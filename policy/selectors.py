@@ -28,14 +28,8 @@ from policy.models import (
     Principle,
     Section,
 )
-from redbridge_portal import roles, stamps
+from redbridge_portal import roles
 
-# The current version is read on every post decision. In a single process the cache entry is
-# dropped when a version is published; with several processes and a per-process cache the
-# timeout bounds how long another process may show the previous version.
-CURRENT_VERSION_KEY = "policy:current-version"
-CURRENT_VERSION_TIMEOUT = 60
-_NONE = "none"
 # Published versions never change, so their tree and rendered text can be cached for long;
 # bump the revision when the templates that render them change.
 DOCUMENT_REVISION = 1
@@ -46,22 +40,7 @@ SEARCH_TIMEOUT = 3600
 
 def current_version() -> PolicyVersion | None:
     """The published version, or None before the policy has been loaded."""
-    cached = cache.get(CURRENT_VERSION_KEY)
-    if cached == _NONE:
-        return None
-    if cached is not None:
-        return cached
-    version = PolicyVersion.objects.published().first()
-    cached = version if version is not None else _NONE
-    cache.set(CURRENT_VERSION_KEY, cached, CURRENT_VERSION_TIMEOUT)
-    return version
-
-
-def forget_current_version() -> None:
-    cache.delete(CURRENT_VERSION_KEY)
-    # After the delete: a page rendered in between from the old entry is not kept under the
-    # stamp that follows.
-    stamps.changed("content")
+    return PolicyVersion.objects.published().first()
 
 
 def draft_version() -> PolicyVersion | None:

@@ -150,8 +150,6 @@ def policy_load_from_file(*, path: Path = POLICY_FILE) -> tuple[PolicyVersion, b
             summary=_("Loaded the school's policy file as version 1."),
         )
         _review_cycle_roll(published=version)
-        transaction.on_commit(selectors.forget_current_version)
-    selectors.forget_current_version()
     return version, True
 
 
@@ -329,8 +327,6 @@ def policy_version_publish(*, actor, version: PolicyVersion, change_summary: str
             ),
             key=f"policy-published-{version.pk}",
         )
-        transaction.on_commit(selectors.forget_current_version)
-    selectors.forget_current_version()
     return version
 
 

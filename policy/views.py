@@ -16,7 +16,6 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,7 +26,6 @@ from policy.diff import compare_documents
 from policy.forms import ChangesForm, PublishForm
 from policy.models import PolicyVersion
 from redbridge_portal import roles
-from redbridge_portal.page_cache import per_user_page
 
 
 class PolicyManagerRequiredMixin:
@@ -65,7 +63,6 @@ def _safe_next(request, default: str) -> str:
 # --- Reading -----------------------------------------------------------------------------------
 
 
-@method_decorator(per_user_page(), name="dispatch")
 class PolicyDocumentView(TemplateView):
     """The whole policy: details, contents, text, and the acknowledgement."""
 
@@ -115,7 +112,6 @@ class PolicyVersionView(PolicyDocumentView):
         return version
 
 
-@method_decorator(per_user_page(), name="dispatch")
 class ClauseView(TemplateView):
     """A clause's permalink: the current wording of clause N."""
 

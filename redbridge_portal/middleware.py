@@ -46,14 +46,10 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from redbridge_portal import stamps
-
         token = current_ip_address.set(client_ip(request))
-        stamp_tokens = stamps.request_started()
         try:
             return self.get_response(request)
         finally:
-            stamps.request_finished(stamp_tokens)
             current_ip_address.reset(token)
 
 
@@ -78,8 +74,7 @@ class SessionActivityMiddleware:
 
     @classmethod
     def refresh(cls, request) -> None:
-        """Push the signed-in session's expiry forward if its last refresh is old enough.
-        Also called for pages served before this middleware runs (page_cache)."""
+        """Push the signed-in session's expiry forward if its last refresh is old enough."""
         session = getattr(request, "session", None)
         if session is not None and not session.is_empty() and session.get("_auth_user_id"):
             now = int(time.time())

@@ -10,7 +10,7 @@ class UserManager(DjangoUserManager):
 
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_account(self, email, password, **extra_fields):
         if not email:
             raise ValueError("A school email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -21,12 +21,12 @@ class UserManager(DjangoUserManager):
     def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
-        return self._create_user(email, password, **extra_fields)
+        return self._create_account(email, password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra_fields)
+        return self._create_account(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)

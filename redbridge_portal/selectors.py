@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from redbridge_portal import identity, roles
+from redbridge_portal import roles
 from redbridge_portal.models import (
     MANDATORY_EMAIL_KINDS,
     AuditEvent,
@@ -26,10 +26,7 @@ from redbridge_portal.models import (
 def unread_notification_count(user) -> int:
     if not user.is_authenticated:
         return 0
-    return identity.cached_unread_count(
-        user.pk,
-        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
-    )
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def notifications_page(*, user, page_number, per_page: int = 25):

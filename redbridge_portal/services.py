@@ -14,7 +14,6 @@ from django.db.models import Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from redbridge_portal import stamps
 from redbridge_portal.middleware import current_ip_address
 from redbridge_portal.models import (
     MANDATORY_EMAIL_KINDS,
@@ -257,8 +256,6 @@ def notifications_mark_read(*, user: User, notification_ids: Iterable[int] | Non
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    # A bulk update sends no signal: the unread counts kept by the web workers are renewed here.
-    stamps.changed("notifications")
     return unread.update(read_at=timezone.now())
 
 

@@ -57,13 +57,10 @@ MIDDLEWARE = [
     "redbridge_portal.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Serves a page kept for the signed-in user without the rest of the stack (page_cache).
-    "redbridge_portal.page_cache.KeptPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # django-otp's OTPMiddleware, reading the session's device from the cache.
-    "redbridge_portal.identity.CachedOTPMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "redbridge_portal.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -109,19 +106,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The default, files under var/cache/, is shared by the web server, the Celery worker and beat
-# on one machine, as the stamps and kept pages need (redbridge_portal.stamps); a deployment
-# with more than one machine, or for speed, uses Redis.
-CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache":
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
-# Keep whole pages per user until something they show changes (redbridge_portal.page_cache).
-PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+# The cache holds only what cannot go stale: a published policy version's rendered text and
+# its search results, keyed by the version's id (a published version never changes). Nothing
+# about who is signed in or what they may do is ever read from it, so a cache that is down,
+# hung, emptied or restored from an old copy costs speed, never access. The default is each
+# process's own memory; CACHE_URL can point all processes at Redis to share the work.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://redbridge-portal")}
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
-    # A cache that is down or slow is a miss, logged, not an error page: sessions, users and
-    # pages are read from the database until it is back.
+    # A cache that is down or slow is a miss, logged, not an error page: the page is rendered
+    # from the database instead, after at most half a second.
     CACHES["default"].setdefault("OPTIONS", {}).update(
-        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=1, SOCKET_TIMEOUT=1
+        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=0.5, SOCKET_TIMEOUT=0.5
     )
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
@@ -129,8 +124,7 @@ if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
 AUTH_USER_MODEL = "redbridge_portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, with the signed-in user and their permissions kept in the cache.
-    "redbridge_portal.identity.CachedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -155,9 +149,9 @@ SESSION_INACTIVITY_HOURS = env.float("SESSION_INACTIVITY_HOURS", default=8)
 SESSION_COOKIE_AGE = int(SESSION_INACTIVITY_HOURS * 3600)
 SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
 SESSION_SAVE_EVERY_REQUEST = False
-# Sessions are read from the cache and written through to the database (Django's cached_db),
-# so a signed-in page costs no session query and a cache restart signs nobody out.
-SESSION_ENGINE = "redbridge_portal.sessions"
+# Sessions live in the database only: signing out, closing an account or changing a password
+# ends a session at once, whatever state the cache is in.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

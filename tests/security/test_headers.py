@@ -99,7 +99,7 @@ PRODUCTION = {
     "SECRET_KEY": "production-like-" + "k3y" * 20,
     "ALLOWED_HOSTS": "portal.example",
     "SITE_URL": "https://portal.example",
-    "CACHE_URL": "rediscache://127.0.0.1:6379/1",  # shared by every process (redbridge.W001)
+    "CACHE_URL": "rediscache://127.0.0.1:6379/1",
 }
 
 
