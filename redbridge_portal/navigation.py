@@ -107,7 +107,7 @@ def main_navigation(request) -> list[NavMenu]:
             )
         )
         posts.append(_link(here, _("Write a post"), "approvals:post_create"))
-    posts.append(_link(here, _("Campaigns"), "approvals:campaign*"))
+    posts.append(_link(here, _("Campaigns"), "approvals:campaign_list", "approvals:campaign*"))
     posts.append(_link(here, _("Published log"), "approvals:published_log"))
     if can.submit_posts and not can.decide_posts:
         posts.append(

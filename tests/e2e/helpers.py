@@ -238,13 +238,17 @@ def _path(url: str) -> str:
 
 
 def go_to(page, link_name) -> None:
-    """Follow a link in the main navigation, opening the menu first on a phone, as a person
-    does. `link_name` is the exact name, or a regular expression."""
+    """Follow a link in the main navigation, as a person does: open the menu on a phone, then
+    the menu group holding the link. `link_name` is the exact name, or a regular expression."""
     menu = page.get_by_role("button", name="Show or hide the menu")
     if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
         menu.click()
     exact = {"exact": True} if isinstance(link_name, str) else {}
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=link_name, **exact).click()
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=link_name, **exact)
+    if not link.is_visible():
+        nav.locator(".dropdown", has=link).locator("[data-bs-toggle=dropdown]").click()
+    link.click()
 
 
 def tab_to(page, target, *, max_presses: int = 120) -> list[str]:

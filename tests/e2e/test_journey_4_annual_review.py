@@ -86,7 +86,7 @@ def test_annual_review_and_new_acknowledgement(portal):
     expect(change).to_contain_text("online safety")
     portal.check(sam, "what-changed")
 
-    go_to(sam, "Policy")
+    go_to(sam, "Read the policy")
     asked = sam.get_by_role("note").filter(has_text="Please read the policy")
     expect(asked).to_contain_text("version 2")
     expect(asked.get_by_role("link", name="see what changed since then")).to_be_visible()

@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from tests.factories import PolicyAdminFactory, SeniorTeamFactory, StaffFactory
 
+pytestmark = pytest.mark.django_db
+
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 
 
