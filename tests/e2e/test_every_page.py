@@ -37,7 +37,6 @@ from policy.models import Clause
 from policy.questions import question_ask
 from redbridge_portal import services
 from tests.approvals.factories import (
-    ALL_CONFIRMED,
     AccountFactory,
     approved_post,
     content,

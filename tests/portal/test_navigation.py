@@ -22,9 +22,8 @@ def _menus(client):
         toggle = item.find("h:button", NS)
         label = "person" if toggle.get("id") == "nav-person" else "".join(toggle.itertext())
         label = label.replace("(current section)", "").strip()
-        menus[label] = [
-            " ".join("".join(a.itertext()).split()) for a in item.iterfind(".//h:a", NS)
-        ] + [" ".join("".join(b.itertext()).split()) for b in item.iterfind(".//h:form/h:button", NS)]
+        entries = [*item.iterfind(".//h:a", NS), *item.iterfind(".//h:form/h:button", NS)]
+        menus[label] = [" ".join("".join(e.itertext()).split()) for e in entries]
     return menus
 
 
