@@ -330,6 +330,9 @@ class CommentForm(forms.Form):
     clauses = ClauseField()
 
     def __init__(self, *args, **kwargs):
+        # The post page also shows the decision form, which has a "clauses" field too: ids of
+        # their own keep each label tied to its own field.
+        kwargs.setdefault("auto_id", "comment_%s")
         super().__init__(*args, **kwargs)
         self.helper = NoTagHelper()
 

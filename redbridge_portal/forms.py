@@ -93,6 +93,10 @@ class TwoFactorCodeForm(forms.Form):
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The templates write the <form> (with the page's "next" field): a second one from
+        # crispy would be a form inside a form, which browsers silently drop.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.add_input(Submit("submit", submit_label or _("Continue")))
 
     def clean_token(self):
