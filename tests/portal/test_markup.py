@@ -29,8 +29,8 @@ def test_the_post_page_with_decision_and_comment_forms_has_unique_ids(senior_cli
     post = submitted_post(staff_user, AccountFactory())
     response = senior_client.get(post.get_absolute_url())
     html = response.content.decode()
-    assert 'action="/posts/%d/decide/"' % post.pk in html
-    assert 'action="/posts/%d/comment/"' % post.pk in html
+    assert f'action="/posts/{post.pk}/decide/"' in html
+    assert f'action="/posts/{post.pk}/comment/"' in html
     assert markup_problems(html) == []
     # The comment form's clause field is labelled by its own label.
     assert 'for="comment_clauses"' in html and 'id="comment_clauses"' in html
