@@ -34,11 +34,17 @@ from approvals.models import (
     Comment,
     Decision,
     DecisionOutcome,
+    MediaSource,
+    PendingImage,
     Post,
     PostMedia,
     PostRevision,
     PostStatus,
     published_length,
+)
+from approvals.platforms import (
+    image_required_message,
+    needs_an_image,
 )
 from redbridge_portal import roles
 from redbridge_portal.models import NotificationKind, User
@@ -67,13 +73,16 @@ class PostContent:
 
 @dataclass(frozen=True)
 class NewMedia:
-    """An image to attach, already checked and re-encoded by `approvals.images`."""
+    """An image to attach with its details: either `image`, already checked and re-encoded by
+    `approvals.images`, or `pending`, one kept from an earlier showing of the form."""
 
-    image: CleanImage
     alt_text: str
     source: str
+    image: CleanImage | None = None
+    pending: PendingImage | None = None
     permission_from: str = ""
     credit: str = ""
+    shows_pupils: bool = True
     pupil_consent_confirmed: bool = False
 
 
@@ -129,7 +138,9 @@ def _check_content(content: PostContent) -> None:
         raise ApprovalError(
             _("Say what the post is for and how it benefits the school (clause 4.3).")
         )
-    length = published_length(_normalise_text(content.text), content.link)
+    length = published_length(
+        _normalise_text(content.text), content.link, platform=account.platform
+    )
     if length > account.text_limit:
         raise ApprovalError(
             _(
@@ -148,6 +159,25 @@ def _check_content(content: PostContent) -> None:
             _("The campaign “%(title)s” was declined, so posts cannot join it.")
             % {"title": content.campaign.title}
         )
+    if content.campaign is not None and content.planned_for is not None:
+        message = campaign_dates_message(content.campaign, content.planned_for)
+        if message:
+            raise ApprovalError(message)
+
+
+def campaign_dates_message(campaign: Campaign, planned_for: datetime.datetime) -> str:
+    """Why a post planned for `planned_for` cannot be in `campaign`, or "" when it fits."""
+    day = timezone.localtime(planned_for).date()
+    if campaign.starts_on <= day <= campaign.ends_on:
+        return ""
+    return _(
+        "The campaign “%(title)s” runs from %(start)s to %(end)s. Plan the post for a day "
+        "within the campaign, or take it out of the campaign."
+    ) % {
+        "title": campaign.title,
+        "start": date_format(campaign.starts_on, "j F Y"),
+        "end": date_format(campaign.ends_on, "j F Y"),
+    }
 
 
 def _check_self_check(answers: Mapping[str, bool] | None) -> dict[str, bool]:
@@ -207,35 +237,117 @@ def _add_media(*, actor: User, post: Post, new_media: Sequence[NewMedia]) -> lis
     for item in new_media:
         if not item.alt_text.strip():
             raise ApprovalError(_("Describe every image for people who cannot see it."))
-        if not item.pupil_consent_confirmed:
+        if item.shows_pupils and not item.pupil_consent_confirmed:
             raise ApprovalError(
                 _("Confirm that every identifiable pupil in the image has photo consent on file.")
             )
+        pending = item.pending
+        if pending is not None:
+            pending = PendingImage.objects.filter(pk=pending.pk, uploaded_by=actor).first()
+            if pending is None:
+                raise ApprovalError(
+                    _("That image is no longer waiting to be added. Choose it again.")
+                )
+            stored = pending
+        elif item.image is not None:
+            stored = item.image
+        else:
+            raise ApprovalError(_("Choose the image to add."))
         media = PostMedia(
             post=post,
-            content_type=item.image.content_type,
-            width=item.image.width,
-            height=item.image.height,
-            size_bytes=item.image.size,
-            original_name=item.image.original_name,
+            content_type=stored.content_type,
+            width=stored.width,
+            height=stored.height,
+            size_bytes=stored.size_bytes if pending is not None else stored.size,
+            original_name=stored.original_name,
             alt_text=item.alt_text.strip(),
             source=item.source,
-            permission_from=item.permission_from.strip(),
-            credit=item.credit.strip(),
-            pupil_consent_confirmed=True,
+            permission_from=item.permission_from.strip()
+            if item.source == MediaSource.PERMISSION
+            else "",
+            credit=item.credit.strip() if item.source == MediaSource.CREDITED else "",
+            shows_pupils=item.shows_pupils,
+            pupil_consent_confirmed=item.pupil_consent_confirmed if item.shows_pupils else False,
             uploaded_by=actor,
         )
-        media.image.save(item.image.file.name, item.image.file, save=False)
+        if pending is not None:
+            # The post keeps the file already stored; files are never changed or deleted.
+            media.image = pending.image.name
+        else:
+            media.image.save(item.image.file.name, item.image.file, save=False)
         try:
             with transaction.atomic():
                 media.save()
         except IntegrityError:
-            media.image.delete(save=False)
+            if pending is None:
+                media.image.delete(save=False)
             raise ApprovalError(
                 _("Say where the image came from: who gave permission, or the acknowledgement.")
             ) from None
+        if pending is not None:
+            pending.delete()
         created.append(media)
     return created
+
+
+# --- Images chosen before the post is saved ----------------------------------------------------
+
+PENDING_IMAGES_PER_FORM = 10
+PENDING_IMAGE_LIFETIME = datetime.timedelta(days=2)
+
+
+def pending_image_add(*, actor: User, form_key: uuid.UUID, image: CleanImage) -> PendingImage:
+    """Keep an image chosen in the post form (`form_key`) until the post is saved with it, so
+    the form never asks for it again. Images left behind by forms never saved are removed
+    after two days."""
+    if not roles.can_submit_posts(actor):
+        raise ApprovalError(_("You cannot write posts for the school's accounts."))
+    _pending_images_remove_stale(actor)
+    if (
+        PendingImage.objects.filter(uploaded_by=actor, form_key=form_key).count()
+        >= PENDING_IMAGES_PER_FORM
+    ):
+        raise ApprovalError(
+            _("You can add up to %(count)s images at a time. Save the post, then add more.")
+            % {"count": PENDING_IMAGES_PER_FORM}
+        )
+    pending = PendingImage(
+        uploaded_by=actor,
+        form_key=form_key,
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        size_bytes=image.size,
+        original_name=image.original_name,
+    )
+    pending.image.save(image.file.name, image.file, save=False)
+    pending.save()
+    return pending
+
+
+def pending_images(*, actor: User, form_key: uuid.UUID | None) -> list[PendingImage]:
+    if form_key is None:
+        return []
+    return list(PendingImage.objects.filter(uploaded_by=actor, form_key=form_key))
+
+
+def pending_image_discard(*, actor: User, pending_ids: Iterable[int]) -> int:
+    """Drop images chosen in the form that the author no longer wants (and their files)."""
+    items = list(PendingImage.objects.filter(uploaded_by=actor, pk__in=list(pending_ids)))
+    for item in items:
+        item.image.delete(save=False)
+        item.delete()
+    return len(items)
+
+
+def _pending_images_remove_stale(actor: User) -> None:
+    cutoff = timezone.now() - PENDING_IMAGE_LIFETIME
+    pending_image_discard(
+        actor=actor,
+        pending_ids=PendingImage.objects.filter(
+            uploaded_by=actor, uploaded_at__lt=cutoff
+        ).values_list("pk", flat=True),
+    )
 
 
 # --- Posts: writing ---------------------------------------------------------------------------
@@ -404,6 +516,9 @@ def _submit_locked(
     )
     if not post.account.is_active:
         raise ApprovalError(_("That account is no longer in use. Choose another."))
+    current_media = _current_media(post)
+    if needs_an_image(post.account.platform) and not current_media:
+        raise ApprovalError(image_required_message(post.account.name))
     number = (revision.number if revision else 0) + 1
     new_revision = PostRevision.objects.create(
         post=post,
@@ -417,7 +532,7 @@ def _submit_locked(
         planned_for=post.planned_for,
         self_check=answers,
     )
-    new_revision.media.set(_current_media(post))
+    new_revision.media.set(current_media)
     status_before = post.status
     post.status = PostStatus.SUBMITTED
     post.current_revision = new_revision

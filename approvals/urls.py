@@ -25,6 +25,7 @@ urlpatterns = [
     path("published/", views.PublishedLogView.as_view(), name="published_log"),
     path("published/export.csv", views.published_log_csv, name="published_log_csv"),
     path("media/<int:pk>/", views.media, name="media"),
+    path("media/new/<int:pk>/", views.pending_image, name="pending_image"),
     # Issue 9: concerns ("An official response may be needed")
     path("concerns/", concern_views.concern_list, name="concern_list"),
     path("concerns/new/", concern_views.concern_create, name="concern_create"),

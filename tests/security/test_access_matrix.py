@@ -63,6 +63,7 @@ def _variants(world):
         "approvals:post_new_draft_from": post_variants,
         "approvals:campaign_detail": {"": {"pk": o["campaign"].pk}},
         "approvals:campaign_decide": {"": {"pk": o["campaign"].pk}},
+        "approvals:pending_image": {"": {"pk": o["pending_image"].pk}},
         "approvals:media": {
             "draft": {"pk": o["draft_media"].pk},
             "submitted": {"pk": o["submitted_media"].pk},
@@ -182,6 +183,8 @@ EXPECTED = {
     "approvals:published_log_csv": ("login 200 200 200 200", "login 200 200 200 200"),
     "approvals:media[draft]": ("login 200 404 404 404", "login 200 404 404 404"),
     "approvals:media[submitted]": ("login 200 404 200 404", "login 200 404 200 404"),
+    # An image chosen in a post form, not yet saved with the post: its uploader's alone.
+    "approvals:pending_image": ("login 200 404 404 404", "login 200 404 404 404"),
     # Concerns (issue 9): seen by the senior team and the reporter only; the sample id 1 does
     # not exist in this world, so everyone signed in gets 404 (tests/approvals/test_concerns.py
     # checks the reporter and the senior team against a real concern).
