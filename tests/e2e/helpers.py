@@ -247,7 +247,9 @@ def go_to(page, link_name) -> None:
     nav = page.get_by_role("navigation", name="Main")
     link = nav.get_by_role("link", name=link_name, **exact)
     if not link.is_visible():
-        nav.locator(".dropdown", has=link).locator("[data-bs-toggle=dropdown]").click()
+        # Relative to the menu, and found while the menu is still closed (hidden).
+        in_menu = page.get_by_role("link", name=link_name, include_hidden=True, **exact)
+        nav.locator(".dropdown", has=in_menu).locator("[data-bs-toggle=dropdown]").click()
     link.click()
 
 
