@@ -22,6 +22,7 @@ from approvals.models import (
     PostStatus,
     published_length,
 )
+from approvals.platforms import PLATFORM_HOSTS, address_belongs_to, wrong_platform_message
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -498,9 +499,17 @@ class MarkPublishedForm(forms.Form):
         label=_("Web address of the live post"), max_length=500, assume_scheme="https"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, account=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.account = account
         self.fields["published_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if account is not None and account.platform in PLATFORM_HOSTS:
+            self.fields["url"].help_text = _(
+                "The address of the post on %(platform)s, e.g. https://%(host)s/…"
+            ) % {
+                "platform": account.get_platform_display(),
+                "host": PLATFORM_HOSTS[account.platform][0],
+            }
         self.helper = NoTagHelper()
 
     def clean_published_at(self):
@@ -508,6 +517,21 @@ class MarkPublishedForm(forms.Form):
         if value > timezone.now() + timezone.timedelta(minutes=5):
             raise ValidationError(_("The time the post went out cannot be in the future."))
         return value
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        account = self.account
+        if account is not None and not address_belongs_to(account.platform, url):
+            raise ValidationError(wrong_platform_message(account.get_platform_display(), url))
+        return url
+
+
+class CorrectPublicationForm(MarkPublishedForm):
+    reason = forms.CharField(
+        label=_("Why the record is being corrected"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example “The address recorded was the Facebook post, not the X one.”"),
+    )
 
 
 class CampaignForm(forms.Form):

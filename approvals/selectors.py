@@ -24,6 +24,7 @@ from approvals.models import (
     PostMedia,
     PostRevision,
     PostStatus,
+    PublicationCorrection,
 )
 from redbridge_portal import roles
 
@@ -352,7 +353,22 @@ def post_timeline(post: Post) -> list[TimelineEntry]:
     entries += [TimelineEntry(kind="decision", at=d.decided_at, item=d) for d in decisions]
     entries += [TimelineEntry(kind="comment", at=c.created_at, item=c) for c in comments]
     if post.status == PostStatus.PUBLISHED and post.published_at:
-        entries.append(TimelineEntry(kind="published", at=post.published_at, item=post))
+        corrections = list(
+            PublicationCorrection.objects.filter(post=post).select_related("corrected_by")
+        )
+        # The record as first made stands where it was made; each correction after it.
+        first = corrections[0] if corrections else None
+        entries.append(
+            TimelineEntry(
+                kind="published",
+                at=first.old_published_at if first else post.published_at,
+                item=first or post,
+            )
+        )
+        entries += [
+            TimelineEntry(kind="publication_corrected", at=c.corrected_at, item=c)
+            for c in corrections
+        ]
     if post.status == PostStatus.WITHDRAWN and post.withdrawn_at:
         entries.append(TimelineEntry(kind="withdrawn", at=post.withdrawn_at, item=post))
     entries.sort(key=lambda entry: entry.at)

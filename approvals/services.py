@@ -40,11 +40,14 @@ from approvals.models import (
     PostMedia,
     PostRevision,
     PostStatus,
+    PublicationCorrection,
     published_length,
 )
 from approvals.platforms import (
+    address_belongs_to,
     image_required_message,
     needs_an_image,
+    wrong_platform_message,
 )
 from redbridge_portal import roles
 from redbridge_portal.models import NotificationKind, User
@@ -847,6 +850,7 @@ def post_mark_published(
                 _("Only the author or a member of the senior team can record publication.")
             )
         _check_move(post, PostStatus.PUBLISHED, _("marked as published"))
+        _check_address(post.account, url)
         post.status = PostStatus.PUBLISHED
         post.published_at = published_at
         post.published_url = url
@@ -863,6 +867,70 @@ def post_mark_published(
             data={"revision": post.current_revision.number, "url": url},
         )
     return post
+
+
+def _check_address(account: Account, url: str) -> None:
+    if not address_belongs_to(account.platform, url):
+        raise ApprovalError(wrong_platform_message(account.get_platform_display(), url))
+
+
+def post_correct_publication(
+    *, actor: User, post: Post, published_at: datetime.datetime, url: str, reason: str
+) -> PublicationCorrection:
+    """Put right the record of when and where a published post went out (the senior team
+    only). The values replaced are kept in the post's history and the audit log."""
+    url, reason = (url or "").strip(), (reason or "").strip()
+    if not roles.can_correct_publication(actor):
+        raise ApprovalError(_("Only the senior team can correct a publication record."))
+    if not url or published_at is None:
+        raise ApprovalError(_("Give the date and time the post went out and its web address."))
+    if not reason:
+        raise ApprovalError(_("Say why the record is being corrected."))
+    if published_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ApprovalError(_("The time the post went out cannot be in the future."))
+    with transaction.atomic():
+        post = _lock_post(post)
+        if post.status != PostStatus.PUBLISHED:
+            raise ApprovalError(
+                _("Only a published post's record can be corrected. This one is “%(status)s”.")
+                % {"status": _status_label(post.status)}
+            )
+        _check_address(post.account, url)
+        if post.published_at == published_at and post.published_url == url:
+            raise ApprovalError(_("Nothing was changed: the record already says this."))
+        correction = PublicationCorrection.objects.create(
+            post=post,
+            corrected_by=actor,
+            old_published_at=post.published_at,
+            old_url=post.published_url,
+            new_published_at=published_at,
+            new_url=url,
+            reason=reason,
+        )
+        post.published_at = published_at
+        post.published_url = url
+        post.save(update_fields=["published_at", "published_url", "updated_at"])
+        when = "j F Y, H:i"
+        audit_record(
+            actor=actor,
+            action="post.publication_corrected",
+            target=post,
+            summary=_("Publication record corrected: %(reason)s") % {"reason": reason[:150]},
+            data={
+                "correction": correction.pk,
+                "before": {
+                    "published_at": date_format(
+                        timezone.localtime(correction.old_published_at), when
+                    ),
+                    "url": correction.old_url,
+                },
+                "after": {
+                    "published_at": date_format(timezone.localtime(published_at), when),
+                    "url": url,
+                },
+            },
+        )
+    return correction
 
 
 def post_comment(*, actor: User, post: Post, body: str, clauses: Iterable[str] = ()) -> Comment:

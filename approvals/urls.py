@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:pk>/decide/", views.post_decide, name="post_decide"),
     path("<int:pk>/comment/", views.post_comment, name="post_comment"),
     path("<int:pk>/published/", views.PostMarkPublishedView.as_view(), name="post_mark_published"),
+    path(
+        "<int:pk>/published/correct/",
+        views.PostCorrectPublicationView.as_view(),
+        name="post_correct_publication",
+    ),
     path("<int:pk>/new-draft/", views.post_new_draft_from, name="post_new_draft_from"),
     path("queue/", views.QueueView.as_view(), name="queue"),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),

@@ -28,6 +28,7 @@ from approvals.forms import (
     CampaignDecisionForm,
     CampaignForm,
     CommentForm,
+    CorrectPublicationForm,
     DecisionForm,
     MarkPublishedForm,
     NewDraftForm,
@@ -320,6 +321,8 @@ def _post_page(request, post: Post, *, status=200, **forms):
         "can_submit": is_author and post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED),
         "can_mark_published": post.status == PostStatus.APPROVED
         and (is_author or roles.can_decide_posts(user)),
+        "can_correct_publication": post.status == PostStatus.PUBLISHED
+        and roles.can_correct_publication(user),
         "self_check_form": forms.get("self_check_form") or SelfCheckForm(),
         "decision_form": forms.get("decision_form")
         or DecisionForm(initial={"revision": post.current_revision_id}),
@@ -467,6 +470,9 @@ class PostMarkPublishedView(FormView):
             return _back_to(post)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.post_object.account}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(post=self.post_object, **kwargs)
 
@@ -482,6 +488,50 @@ class PostMarkPublishedView(FormView):
             form.add_error(None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, _("The post is recorded as published."))
+        return _back_to(self.post_object)
+
+
+class PostCorrectPublicationView(FormView):
+    """The senior team puts right when or where a published post went out."""
+
+    template_name = "approvals/post_correct_publication.html"
+    form_class = CorrectPublicationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_correct_publication(request.user):
+            raise PermissionDenied(_("Only the senior team can correct a publication record."))
+        self.post_object = _visible_post_or_404(request, kwargs["pk"])
+        if self.post_object.status != PostStatus.PUBLISHED:
+            messages.error(request, _("Only a published post's record can be corrected."))
+            return _back_to(self.post_object)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.post_object.account}
+
+    def get_initial(self):
+        post = self.post_object
+        return {"published_at": timezone.localtime(post.published_at), "url": post.published_url}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(post=self.post_object, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.post_correct_publication(
+                actor=self.request.user,
+                post=self.post_object,
+                published_at=data["published_at"],
+                url=data["url"],
+                reason=data["reason"],
+            )
+        except ApprovalError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The publication record was corrected. The old values are kept.")
+        )
         return _back_to(self.post_object)
 
 

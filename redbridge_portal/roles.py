@@ -94,6 +94,11 @@ def can_decide_campaigns(user) -> bool:
     return _in_role(user, "approvals.decide_campaign")
 
 
+def can_correct_publication(user) -> bool:
+    """Senior team: put right the record of when and where a published post went out."""
+    return can_decide_posts(user)
+
+
 def can_view_all_posts(user) -> bool:
     return _in_role(user, "approvals.view_all_posts")
 

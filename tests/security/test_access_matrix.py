@@ -61,6 +61,7 @@ def _variants(world):
         "approvals:post_comment": post_variants,
         "approvals:post_mark_published": post_variants,
         "approvals:post_new_draft_from": post_variants,
+        "approvals:post_correct_publication": post_variants,
         "approvals:campaign_detail": {"": {"pk": o["campaign"].pk}},
         "approvals:campaign_decide": {"": {"pk": o["campaign"].pk}},
         "approvals:pending_image": {"": {"pk": o["pending_image"].pk}},
@@ -184,6 +185,19 @@ EXPECTED = {
     "approvals:media[draft]": ("login 200 404 404 404", "login 200 404 404 404"),
     "approvals:media[submitted]": ("login 200 404 200 404", "login 200 404 200 404"),
     # An image chosen in a post form, not yet saved with the post: its uploader's alone.
+    # Correcting a publication record: the senior team, for a published post they may see.
+    "approvals:post_correct_publication[draft]": (
+        "login 403 403 404 403",
+        "login 403 403 404 403",
+    ),
+    "approvals:post_correct_publication[submitted]": (
+        "login 403 403 302 403",
+        "login 403 403 302 403",
+    ),
+    "approvals:post_correct_publication[published]": (
+        "login 403 403 200 403",
+        "login 403 403 200 403",
+    ),
     "approvals:pending_image": ("login 200 404 404 404", "login 200 404 404 404"),
     # Concerns (issue 9): seen by the senior team and the reporter only; the sample id 1 does
     # not exist in this world, so everyone signed in gets 404 (tests/approvals/test_concerns.py
