@@ -71,9 +71,6 @@ def address_belongs_to(platform: str, url: str) -> bool:
 def wrong_platform_message(platform_label: str, url: str) -> str:
     host = urlsplit(url).hostname or url
     return str(
-        _(
-            "%(host)s is not a %(platform)s address. Copy the address of the live post from "
-            "%(platform)s."
-        )
+        _("%(host)s is not on %(platform)s. Copy the address of the live post from %(platform)s.")
         % {"host": host, "platform": platform_label}
     )

@@ -134,7 +134,7 @@ def with_waiting_times(posts, *, now=None) -> list[Post]:
     """Give each post on a queue page `.waiting`: its wait for a decision in school working
     hours, and whether a reminder is due or it is overdue. One query for the school closures,
     whatever the number of posts."""
-    from approvals.reminders import closed_days_since, waiting_for_decision
+    from approvals.reminders import closed_days_since, waiting_for_decision, waiting_in_words
 
     posts = list(posts)
     now = now or timezone.now()
@@ -146,6 +146,7 @@ def with_waiting_times(posts, *, now=None) -> list[Post]:
             if post in waiting
             else None
         )
+        post.waiting_words = waiting_in_words(post.waiting) if post.waiting else ""
     return posts
 
 

@@ -1093,14 +1093,83 @@ def campaign_decide(
             % {"title": campaign.title, "status": campaign.get_status_display().lower()},
             message=(
                 _("%(who)s approved your campaign. Posts in it can now be approved.")
+                % {"who": actor}
                 if approve
-                else _("%(who)s declined your campaign. The reason is on the campaign's page.")
-            )
-            % {"who": actor},
+                else _("%(who)s declined your campaign. The reason: %(reason)s")
+                % {"who": actor, "reason": reason}
+            ),
             url=campaign.get_absolute_url(),
             key=f"campaign:{campaign.pk}:decided",
         )
+        if not approve:
+            _return_posts_of_declined_campaign(actor=actor, campaign=campaign, reason=reason)
     return campaign
+
+
+def _return_posts_of_declined_campaign(*, actor: User, campaign: Campaign, reason: str) -> None:
+    """A post in a declined campaign can never be approved while it stays in it. Posts waiting
+    for a decision go back to their authors (changes requested, with the reason); posts their
+    authors are still working on stay with them. Every author is told what to do."""
+    posts = list(
+        Post.objects.select_for_update()
+        .filter(campaign=campaign)
+        .filter(status__in=[PostStatus.SUBMITTED, PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED])
+        .select_related("author", "account", "current_revision")
+        .order_by("pk")
+    )
+    comment = _(
+        "The campaign “%(title)s” was declined: %(reason)s Take the post out of the campaign "
+        "(or change it) and send it again."
+    ) % {"title": campaign.title, "reason": reason}
+    for post in posts:
+        sent_back = post.status == PostStatus.SUBMITTED
+        if sent_back:
+            decision = Decision.objects.create(
+                post=post,
+                revision=post.current_revision,
+                decided_by=actor,
+                outcome=DecisionOutcome.REQUEST_CHANGES,
+                comment=comment,
+                policy_version=campaign.policy_version,
+            )
+            post.status = PostStatus.CHANGES_REQUESTED
+            post.decided_at = decision.decided_at
+            post.last_decision = decision
+            post.save(update_fields=["status", "decided_at", "last_decision", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="post.changes_requested",
+                target=post,
+                summary=_("Sent back: its campaign was declined."),
+                data={"campaign": campaign.pk, "decision": decision.pk},
+            )
+        notify(
+            recipients=[post.author],
+            kind=NotificationKind.POST_DECIDED,
+            subject=_("Your post for %(account)s: its campaign was declined")
+            % {"account": post.account.name},
+            message=(
+                _(
+                    "%(who)s declined the campaign “%(title)s”, so your post for %(account)s "
+                    "has come back to you. The reason: %(reason)s Take it out of the campaign "
+                    "(or change it) and send it again."
+                )
+                if sent_back
+                else _(
+                    "%(who)s declined the campaign “%(title)s”. Your post for %(account)s is "
+                    "still in it: take it out of the campaign before you send it. The reason: "
+                    "%(reason)s"
+                )
+            )
+            % {
+                "who": actor,
+                "title": campaign.title,
+                "account": post.account.name,
+                "reason": reason,
+            },
+            url=post.get_absolute_url(),
+            key=f"campaign:{campaign.pk}:declined:post:{post.pk}",
+        )
 
 
 def campaign_approve(*, actor: User, campaign: Campaign, reason: str = "") -> Campaign:

@@ -32,7 +32,7 @@ def posts(policy_v1, staff_user, senior_user):
             actor=staff_user,
             post=published,
             published_at=at(2026, 12, 1, 12),
-            url="https://x.example/redbridge/1",
+            url="https://x.com/redbridge/status/1",
         )
     with time_machine.travel(at(2026, 11, 2, 9), tick=False):
         draft_only = submitted_post(

@@ -35,7 +35,7 @@ def test_a_facebook_address_is_refused_for_an_x_post(
     url = reverse("approvals:post_mark_published", args=[post.pk])
     response = staff_client.post(url, {"published_at": "2026-01-05T09:00", "url": FACEBOOK_URL})
     assert response.status_code == 200
-    assert "www.facebook.com is not a X (Twitter) address" in response.content.decode()
+    assert "www.facebook.com is not on X (Twitter)" in response.content.decode()
     post.refresh_from_db()
     assert post.status == PostStatus.APPROVED
     # The service refuses it too, whoever calls it.
@@ -104,7 +104,7 @@ def test_a_correction_must_also_be_on_the_platform_and_give_a_reason(
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "is not a X (Twitter) address" in html
+    assert "is not on X (Twitter)" in html
     assert "This field is required" in html
     assert PublicationCorrection.objects.count() == 0
 

@@ -627,7 +627,10 @@ def test_list_pages_run_the_same_queries_for_few_and_many_rows(
     for n in range(20):
         post = approved_post(staff_user, senior_user, other, campaign=campaign)
         services.post_mark_published(
-            actor=staff_user, post=post, published_at=timezone.now(), url=f"https://y.com/{n}"
+            actor=staff_user,
+            post=post,
+            published_at=timezone.now(),
+            url=f"https://x.com/redbridge/status/{n}",
         )
     many = _queries(django_assert_max_num_queries, client, reverse(url_name))
     assert few == many
