@@ -125,11 +125,14 @@ class AuditLogFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    hide_sign_ins = forms.BooleanField(label=_("Hide signing in and out"), required=False)
 
     def __init__(self, *args, families=(), **kwargs):
+        from redbridge_portal.audit_words import family_in_words
+
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("Anything"))] + [
-            (family, family.rstrip(".").replace("_", " ").capitalize()) for family in families
+            (family, family_in_words(family)) for family in families
         ]
         self.helper = FormHelper()
         self.helper.form_method = "get"

@@ -133,6 +133,39 @@ def needs_two_factor(user) -> bool:
     )
 
 
+def notification_kinds_for(user) -> list[str]:
+    """The kinds of notification that can reach `user` in their role, in the order of
+    NotificationKind: the email settings page lists only these."""
+    from redbridge_portal.models import NotificationKind as Kind
+
+    kinds = {Kind.POLICY_PUBLISHED}
+    if can_submit_posts(user) or can_propose_campaigns(user):
+        kinds |= {
+            Kind.POST_DECIDED,
+            Kind.CAMPAIGN_DECIDED,
+            Kind.COMMENT_ADDED,
+            Kind.AUTHOR_REMINDER,
+            Kind.CONCERN_UPDATED,
+            Kind.QUESTION_ANSWERED,
+        }
+    if can_decide_posts(user) or can_decide_campaigns(user):
+        kinds |= {
+            Kind.POST_SUBMITTED,
+            Kind.CAMPAIGN_SUBMITTED,
+            Kind.COMMENT_ADDED,
+            Kind.APPROVAL_REMINDER,
+            Kind.APPROVAL_ESCALATION,
+            Kind.URGENT_REMINDER,
+            Kind.DIGEST,
+            Kind.CONCERN_RAISED,
+            Kind.CONCERN_REMINDER,
+            Kind.QUESTION_ASKED,
+        }
+    if can_manage_policy(user):
+        kinds |= {Kind.POLICY_REVIEW, Kind.APPROVAL_ESCALATION}
+    return [kind for kind in Kind.values if kind in kinds]
+
+
 def role_names(user) -> list[str]:
     """The user's roles in the order they are listed above, for display."""
     if not (user and user.is_authenticated):
