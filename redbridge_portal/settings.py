@@ -28,7 +28,11 @@ if not SECRET_KEY and DEBUG:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# By default emails link to the port the portal runs on: `make run` sets PORTAL_PORT to its
+# PORT for the web server, the worker and beat alike (honcho gives each process a PORT of its
+# own, so the worker's PORT is not the web server's).
+_PORT = env.int("PORTAL_PORT", default=env.int("PORT", default=8000))
+SITE_URL = env.str("SITE_URL", default=f"http://localhost:{_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -41,6 +41,8 @@ CLEARED = (
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
     "SITE_URL",
+    "PORT",
+    "PORTAL_PORT",
     "HTTPS",
     "SESSION_INACTIVITY_HOURS",
 )
@@ -149,3 +151,18 @@ def test_commands_that_need_no_key_run_without_one():
     )
     assert signing.returncode != 0
     assert "SECRET_KEY" in signing.stderr
+
+
+def test_emails_link_to_the_port_the_portal_runs_on():
+    def site_url(**environment):
+        result = read_settings(DEBUG="true", **environment)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)["SITE_URL"]
+
+    assert site_url() == "http://localhost:8000"
+    assert site_url(PORT="8001") == "http://localhost:8001"
+    # `make run` sets PORTAL_PORT for every process; the worker's own PORT does not count.
+    assert site_url(PORTAL_PORT="8001", PORT="8101") == "http://localhost:8001"
+    assert site_url(PORTAL_PORT="8001", SITE_URL="https://portal.example/") == (
+        "https://portal.example"
+    )
