@@ -252,6 +252,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email ----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if DEBUG and not env.str("EMAIL_URL", default=""):
+    # Development: one line per email on the console, the whole message in var/emails/.
+    EMAIL_BACKEND = "redbridge_portal.dev_console.SummaryEmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / "var" / "emails"
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Redbridge staff portal <portal@redbridge.example>"
 )
@@ -300,7 +304,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused request (4xx) is one line, without the exception's traceback.
+    "filters": {"one_line_4xx": {"()": "redbridge_portal.dev_console.OneLineForRefusedRequests"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_4xx"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -69,7 +69,8 @@ def test_defaults_need_no_server():
     assert values["ENGINE"] == "django.db.backends.sqlite3"
     assert values["DB_NAME"].endswith("var/db.sqlite3")
     assert values["BROKER"] == "filesystem://"
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    # Development: one line per email, the message itself in var/emails/.
+    assert values["EMAIL_BACKEND"] == "redbridge_portal.dev_console.SummaryEmailBackend"
     assert values["TIME_ZONE"] == "Europe/London"
     assert values["LANGUAGE_CODE"] == "en-gb"
     assert values["USE_TZ"] is True
