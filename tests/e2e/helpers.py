@@ -108,6 +108,31 @@ _ERROR_SUMMARY_SCRIPT = """
 """
 
 
+# Ids used more than once (a label or error link then leads to the wrong field) and <time>
+# values no parser accepts, in the page as it stands after any script and form error.
+_MARKUP_SCRIPT = """
+() => {
+  const problems = [];
+  const seen = new Map();
+  for (const el of document.querySelectorAll('[id]')) {
+    seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  }
+  for (const [id, count] of seen) {
+    if (count > 1) problems.push(`the id "${id}" is used ${count} times`);
+  }
+  const valid = /^(\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:?\\d{2})?)?|\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?)$/;
+  for (const el of document.querySelectorAll('time[datetime]')) {
+    const value = el.getAttribute('datetime');
+    if (!valid.test(value)) problems.push(`<time datetime="${value}"> is not a valid date/time`);
+  }
+  for (const form of document.querySelectorAll('form form')) {
+    problems.push('a form inside a form');
+  }
+  return problems;
+}
+"""
+
+
 def format_axe_violations(violations: list[dict]) -> str:
     """One line per rule, then the failing elements grouped by what is wrong with them (a
     contrast failure on forty links is one finding, not forty)."""
@@ -188,6 +213,8 @@ class PageChecker:
         finally:
             if original:
                 page.set_viewport_size(original)
+        for problem in page.evaluate(_MARKUP_SCRIPT):
+            self.problems.append(f"{where}: {problem}")
         if axe:
             self._check_footer(page, where)
             self._check_error_summary(page, where)
