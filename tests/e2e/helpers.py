@@ -120,7 +120,10 @@ _MARKUP_SCRIPT = """
   for (const [id, count] of seen) {
     if (count > 1) problems.push(`the id "${id}" is used ${count} times`);
   }
-  const valid = /^(\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:?\\d{2})?)?|\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?)$/;
+  const date = '\\\\d{4}-\\\\d{2}-\\\\d{2}';
+  const time = '\\\\d{2}:\\\\d{2}(:\\\\d{2}(\\\\.\\\\d{1,3})?)?';
+  const zone = '(Z|[+-]\\\\d{2}:?\\\\d{2})';
+  const valid = new RegExp(`^(${date}([T ]${time}${zone}?)?|${time})$`);
   for (const el of document.querySelectorAll('time[datetime]')) {
     const value = el.getAttribute('datetime');
     if (!valid.test(value)) problems.push(`<time datetime="${value}"> is not a valid date/time`);

@@ -23,7 +23,8 @@ BROKEN = """<!doctype html><html lang="en-GB"><head><meta charset="utf-8">
 <body><main><h1>Broken page</h1><div class="wide">Too wide</div>
 <div class="error-summary"><ul><li><a href="#nowhere">Name: enter a name</a></li></ul></div>
 <p class="faint" id="twice">Faint text</p><p id="twice">Again</p>
-<time datetime="2026-11-30T12:57:31.504093+00:00">Today</time><p style="color: red">Inline style</p><input id="unlabelled"></main>
+<time datetime="2026-11-30T12:57:31.504093+00:00">Today</time>
+<p style="color: red">Inline style</p><input id="unlabelled"></main>
 <footer>No link here</footer><script>window.inlineScriptRan = true;</script></body></html>"""
 
 CLEAN_CSS = "footer a { line-height: 2; }"
