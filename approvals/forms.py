@@ -3,13 +3,17 @@ decide whether the action is allowed."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from approvals import selectors
@@ -594,6 +598,30 @@ class NewDraftForm(forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
+class LongSelect(forms.Select):
+    """forms.Select for a long flat list of choices, rendered in one join of escaped strings
+    instead of two templates per option: the same markup, escaped by Django's `escape`. With
+    the benchmark's 500 campaigns, the queue's campaign list cost 40 ms through the widget
+    templates, more than the rest of the page. No option groups."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(item) for item in self.format_value(value)}
+        options = []
+        for option_value, label in self.choices:
+            option_value = str(option_value)
+            selected = " selected" if option_value in chosen else ""
+            options.append(
+                f'<option value="{escape(option_value)}"{selected}>{escape(label)}</option>'
+            )
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(final_attrs),
+            SafeString("".join(options)),
+        )
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
@@ -604,7 +632,11 @@ class QueueFilterForm(forms.Form):
         label=_("Account"), queryset=Account.objects.none(), required=False, empty_label=_("All")
     )
     campaign = forms.ModelChoiceField(
-        label=_("Campaign"), queryset=Campaign.objects.none(), required=False, empty_label=_("All")
+        label=_("Campaign"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=LongSelect,
     )
     # Typed rather than chosen: a list of every member of staff was 2,000 options (100 KB on
     # each queue page, and unusable on a phone). selectors.queue() does the matching.
@@ -619,7 +651,18 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = Account.objects.order_by("name")
-        self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on", "title")
+        campaigns = Campaign.objects.order_by("-starts_on", "title")
+        self.fields["campaign"].queryset = campaigns
+        # Shown from (id, title) pairs: making 500 campaigns into model instances to list their
+        # titles cost more than the rest of the page. A chosen one is still checked against the
+        # queryset when the form is validated.
+        empty_label = self.fields["campaign"].empty_label
+
+        @functools.cache  # read once per form: the widget asks for its choices twice
+        def campaign_choices():
+            return [("", empty_label), *campaigns.values_list("pk", "title")]
+
+        self.fields["campaign"].widget.choices = campaign_choices
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -663,7 +706,18 @@ class CalendarForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = Account.objects.order_by("name")
-        self.fields["campaign"].queryset = Campaign.objects.order_by("-starts_on", "title")
+        campaigns = Campaign.objects.order_by("-starts_on", "title")
+        self.fields["campaign"].queryset = campaigns
+        # Shown from (id, title) pairs: making 500 campaigns into model instances to list their
+        # titles cost more than the rest of the page. A chosen one is still checked against the
+        # queryset when the form is validated.
+        empty_label = self.fields["campaign"].empty_label
+
+        @functools.cache  # read once per form: the widget asks for its choices twice
+        def campaign_choices():
+            return [("", empty_label), *campaigns.values_list("pk", "title")]
+
+        self.fields["campaign"].widget.choices = campaign_choices
 
     def choices(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

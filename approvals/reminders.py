@@ -1,4 +1,4 @@
-"""Reminders about posts and campaigns that wait on someone (issue 5).
+"""Reminders about posts and campaigns that wait on someone.
 
 Run by the periodic task `approvals.tasks.send_post_reminders`. Everything here reads the state
 from the database each run (nothing is scheduled ahead in the broker), and every reminder goes
@@ -24,7 +24,11 @@ from approvals.models import Campaign, Post, PostStatus
 from approvals.selectors import may_see_post
 from redbridge_portal import roles
 from redbridge_portal.models import NotificationKind
-from redbridge_portal.school_calendar import closed_days, working_hours_between
+from redbridge_portal.school_calendar import (
+    closed_days,
+    working_hours_between,
+    working_times_until,
+)
 from redbridge_portal.services import reminder_send_once
 
 logger = logging.getLogger(__name__)
@@ -61,6 +65,18 @@ def waiting_in_words(waiting: Waiting) -> str:
         return "less than a school hour"
     hours = round(waiting.hours)
     return f"about {hours} school hour{'' if hours == 1 else 's'}"
+
+
+def waiting_for_decisions(
+    submitted: list[datetime], *, now: datetime, closed=None
+) -> list[Waiting]:
+    """`waiting_for_decision` for each of a page's submission times, counted in one pass."""
+    threshold = settings.APPROVAL_REMINDER_HOURS
+    waits = []
+    for worked in working_times_until(submitted, now, closed):
+        hours = worked.total_seconds() / 3600
+        waits.append(Waiting(hours, hours >= threshold, hours >= 2 * threshold))
+    return waits
 
 
 def closed_days_since(oldest: datetime | None, now: datetime | None = None) -> set:

@@ -134,19 +134,19 @@ def with_waiting_times(posts, *, now=None) -> list[Post]:
     """Give each post on a queue page `.waiting`: its wait for a decision in school working
     hours, and whether a reminder is due or it is overdue. One query for the school closures,
     whatever the number of posts."""
-    from approvals.reminders import closed_days_since, waiting_for_decision, waiting_in_words
+    from approvals.reminders import closed_days_since, waiting_for_decisions, waiting_in_words
 
     posts = list(posts)
     now = now or timezone.now()
     waiting = [p for p in posts if p.status == PostStatus.SUBMITTED and p.submitted_at]
     closed = closed_days_since(min((p.submitted_at for p in waiting), default=now), now)
     for post in posts:
-        post.waiting = (
-            waiting_for_decision(post.submitted_at, now=now, closed=closed)
-            if post in waiting
-            else None
-        )
-        post.waiting_words = waiting_in_words(post.waiting) if post.waiting else ""
+        post.waiting = None
+        post.waiting_words = ""
+    waits = waiting_for_decisions([p.submitted_at for p in waiting], now=now, closed=closed)
+    for post, wait in zip(waiting, waits, strict=True):
+        post.waiting = wait
+        post.waiting_words = waiting_in_words(wait)
     return posts
 
 
@@ -272,9 +272,7 @@ def paginate_capped(queryset: QuerySet, page: str | int | None, per_page: int = 
 def post_for_page(user, pk: int) -> Post | None:
     return (
         visible_posts(user)
-        .select_related(
-            "author", "account", "campaign", "current_revision", "published_by", "copied_from"
-        )
+        .select_related("author", "account", "campaign", "current_revision", "published_by")
         .prefetch_related(
             Prefetch(
                 "media",

@@ -50,16 +50,13 @@ from approvals.platforms import (
     wrong_platform_message,
 )
 from redbridge_portal import roles
+from redbridge_portal.actions import ActionRefused
 from redbridge_portal.models import NotificationKind, User
 from redbridge_portal.services import audit_record, notify
 
 
-class ApprovalError(Exception):
-    """A refused action. `message` is plain English for the person who tried it."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ApprovalError(ActionRefused):
+    """A refused action on a post or campaign, with a message a user can read."""
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,3 @@ def send_post_reminders():
 def send_daily_digests():
     """Each school-day morning: one summary per senior-team member of what waits for them."""
     return reminders.send_daily_digests()
-
-
-@shared_task
-def send_concern_reminders():
-    """Every 15 minutes: concerns nobody has taken on, and open ones left too long (issue 9)."""
-    from approvals import concerns
-
-    return concerns.send_concern_reminders()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals import concern_views, views
+from approvals import views
 
 app_name = "approvals"
 
@@ -31,16 +31,4 @@ urlpatterns = [
     path("published/export.csv", views.published_log_csv, name="published_log_csv"),
     path("media/<int:pk>/", views.media, name="media"),
     path("media/new/<int:pk>/", views.pending_image, name="pending_image"),
-    # Issue 9: concerns ("An official response may be needed")
-    path("concerns/", concern_views.concern_list, name="concern_list"),
-    path("concerns/new/", concern_views.concern_create, name="concern_create"),
-    path("concerns/<int:pk>/", concern_views.concern_detail, name="concern_detail"),
-    path("concerns/<int:pk>/take/", concern_views.concern_take, name="concern_take"),
-    path("concerns/<int:pk>/action/", concern_views.concern_action, name="concern_action"),
-    path("concerns/<int:pk>/resolve/", concern_views.concern_resolve, name="concern_resolve"),
-    path(
-        "concerns/<int:pk>/screenshot/",
-        concern_views.concern_screenshot,
-        name="concern_screenshot",
-    ),
 ]

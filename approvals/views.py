@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from approvals import prescreen, selectors, services
+from approvals import selectors, services
 from approvals.forms import (
     CalendarForm,
     CampaignDecisionForm,
@@ -48,6 +48,7 @@ from approvals.models import (
     PostStatus,
 )
 from approvals.services import ApprovalError, PostContent
+from policy import prescreen
 from redbridge_portal import roles
 
 

@@ -919,6 +919,73 @@ def signed_in_cookie(user) -> str:
     )
 
 
+MIXED_READERS = 5
+MIXED_DECIDERS = 3
+
+
+def mixed_workload(version, clause) -> dict:
+    """Who does what in the mixed school-day workload (bench/mixed.lua).
+
+    Readers are members of staff who write posts: they read the policy, their own posts and the
+    published log, and now and then send a new post. Deciders are members of the senior team:
+    they read the queue and the posts waiting in it, and now and then approve one. Each person
+    has a session of their own and their CSRF secret (Django accepts the unmasked secret as the
+    form's token as well as a masked one)."""
+    from django.conf import settings
+
+    from approvals.models import SELF_CHECK_KEYS, Account, Post, PostStatus
+    from redbridge_portal import roles
+
+    def person(user, paths):
+        cookie = signed_in_cookie(user)
+        csrf = dict(part.split("=", 1) for part in cookie.split("; "))[settings.CSRF_COOKIE_NAME]
+        return {"cookie": cookie, "csrf": csrf, "paths": paths}
+
+    policy_paths = [
+        "/policy/",
+        f"/policy/clause/{clause.number}/",
+        "/policy/search/?q=confidential+information",
+        "/policy/search/?q=photographs+of+pupils",
+    ]
+    seniors = list(roles.senior_team_members().order_by("pk")[:MIXED_DECIDERS])
+    writers = list(
+        roles.staff_members()
+        .exclude(pk__in=roles.senior_team_members())
+        .exclude(pk__in=roles.policy_admins())
+        .filter(posts__isnull=False)
+        .distinct()
+        .order_by("pk")[:MIXED_READERS]
+    )
+    readers = []
+    for user in writers:
+        own = list(
+            Post.objects.filter(author=user).order_by("-pk").values_list("pk", flat=True)[:5]
+        )
+        paths = [*policy_paths, "/", "/posts/", "/posts/published/"]
+        paths += [f"/posts/{pk}/" for pk in own]
+        readers.append(person(user, paths))
+    waiting = list(
+        Post.objects.filter(status=PostStatus.SUBMITTED)
+        .exclude(author__in=seniors)
+        .order_by("?")
+        .values_list("pk", "current_revision_id")[:1000]
+    )
+    deciders = []
+    for user in seniors:
+        paths = [*policy_paths[:2], "/posts/queue/", "/posts/queue/?page=2", "/posts/published/"]
+        paths += [f"/posts/{pk}/" for pk, _revision in waiting[:10]]
+        deciders.append(person(user, paths))
+    return {
+        "readers": readers,
+        "deciders": deciders,
+        "decide": [list(pair) for pair in waiting],
+        "new_post": {
+            "account": Account.objects.order_by("pk").values_list("pk", flat=True).first(),
+            "checks": [f"check_{key}" for key in SELF_CHECK_KEYS],
+        },
+    }
+
+
 def write_manifest(posts_wanted: int, counts: dict[str, int]) -> dict:
     from django.db.models import Count
 
@@ -979,10 +1046,13 @@ def write_manifest(posts_wanted: int, counts: dict[str, int]) -> dict:
             "my_posts_prolific": ["/posts/", "prolific_author"],
             "published_log": ["/posts/published/", "staff"],
             "login_page": ["/accounts/login/", None],
+            # Not a page of the portal: the queue's first page as a plain ListView.
+            "queue_peer": ["/bench/queue-peer/", "senior"],
             # Not a page of the portal: a signed-in request that does no work of its own.
             "signed_in_floor": ["/bench/signed-in/", "senior"],
         },
         "cookies": {name: signed_in_cookie(user) for name, user in users.items()},
+        "mixed": mixed_workload(version, clause),
     }
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     MANIFEST.write_text(json.dumps(manifest, indent=2))

@@ -1,9 +1,11 @@
-"""The portal's URLs plus the benchmark's two reference views."""
+"""The portal's URLs plus the benchmark's reference views and the queue's idiomatic peer."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.urls import path
+from django.views.generic import ListView
 
+from approvals.models import Post, PostStatus
 from redbridge_portal.urls import urlpatterns as portal_urlpatterns
 
 
@@ -22,8 +24,26 @@ def signed_in_floor(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+class QueuePeerView(ListView):
+    """The queue's first page as a textbook Django page: a ListView of the same 25 posts
+    waiting for a decision, oldest first, with their author and account joined, in a simple
+    table (templates/bench/queue_peer.html). What a page of this kind costs done the ordinary
+    way; the portal's list pages are compared with it in the same run."""
+
+    template_name = "bench/queue_peer.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            Post.objects.filter(status=PostStatus.SUBMITTED, submitted_at__isnull=False)
+            .select_related("author", "account")
+            .order_by("submitted_at", "id")
+        )
+
+
 urlpatterns = [
     path("bench/reference/", reference, name="bench_reference"),
     path("bench/signed-in/", signed_in_floor, name="bench_signed_in"),
+    path("bench/queue-peer/", QueuePeerView.as_view(), name="bench_queue_peer"),
     *portal_urlpatterns,
 ]

@@ -1,4 +1,4 @@
-"""Forms for issue 9's policy pages: the pre-screen lists, questions and their answers."""
+"""Forms for the guidance pages: the pre-screen lists, questions and their answers."""
 
 from crispy_forms.helper import FormHelper
 from django import forms

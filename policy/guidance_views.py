@@ -1,4 +1,4 @@
-"""Issue 9's policy pages: the pre-screen lists (policy admins), questions to the senior team
+"""The guidance pages: the pre-screen lists (policy admins), questions to the senior team
 and the frequently asked questions. A question is seen by its asker and the senior team only;
 anyone else gets 404."""
 
@@ -22,6 +22,7 @@ from policy.questions import QuestionError
 from policy.screening import ScreeningListError, screening_lists, screening_lists_replace
 from policy.views import PolicyManagerRequiredMixin
 from redbridge_portal import roles
+from redbridge_portal.actions import run_action
 
 
 class ScreeningListsView(PolicyManagerRequiredMixin, FormView):
@@ -58,7 +59,7 @@ def _question_or_404(request, pk):
 
 @require_GET
 def question_list(request):
-    is_senior = roles.can_decide_posts(request.user)
+    is_senior = roles.is_senior_team(request.user)
     items = list(questions.question_list(request.user)[:200])
     return render(
         request,
@@ -98,14 +99,11 @@ def question_create(request):
 
 
 def _question_page(request, question, *, status=200, **forms):
-    is_senior = roles.can_decide_posts(request.user)
     context = {
         "question": question,
-        "is_senior": is_senior,
-        "can_answer": is_senior and question.status == QuestionStatus.ASKED,
-        "can_publish": is_senior
-        and question.status == QuestionStatus.ANSWERED
-        and not hasattr(question, "faq"),
+        "is_senior": roles.is_senior_team(request.user),
+        "can_answer": roles.may_answer_question(request.user, question),
+        "can_publish": roles.may_publish_answer(request.user, question),
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "publish_form": forms.get("publish_form")
         or FaqPublishForm(initial={"faq_question": question.text, "faq_answer": question.answer}),
@@ -125,15 +123,14 @@ def question_answer(request, pk):
     if not form.is_valid():
         messages.error(request, _("The answer was not sent. Check the problems listed."))
         return _question_page(request, question, status=400, answer_form=form)
-    try:
-        questions.question_answer(
+    return run_action(
+        request,
+        lambda: questions.question_answer(
             actor=request.user, question=question, answer=form.cleaned_data["answer"]
-        )
-    except QuestionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your answer was sent to the person who asked."))
-    return redirect(question.get_absolute_url())
+        ),
+        success=_("Your answer was sent to the person who asked."),
+        then=question.get_absolute_url(),
+    )
 
 
 @require_POST

@@ -571,7 +571,7 @@ class ReviewCycle(models.Model):
         return max((end - self.due_on).days, 0)
 
 
-# --- Pre-screening lists (issue 9) ---------------------------------------------------------------
+# --- Pre-screening lists -------------------------------------------------------------------------
 
 
 class ScreeningTerm(models.Model):
@@ -607,7 +607,7 @@ class UsualSite(models.Model):
         return self.domain
 
 
-# --- Questions to the senior team and frequently asked questions (issue 9) -----------------------
+# --- Questions to the senior team and frequently asked questions ---------------------------------
 
 
 class QuestionStatus(models.TextChoices):

@@ -1,5 +1,5 @@
 """Questions to the senior team ("When in doubt, ask") and the frequently asked questions
-published from their answers (issue 9).
+published from their answers.
 
 A question is seen by its asker and the senior team only. Answering notifies the asker; an
 answer can then be published, reworded so nobody can be identified, for everyone to read, and
@@ -10,19 +10,20 @@ audit row.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policy.models import (
-    QUESTION_TRANSITIONS,
     FrequentlyAskedQuestion,
     Question,
     QuestionStatus,
 )
 from redbridge_portal import roles
+from redbridge_portal.actions import ActionRefused, create_once
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify
 
@@ -30,10 +31,8 @@ KIND_ASKED = NotificationKind.QUESTION_ASKED
 KIND_ANSWERED = NotificationKind.QUESTION_ANSWERED
 
 
-class QuestionError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class QuestionError(ActionRefused):
+    """A refused action on a question, with a message a user can read."""
 
 
 def _clean(value: str) -> str:
@@ -44,7 +43,7 @@ def _clean(value: str) -> str:
 
 
 def visible_questions(user) -> QuerySet[Question]:
-    if roles.can_decide_posts(user):
+    if roles.is_senior_team(user):
         return Question.objects.all()
     if not (user and user.is_authenticated):
         return Question.objects.none()
@@ -59,6 +58,28 @@ def question_for_page(user, pk: int) -> Question | None:
 
 def question_list(user) -> QuerySet[Question]:
     return visible_questions(user).select_related("asker", "answered_by").order_by("-created_at")
+
+
+# Answered questions stay on the asker's home panel this long, so they see the answer.
+RECENT_DAYS = 14
+
+
+def home_panel_context(user) -> dict:
+    """The home page's questions: the person's own (waiting, or answered lately) and, for the
+    senior team, how many wait and since when. One query, two for the senior team."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    context = {
+        "guidance_my_questions": list(
+            Question.objects.filter(asker=user)
+            .filter(Q(status=QuestionStatus.ASKED) | Q(answered_at__gte=since))
+            .order_by("-created_at")[:5]
+        ),
+    }
+    if roles.is_senior_team(user):
+        context["guidance_questions"] = Question.objects.filter(
+            status=QuestionStatus.ASKED
+        ).aggregate(count=Count("pk"), oldest=Min("created_at"))
+    return context
 
 
 def faqs() -> list[dict]:
@@ -80,31 +101,26 @@ def question_ask(*, actor, text: str, form_token: uuid.UUID | None = None) -> tu
         raise QuestionError(_("Write your question."))
     if not (actor and actor.is_authenticated and actor.is_active):
         raise QuestionError(_("Sign in to ask a question."))
-    if form_token is not None:
-        existing = Question.objects.filter(asker=actor, form_token=form_token).first()
-        if existing is not None:
-            return existing, False
-    try:
-        with transaction.atomic():
-            question = Question.objects.create(asker=actor, text=text, form_token=form_token)
-            audit_record(actor=actor, action="question.asked", target=question)
-            notify(
-                recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
-                kind=KIND_ASKED,
-                subject="A question for the senior team",
-                message=(
-                    f"{actor} asked: {text[:300]}{'…' if len(text) > 300 else ''}\n"
-                    "Please answer it in the portal; they will be told."
-                ),
-                url=question.get_absolute_url(),
-                key=f"question:{question.pk}:asked",
+
+    def ask() -> Question:
+        question = Question.objects.create(asker=actor, text=text, form_token=form_token)
+        audit_record(actor=actor, action="question.asked", target=question)
+        notify(
+            recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
+            kind=KIND_ASKED,
+            subject=_("A question for the senior team"),
+            message=_(
+                "%(person)s asked: %(text)s\nPlease answer it in the portal; they will be told."
             )
-    except IntegrityError:
-        existing = Question.objects.filter(asker=actor, form_token=form_token).first()
-        if existing is None:
-            raise
-        return existing, False
-    return question, True
+            % {"person": actor, "text": text[:300] + ("…" if len(text) > 300 else "")},
+            url=question.get_absolute_url(),
+            key=f"question:{question.pk}:asked",
+        )
+        return question
+
+    return create_once(
+        Question, owner_field="asker", owner=actor, form_token=form_token, create=ask
+    )
 
 
 def question_answer(*, actor, question: Question | int, answer: str) -> Question:
@@ -115,9 +131,9 @@ def question_answer(*, actor, question: Question | int, answer: str) -> Question
     with transaction.atomic():
         pk = question if isinstance(question, int) else question.pk
         locked = Question.objects.select_for_update().select_related("asker").get(pk=pk)
-        if not roles.can_decide_posts(actor):
-            raise QuestionError(_("Only the senior team can answer questions."))
-        if QuestionStatus.ANSWERED not in QUESTION_TRANSITIONS[locked.status]:
+        if not roles.may_answer_question(actor, locked):
+            if not roles.is_senior_team(actor):
+                raise QuestionError(_("Only the senior team can answer questions."))
             raise QuestionError(_("This question has already been answered."))
         locked.status = QuestionStatus.ANSWERED
         locked.answer = answer
@@ -145,11 +161,11 @@ def faq_publish(
     with transaction.atomic():
         pk = question if isinstance(question, int) else question.pk
         locked = Question.objects.select_for_update().get(pk=pk)
-        if not roles.can_decide_posts(actor):
-            raise QuestionError(_("Only the senior team can publish answers."))
-        if locked.status != QuestionStatus.ANSWERED:
-            raise QuestionError(_("Answer the question before publishing it."))
-        if FrequentlyAskedQuestion.objects.filter(source=locked).exists():
+        if not roles.may_publish_answer(actor, locked):
+            if not roles.is_senior_team(actor):
+                raise QuestionError(_("Only the senior team can publish answers."))
+            if locked.status != QuestionStatus.ANSWERED:
+                raise QuestionError(_("Answer the question before publishing it."))
             raise QuestionError(_("This answer is already published."))
         faq = FrequentlyAskedQuestion.objects.create(
             question=faq_question, answer=faq_answer, source=locked, published_by=actor

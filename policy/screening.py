@@ -1,4 +1,4 @@
-"""The lists behind the pre-screen of drafts (approvals.prescreen): watched words and the
+"""The lists behind the pre-screen of drafts (policy.prescreen): watched words and the
 school's usual sites. Policy admins replace them in the portal; each screening reads them
 afresh (two small queries), so a change is used at once by every process."""
 
@@ -11,15 +11,14 @@ from django.utils.translation import gettext as _
 
 from policy.models import ScreeningTerm, UsualSite
 from redbridge_portal import roles
+from redbridge_portal.actions import ActionRefused
 from redbridge_portal.services import audit_record
 
 DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
-class ScreeningListError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ScreeningListError(ActionRefused):
+    """A refused change to the pre-screen lists, with a message a user can read."""
 
 
 def screening_lists() -> tuple[list[str], list[str]]:

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -313,7 +314,7 @@ def _version_hits(query: str, terms: list[str], version: PolicyVersion) -> list[
 
 def _faq_hits(terms: list[str]) -> list[SearchHit]:
     """Published frequently asked questions with every term in the question or answer, after
-    the policy's own text. Read from the cache, so no query once warm (issue 9)."""
+    the policy's own text."""
     from policy.questions import faqs
 
     hits = []
@@ -520,6 +521,26 @@ def home_panel_context(user) -> dict:
     }
     if context["policy_can_manage"]:
         context["policy_draft"] = draft_version()
+        context.update(_review_panel_context(version))
+    return context
+
+
+def _review_panel_context(version: PolicyVersion | None) -> dict:
+    """For policy admins: how many active staff have acknowledged the current version, and the
+    last three reviews. Three queries."""
+    from policy.models import ReviewCycle
+
+    context = {"guidance_version": version, "guidance_today": timezone.localdate()}
+    if version is not None:
+        context["guidance_acknowledged"] = Acknowledgement.objects.filter(
+            version=version, user__is_active=True
+        ).count()
+        context["guidance_staff_count"] = roles.staff_members().count()
+    context["guidance_review_cycles"] = list(
+        ReviewCycle.objects.select_related("version", "completed_by_version").order_by("-due_on")[
+            :3
+        ]
+    )
     return context
 
 

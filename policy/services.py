@@ -32,13 +32,14 @@ from policy.models import (
     Section,
 )
 from redbridge_portal import roles
+from redbridge_portal.actions import ActionRefused
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify
 
 POLICY_FILE = Path(__file__).resolve().parent / "content" / "social-media-policy.toml"
 
 
-class PolicyError(Exception):
+class PolicyError(ActionRefused):
     """A refused action on the policy; the message is written for the person who tried it."""
 
 

@@ -26,7 +26,7 @@ urlpatterns = [
     path("review/start/", views.ReviewStartView.as_view(), name="review_start"),
     path("review/publish/", views.ReviewPublishView.as_view(), name="review_publish"),
     path("review/discard/", views.ReviewDiscardView.as_view(), name="review_discard"),
-    # Issue 9: guidance before anyone breaks a rule
+    # Guidance before anyone breaks a rule
     path(
         "pre-screen-lists/",
         guidance_views.ScreeningListsView.as_view(),

@@ -114,9 +114,9 @@ def main_navigation(request) -> list[NavMenu]:
             _link(
                 here,
                 _("Raise a concern"),
-                "approvals:concern_list",
-                "approvals:concern_create",
-                "approvals:concern_detail",
+                "concerns:list",
+                "concerns:create",
+                "concerns:detail",
             )
         )
     menus.append(NavMenu("posts", _("Posts"), posts))
@@ -131,9 +131,9 @@ def main_navigation(request) -> list[NavMenu]:
                     _link(
                         here,
                         _("Concerns"),
-                        "approvals:concern_list",
-                        "approvals:concern_create",
-                        "approvals:concern_detail",
+                        "concerns:list",
+                        "concerns:create",
+                        "concerns:detail",
                     ),
                     _link(here, _("Content calendar"), "approvals:calendar"),
                 ],

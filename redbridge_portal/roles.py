@@ -120,6 +120,65 @@ def can_manage_personal_data(user) -> bool:
     return _in_role(user, "redbridge_portal.manage_personal_data")
 
 
+def is_staff_member(user) -> bool:
+    """Anyone on the school's staff (every role includes it): may raise concerns and ask."""
+    return can_submit_posts(user)
+
+
+def is_senior_team(user) -> bool:
+    """On the senior team: deals with concerns and answers questions, as well as posts."""
+    return can_decide_posts(user)
+
+
+# --- Rules about one concern or question ------------------------------------------------------
+# Asked by the page (what to offer) and by the service (the guard), so the two cannot differ.
+
+
+def may_see_concern(user, concern) -> bool:
+    return is_senior_team(user) or (
+        bool(user and user.is_authenticated) and concern.reporter_id == user.pk
+    )
+
+
+def may_take_concern(user, concern) -> bool:
+    """A concern waiting for someone, or one another senior-team member is dealing with."""
+    from concerns.models import ConcernStatus
+
+    return is_senior_team(user) and (
+        concern.status == ConcernStatus.RAISED
+        or (concern.status == ConcernStatus.IN_HAND and concern.owner_id != user.pk)
+    )
+
+
+def may_work_on_concern(user, concern) -> bool:
+    """Record actions and the outcome: only the senior-team member dealing with it."""
+    from concerns.models import ConcernStatus
+
+    return (
+        is_senior_team(user)
+        and concern.status == ConcernStatus.IN_HAND
+        and concern.owner_id == user.pk
+    )
+
+
+def may_answer_question(user, question) -> bool:
+    from policy.models import QuestionStatus
+
+    return is_senior_team(user) and question.status == QuestionStatus.ASKED
+
+
+def may_publish_answer(user, question) -> bool:
+    """Once answered, an answer may become a frequently asked question, once."""
+    from policy.models import FrequentlyAskedQuestion, QuestionStatus
+
+    if not (is_senior_team(user) and question.status == QuestionStatus.ANSWERED):
+        return False
+    try:
+        return question.faq is None
+    except FrequentlyAskedQuestion.DoesNotExist:
+        return True
+
+
 def needs_two_factor(user) -> bool:
     """Those who can approve public posts, change the policy or open the admin site sign in
     with a second factor (when settings.TWO_FACTOR_REQUIRED is on)."""

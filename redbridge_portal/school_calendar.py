@@ -62,3 +62,51 @@ def working_time_between(start: datetime, end: datetime, closed: set[date] | Non
 
 def working_hours_between(start: datetime, end: datetime, closed: set[date] | None = None):
     return working_time_between(start, end, closed).total_seconds() / 3600
+
+
+def working_times_until(
+    starts: list[datetime], end: datetime, closed: set[date] | None = None
+) -> list[timedelta]:
+    """`working_time_between(start, end, closed)` for each of `starts`, in one walk over the days
+    from the earliest start to `end` instead of one walk per start: a page of 25 posts waiting
+    since last term walked the same days 25 times."""
+    if not starts:
+        return []
+    zone, utc = _zone(), ZoneInfo("UTC")
+    local_end = end.astimezone(zone)
+    first_day = min(min(starts).astimezone(zone).date(), local_end.date())
+    if closed is None:
+        closed = closed_days(first_day, local_end.date())
+    # For each day from first_day to end's day: its bounds in UTC, whether school was open, and
+    # the school time of all the days before it.
+    days = []
+    before = timedelta(0)
+    day = first_day
+    while day <= local_end.date():
+        day_start = datetime.combine(day, time.min, tzinfo=zone).astimezone(utc)
+        day_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(utc)
+        school = is_school_day(day, closed)
+        days.append((day_start, day_end, school, before))
+        if school:
+            before += day_end - day_start
+        day += timedelta(days=1)
+    end_utc = end.astimezone(utc)
+    last = len(days) - 1
+    times = []
+    for start in starts:
+        if end <= start:
+            times.append(timedelta(0))
+            continue
+        start_utc = start.astimezone(utc)
+        index = (start.astimezone(zone).date() - first_day).days
+        day_start, day_end, school, school_before = days[index]
+        if index == last:
+            times.append(end_utc - start_utc if school else timedelta(0))
+            continue
+        # The rest of the first day, the whole days between, and the last day up to `end`.
+        total = day_end - start_utc if school else timedelta(0)
+        total += days[last][3] - days[index + 1][3]
+        if days[last][2]:
+            total += end_utc - days[last][0]
+        times.append(total)
+    return times

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from concerns import views as concern_views
 from redbridge_portal import views
 from redbridge_portal.forms import LoginForm
 
@@ -88,6 +89,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("policy/", include("policy.urls")),
     path("posts/", include("approvals.urls")),
+    path("concerns/", include("concerns.urls")),
+    # Concerns were once under /posts/concerns/: bookmarks and emailed links still work.
+    re_path(r"^posts/concerns/(?P<rest>.*)$", concern_views.moved_from_posts),
     # One way in: the admin's own sign-in page sends people to the portal's (lockout and
     # two-factor rules apply there).
     path("admin/login/", views.admin_login),

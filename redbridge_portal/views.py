@@ -54,11 +54,16 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         from approvals.selectors import home_panel_context as approvals_panel
+        from concerns.selectors import home_panel_context as concerns_panel
+        from policy.questions import home_panel_context as questions_panel
         from policy.selectors import home_panel_context as policy_panel
 
+        user = self.request.user
         context = super().get_context_data(**kwargs)
-        context.update(policy_panel(self.request.user))
-        context.update(approvals_panel(self.request.user))
+        for panel in (policy_panel, approvals_panel, concerns_panel, questions_panel):
+            context.update(panel(user))
+        context["guidance_is_policy_admin"] = context["policy_can_manage"]
+        context["guidance_now"] = timezone.now()
         return context
 
 

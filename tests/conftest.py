@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from policy.services import policy_load_from_file
+from tests.approvals.factories import AccountFactory
 from tests.factories import PolicyAdminFactory, SeniorTeamFactory, StaffFactory
 
 
@@ -19,10 +21,24 @@ def _test_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The published policy is cached; no test may see another test's policy."""
+    """A published policy version's text and search results are cached; no test may see
+    another test's policy."""
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def policy_v1(db):
+    """The school's policy, loaded from its file as version 1 and published."""
+    version, _created = policy_load_from_file()
+    return version
+
+
+@pytest.fixture
+def account(db):
+    """One of the school's accounts: X, with its real text limit."""
+    return AccountFactory(name="X", handle="@RedbridgeCS", text_limit=280)
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from approvals.concerns import concern_raise
-from approvals.models import ConcernUrgency
+from concerns.models import ConcernUrgency
+from concerns.services import concern_raise
 from tests.e2e.helpers import PHONE
 
 pytestmark = [pytest.mark.e2e]

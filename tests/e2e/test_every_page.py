@@ -29,9 +29,10 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from approvals import services as approvals_services
-from approvals.concerns import concern_raise
 from approvals.images import clean_uploaded_image
-from approvals.models import ConcernUrgency, MediaSource, Platform
+from approvals.models import MediaSource, Platform
+from concerns.models import ConcernUrgency
+from concerns.services import concern_raise
 from policy import services as policy_services
 from policy.models import Clause
 from policy.questions import question_ask
@@ -87,10 +88,10 @@ NOT_PAGES = {
     "approvals:published_log_csv": "a download",
     "approvals:media": "an image",
     "approvals:pending_image": "an image",
-    "approvals:concern_take": "an action (POST)",
-    "approvals:concern_action": "an action (POST)",
-    "approvals:concern_resolve": "an action (POST)",
-    "approvals:concern_screenshot": "an image",
+    "concerns:take": "an action (POST)",
+    "concerns:action": "an action (POST)",
+    "concerns:resolve": "an action (POST)",
+    "concerns:screenshot": "an image",
 }
 # Pages only a signed-out visitor sees (signed-in people are sent on or shown the same page).
 SIGNED_OUT_PAGES = {
@@ -192,7 +193,7 @@ def build_world():
             "approvals:post_mark_published": approved.pk,
             "approvals:post_correct_publication": published.pk,
             "approvals:campaign_detail": campaign.pk,
-            "approvals:concern_detail": concern.pk,
+            "concerns:detail": concern.pk,
             "policy:question_detail": question.pk,
             "person_detail": author.pk,
             "person_anonymise": author.pk,

@@ -1,4 +1,4 @@
-"""Journey 5 (issue 9): a member of staff raises a concern and a senior-team member resolves it.
+"""Journey 5: a member of staff raises a concern and a senior-team member resolves it.
 
 Sam sees a post online that may need a school response and raises a concern from the navigation
 (first forgetting to say what it is); Priya, in the senior team, opens it from her home page,

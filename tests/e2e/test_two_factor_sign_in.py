@@ -1,4 +1,4 @@
-"""The senior team and policy admins sign in with a second step (issue 7). The journeys run with
+"""The senior team and policy admins sign in with a second step. The journeys run with
 TWO_FACTOR_REQUIRED off to stay short; this test walks the two-factor pages those people meet
 every day, with the setting on: setting up the authenticator app, the backup codes, and
 entering a code at the next sign-in."""

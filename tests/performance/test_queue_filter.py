@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django import forms
+from django.test.html import parse_html
 from django.urls import reverse
 
 from approvals.forms import QueueFilterForm
@@ -72,3 +73,21 @@ def test_the_queue_page_shows_the_filter(client, filter_data):
     assert f'<option value="{account.pk}" selected>' in html
     assert 'name="account"' in html
     assert '<select name="author"' not in html
+
+
+@pytest.mark.parametrize("chosen", [None, "first", "gone"])
+def test_the_campaign_list_is_what_djangos_select_shows(filter_data, chosen):
+    """The campaign list is rendered without a template per option; it must say exactly what
+    Django's own Select says, titles escaped and the chosen campaign selected."""
+    form = QueueFilterForm()
+    campaigns = list(form.fields["campaign"].queryset)
+    campaigns[0].title = 'Fish & "chips" <b>'
+    campaigns[0].save(update_fields=["title"])
+    value = {None: None, "first": str(campaigns[0].pk), "gone": "999999"}[chosen]
+    data = {"campaign": value} if value else None
+    ours = QueueFilterForm(data)["campaign"].as_widget()
+    form = QueueFilterForm(data)
+    form.fields["campaign"].widget = forms.Select(choices=form.fields["campaign"].choices)
+    assert parse_html(ours) == parse_html(form["campaign"].as_widget())
+    assert "Fish &amp; &quot;chips&quot; &lt;b&gt;" in ours
+    assert ("selected>Fish" in ours) == (chosen == "first")

@@ -1,4 +1,4 @@
-"""Questions to the senior team and frequently asked questions (issue 9)."""
+"""Questions to the senior team and frequently asked questions."""
 
 import uuid
 

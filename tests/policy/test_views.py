@@ -366,11 +366,17 @@ def test_an_unknown_version_in_the_acknowledgement_list_is_not_found(
 
 @pytest.mark.parametrize("value", ["²", "x", "9" * 30, "-1"])
 def test_a_junk_version_in_the_acknowledgement_list_shows_the_current_one(
-    policy_admin_client, policy_v1, value
+    policy_admin_client, policy_admin, policy_v1, value
 ):
-    for name in ("policy:acknowledgements", "policy:acknowledgements_csv"):
-        response = policy_admin_client.get(reverse(name), {"version": value})
-        assert response.status_code == 200
+    draft = services.policy_review_start(actor=policy_admin)
+    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="Two.")
+    response = policy_admin_client.get(reverse("policy:acknowledgements"), {"version": value})
+    assert response.status_code == 200
+    assert response.context["version"].number == 2
+    assert "version 2" in response.content.decode().lower()
+    csv = policy_admin_client.get(reverse("policy:acknowledgements_csv"), {"version": value})
+    assert csv.status_code == 200
+    assert "version-2" in csv["Content-Disposition"]
 
 
 @pytest.mark.parametrize("path", ["/policy/version/99999999999999999999/", "/policy/version/0/"])
@@ -606,7 +612,8 @@ def test_the_home_panel_tells_policy_admins_about_the_review(
 ):
     selectors.current_version()
     policy_admin.get_all_permissions()
-    with django_assert_num_queries(3):
+    # The version, the acknowledgement, the draft; acknowledgements, staff and past reviews.
+    with django_assert_num_queries(6):
         context = selectors.home_panel_context(policy_admin)
     html = render_to_string("policy/includes/home_panel.html", context)
     assert "Start the annual review" in html

@@ -81,3 +81,40 @@ def test_members_of_a_role():
     StaffFactory()
     assert list(roles.senior_team_members()) == [senior]
     assert roles.role_names(senior) == [roles.STAFF, roles.SENIOR_TEAM]
+
+
+# --- Rules about one concern or question ------------------------------------------------------
+
+
+def test_who_may_take_and_work_on_a_concern(staff_user, senior_user, second_senior_user):
+    from concerns import services as concerns
+
+    concern, _created = concerns.concern_raise(
+        actor=staff_user, description="A fake school account.", urgency="today"
+    )
+    assert roles.may_see_concern(staff_user, concern) and roles.may_see_concern(
+        senior_user, concern
+    )
+    assert not roles.may_take_concern(staff_user, concern)
+    assert roles.may_take_concern(senior_user, concern)
+    assert not roles.may_work_on_concern(senior_user, concern)  # nobody has taken it on yet
+    concern = concerns.concern_take(actor=senior_user, concern=concern)
+    assert roles.may_work_on_concern(senior_user, concern)
+    assert not roles.may_take_concern(senior_user, concern)  # already theirs
+    assert roles.may_take_concern(second_senior_user, concern)  # may take it over
+    assert not roles.may_work_on_concern(second_senior_user, concern)
+
+
+def test_who_may_answer_and_publish_a_question(staff_user, senior_user):
+    from policy import questions
+
+    question, _created = questions.question_ask(actor=staff_user, text="May I share this?")
+    assert not roles.may_answer_question(staff_user, question)
+    assert roles.may_answer_question(senior_user, question)
+    assert not roles.may_publish_answer(senior_user, question)  # not answered yet
+    question = questions.question_answer(actor=senior_user, question=question, answer="Yes.")
+    assert not roles.may_answer_question(senior_user, question)
+    assert roles.may_publish_answer(senior_user, question)
+    questions.faq_publish(actor=senior_user, question=question, faq_question="Q", faq_answer="A")
+    question.refresh_from_db()
+    assert not roles.may_publish_answer(senior_user, question)  # once only

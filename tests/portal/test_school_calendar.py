@@ -1,10 +1,14 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from redbridge_portal.models import SchoolClosure
-from redbridge_portal.school_calendar import working_hours_between
+from redbridge_portal.school_calendar import (
+    working_hours_between,
+    working_time_between,
+    working_times_until,
+)
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -80,3 +84,17 @@ def test_staff_cannot_change_the_calendar(staff_client):
     )
     assert response.status_code == 403
     assert not SchoolClosure.objects.exists()
+
+
+def test_working_times_for_many_starts_match_one_at_a_time():
+    """A queue page counts its posts' waits in one pass; each must be what counting that post
+    alone gives, across weekends, a half term and both clock changes."""
+    SchoolClosure.objects.create(
+        name="Half term", first_day=date(2026, 10, 26), last_day=date(2026, 10, 30)
+    )
+    end = at(2026, 11, 4, 10, 15)
+    starts = [at(2026, 3, 27, 16, 0) + timedelta(hours=7 * n + n % 5) for n in range(900)]
+    starts += [end, end + timedelta(hours=1), at(2026, 11, 4, 9, 0), at(2026, 11, 1, 12, 0)]
+    together = working_times_until(starts, end)
+    assert together == [working_time_between(start, end) for start in starts]
+    assert working_times_until([], end) == []

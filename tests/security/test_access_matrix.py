@@ -125,7 +125,7 @@ EXPECTED = {
     "policy:review_publish": ("login 403 403 403 200", "login 403 403 403 200"),
     "policy:review_discard": ("login 403 403 403 405", "login 403 403 403 302"),
     "policy:screening_lists": ("login 403 403 403 200", "login 403 403 403 302"),
-    # Questions (issue 9): the sample id 1 does not exist here, so 404 for everyone signed in
+    # Questions: the sample id 1 does not exist here, so 404 for everyone signed in
     # (tests/policy/test_questions.py checks the asker, the senior team and others).
     "policy:question_list": ("login 200 200 200 200", "login 405 405 405 405"),
     "policy:question_create": ("login 200 200 200 200", "login 400 400 400 400"),
@@ -184,7 +184,6 @@ EXPECTED = {
     "approvals:published_log_csv": ("login 200 200 200 200", "login 200 200 200 200"),
     "approvals:media[draft]": ("login 200 404 404 404", "login 200 404 404 404"),
     "approvals:media[submitted]": ("login 200 404 200 404", "login 200 404 200 404"),
-    # An image chosen in a post form, not yet saved with the post: its uploader's alone.
     # Correcting a publication record: the senior team, for a published post they may see.
     "approvals:post_correct_publication[draft]": (
         "login 403 403 404 403",
@@ -198,17 +197,18 @@ EXPECTED = {
         "login 403 403 200 403",
         "login 403 403 200 403",
     ),
+    # An image chosen in a post form, not yet saved with the post: its uploader's alone.
     "approvals:pending_image": ("login 200 404 404 404", "login 200 404 404 404"),
-    # Concerns (issue 9): seen by the senior team and the reporter only; the sample id 1 does
+    # Concerns: seen by the senior team and the reporter only; the sample id 1 does
     # not exist in this world, so everyone signed in gets 404 (tests/approvals/test_concerns.py
     # checks the reporter and the senior team against a real concern).
-    "approvals:concern_list": ("login 200 200 200 200", "login 405 405 405 405"),
-    "approvals:concern_create": ("login 200 200 200 200", "login 400 400 400 400"),
-    "approvals:concern_detail": ("login 404 404 404 404", "login 405 405 405 405"),
-    "approvals:concern_take": ("login 405 405 405 405", "login 404 404 404 404"),
-    "approvals:concern_action": ("login 405 405 405 405", "login 404 404 404 404"),
-    "approvals:concern_resolve": ("login 405 405 405 405", "login 404 404 404 404"),
-    "approvals:concern_screenshot": ("login 404 404 404 404", "login 405 405 405 405"),
+    "concerns:list": ("login 200 200 200 200", "login 405 405 405 405"),
+    "concerns:create": ("login 200 200 200 200", "login 400 400 400 400"),
+    "concerns:detail": ("login 404 404 404 404", "login 405 405 405 405"),
+    "concerns:take": ("login 405 405 405 405", "login 404 404 404 404"),
+    "concerns:action": ("login 405 405 405 405", "login 404 404 404 404"),
+    "concerns:resolve": ("login 405 405 405 405", "login 404 404 404 404"),
+    "concerns:screenshot": ("login 404 404 404 404", "login 405 405 405 405"),
 }
 
 # The admin site guards every one of its own pages (admin_view): everyone without admin access,

@@ -1,4 +1,4 @@
-"""Pages for concerns (issue 9). Only the senior team and the reporter see a concern; anyone
+"""Pages for concerns. Only the senior team and the reporter see a concern; anyone
 else gets 404. Each action is a small POST-only view calling one service."""
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from approvals import concerns
-from approvals.concern_forms import ConcernActionForm, ConcernForm, ConcernResolveForm
-from approvals.concerns import ConcernError
-from approvals.models import Concern, ConcernStatus
+from concerns import selectors, services
+from concerns.forms import ConcernActionForm, ConcernForm, ConcernResolveForm
+from concerns.models import Concern, ConcernStatus
+from concerns.services import ConcernError
 from redbridge_portal import roles
+from redbridge_portal.actions import run_action
 
 
 def _concern_or_404(request, pk) -> Concern:
-    concern = concerns.concern_for_page(request.user, pk)
+    concern = selectors.concern_for_page(request.user, pk)
     if concern is None:
         raise Http404(_("No such concern, or it is not yours to see."))
     return concern
@@ -27,11 +28,11 @@ def _concern_or_404(request, pk) -> Concern:
 
 @require_GET
 def concern_list(request):
-    is_senior = roles.can_decide_posts(request.user)
-    items = list(concerns.concern_list(request.user)[:200])
+    is_senior = roles.is_senior_team(request.user)
+    items = list(selectors.concern_list(request.user)[:200])
     return render(
         request,
-        "approvals/concern_list.html",
+        "concerns/concern_list.html",
         {
             "is_senior": is_senior,
             "open_concerns": [c for c in items if c.status != ConcernStatus.RESOLVED],
@@ -45,7 +46,7 @@ def concern_create(request):
         form = ConcernForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                concern, created = concerns.concern_raise(
+                concern, created = services.concern_raise(
                     actor=request.user,
                     description=form.cleaned_data["description"],
                     urgency=form.cleaned_data["urgency"],
@@ -66,26 +67,20 @@ def concern_create(request):
     else:
         form = ConcernForm(initial={"form_token": uuid.uuid4()})
         status = 200
-    return render(request, "approvals/concern_form.html", {"form": form}, status=status)
+    return render(request, "concerns/concern_form.html", {"form": form}, status=status)
 
 
 def _concern_page(request, concern: Concern, *, status=200, **forms):
-    is_senior = roles.can_decide_posts(request.user)
-    is_owner = concern.owner_id == request.user.pk
     context = {
         "concern": concern,
-        "is_senior": is_senior,
+        "is_senior": roles.is_senior_team(request.user),
         "is_reporter": concern.reporter_id == request.user.pk,
-        "can_take": is_senior
-        and (
-            concern.status == ConcernStatus.RAISED
-            or (concern.status == ConcernStatus.IN_HAND and not is_owner)
-        ),
-        "can_act": is_senior and is_owner and concern.status == ConcernStatus.IN_HAND,
+        "can_take": roles.may_take_concern(request.user, concern),
+        "can_act": roles.may_work_on_concern(request.user, concern),
         "action_form": forms.get("action_form") or ConcernActionForm(),
         "resolve_form": forms.get("resolve_form") or ConcernResolveForm(),
     }
-    return render(request, "approvals/concern_detail.html", context, status=status)
+    return render(request, "concerns/concern_detail.html", context, status=status)
 
 
 @require_GET
@@ -93,24 +88,14 @@ def concern_detail(request, pk):
     return _concern_page(request, _concern_or_404(request, pk))
 
 
-def _run(request, concern, action, success):
-    try:
-        action()
-    except ConcernError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(concern.get_absolute_url())
-
-
 @require_POST
 def concern_take(request, pk):
     concern = _concern_or_404(request, pk)
-    return _run(
+    return run_action(
         request,
-        concern,
-        lambda: concerns.concern_take(actor=request.user, concern=concern),
-        _("You are now dealing with this concern. The person who raised it has been told."),
+        lambda: services.concern_take(actor=request.user, concern=concern),
+        success=_("You are now dealing with this concern. The person who raised it has been told."),
+        then=concern.get_absolute_url(),
     )
 
 
@@ -121,13 +106,13 @@ def concern_action(request, pk):
     if not form.is_valid():
         messages.error(request, _("Nothing was recorded. Check the problems listed."))
         return _concern_page(request, concern, status=400, action_form=form)
-    return _run(
+    return run_action(
         request,
-        concern,
-        lambda: concerns.concern_add_action(
+        lambda: services.concern_add_action(
             actor=request.user, concern=concern, body=form.cleaned_data["body"]
         ),
-        _("The action was recorded."),
+        success=_("The action was recorded."),
+        then=concern.get_absolute_url(),
     )
 
 
@@ -138,13 +123,13 @@ def concern_resolve(request, pk):
     if not form.is_valid():
         messages.error(request, _("The concern was not resolved. Check the problems listed."))
         return _concern_page(request, concern, status=400, resolve_form=form)
-    return _run(
+    return run_action(
         request,
-        concern,
-        lambda: concerns.concern_resolve(
+        lambda: services.concern_resolve(
             actor=request.user, concern=concern, outcome=form.cleaned_data["outcome"]
         ),
-        _("The concern is resolved. The person who raised it has been told the outcome."),
+        success=_("The concern is resolved. The person who raised it has been told the outcome."),
+        then=concern.get_absolute_url(),
     )
 
 
@@ -161,3 +146,12 @@ def concern_screenshot(request, pk):
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def moved_from_posts(request, rest: str = ""):
+    """Concerns once lived under /posts/concerns/; links from old emails and bookmarks land on
+    the same page at its new address, permanently (308, so a form posted there keeps its method)."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(
+        f"/concerns/{rest}" + (f"?{query}" if query else ""), permanent=True, preserve_request=True
+    )

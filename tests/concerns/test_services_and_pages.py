@@ -1,4 +1,4 @@
-"""Concerns (issue 9): raised by any member of staff, alerted to the senior team at once,
+"""Concerns: raised by any member of staff, alerted to the senior team at once,
 taken on, acted on and resolved by one of them; seen only by them and the reporter."""
 
 from datetime import timedelta
@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from approvals import concerns
-from approvals.concerns import ConcernError
-from approvals.models import Concern, ConcernStatus, ConcernUrgency
+from concerns import services as concerns
+from concerns.models import Concern, ConcernStatus, ConcernUrgency
+from concerns.services import ConcernError
 from redbridge_portal.models import AuditEvent, Notification
 from tests.approvals.factories import image_bytes
 
@@ -126,42 +126,39 @@ def test_only_the_reporter_and_the_senior_team_see_a_concern(
     assert client_for(other_staff_user).get(url).status_code == 404
     assert client_for(policy_admin).get(url).status_code == 404
     other = client_for(other_staff_user)
-    for name in ("concern_take", "concern_action", "concern_resolve"):
-        assert other.post(reverse(f"approvals:{name}", args=[concern.pk])).status_code == 404
-    listing = other.get(reverse("approvals:concern_list")).content.decode()
+    for name in ("take", "action", "resolve"):
+        assert other.post(reverse(f"concerns:{name}", args=[concern.pk])).status_code == 404
+    listing = other.get(reverse("concerns:list")).content.decode()
     assert "names a pupil" not in listing
-    assert (
-        "names a pupil"
-        in client_for(staff_user).get(reverse("approvals:concern_list")).content.decode()
-    )
+    assert "names a pupil" in client_for(staff_user).get(reverse("concerns:list")).content.decode()
 
 
 def test_the_pages_raise_take_and_resolve_a_concern(staff_user, senior_user):
     staff = client_for(staff_user)
-    form = staff.get(reverse("approvals:concern_create"))
+    form = staff.get(reverse("concerns:create"))
     assert form.status_code == 200
-    bad = staff.post(reverse("approvals:concern_create"), {"description": "", "urgency": ""})
+    bad = staff.post(reverse("concerns:create"), {"description": "", "urgency": ""})
     assert bad.status_code == 400 and "Say what you saw" in bad.content.decode()
     upload = SimpleUploadedFile("shot.png", image_bytes("PNG"), content_type="image/png")
     sent = staff.post(
-        reverse("approvals:concern_create"),
+        reverse("concerns:create"),
         {"description": "Fake school account", "urgency": "urgent", "screenshot": upload},
     )
     concern = Concern.objects.get()
     assert sent.status_code == 302 and sent["Location"] == concern.get_absolute_url()
     assert concern.screenshot_type == "image/png"
-    shot = staff.get(reverse("approvals:concern_screenshot", args=[concern.pk]))
+    shot = staff.get(reverse("concerns:screenshot", args=[concern.pk]))
     assert shot.status_code == 200 and shot["Content-Type"] == "image/png"
     page = staff.get(concern.get_absolute_url()).content.decode()
     assert "Waiting for the senior team" in page and "Take it on" not in page
 
     senior = client_for(senior_user)
     assert "Take it on" in senior.get(concern.get_absolute_url()).content.decode()
-    senior.post(reverse("approvals:concern_take", args=[concern.pk]))
-    empty = senior.post(reverse("approvals:concern_resolve", args=[concern.pk]), {"outcome": ""})
+    senior.post(reverse("concerns:take", args=[concern.pk]))
+    empty = senior.post(reverse("concerns:resolve", args=[concern.pk]), {"outcome": ""})
     assert empty.status_code == 400
-    senior.post(reverse("approvals:concern_action", args=[concern.pk]), {"body": "Reported it"})
-    senior.post(reverse("approvals:concern_resolve", args=[concern.pk]), {"outcome": "Removed"})
+    senior.post(reverse("concerns:action", args=[concern.pk]), {"body": "Reported it"})
+    senior.post(reverse("concerns:resolve", args=[concern.pk]), {"outcome": "Removed"})
     concern.refresh_from_db()
     assert concern.status == ConcernStatus.RESOLVED
     page = staff.get(concern.get_absolute_url()).content.decode()
@@ -173,7 +170,7 @@ def test_a_not_an_image_screenshot_is_refused_without_a_500(staff_user):
     staff = client_for(staff_user)
     upload = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
     response = staff.post(
-        reverse("approvals:concern_create"),
+        reverse("concerns:create"),
         {"description": "x", "urgency": "today", "screenshot": upload},
     )
     assert response.status_code == 400 and not Concern.objects.exists()
@@ -186,7 +183,7 @@ def test_concern_pages_run_a_fixed_number_of_queries(
     concerns.concern_take(actor=senior_user, concern=first)
     concerns.concern_add_action(actor=senior_user, concern=first, body="one")
     senior = client_for(senior_user)
-    senior.get(reverse("approvals:concern_list"))
+    senior.get(reverse("concerns:list"))
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -195,15 +192,15 @@ def test_concern_pages_run_a_fixed_number_of_queries(
             assert senior.get(url).status_code == 200
         return len(captured)
 
-    few_list, few_detail = count(reverse("approvals:concern_list")), count(first.get_absolute_url())
+    few_list, few_detail = count(reverse("concerns:list")), count(first.get_absolute_url())
     for n in range(10):
         raise_concern(staff_user, description=f"Concern {n}")
         concerns.concern_add_action(actor=senior_user, concern=first, body=f"action {n}")
     senior.get(
-        reverse("approvals:concern_list")
+        reverse("concerns:list")
         # The change is read in once, as on the user's next visit.
     )
-    assert count(reverse("approvals:concern_list")) == few_list
+    assert count(reverse("concerns:list")) == few_list
     assert count(first.get_absolute_url()) == few_detail
 
 
@@ -229,7 +226,7 @@ def test_overdue_concerns_are_reminded_once(staff_user, senior_user):
 def test_the_reminder_task_runs_and_is_scheduled():
     from django_celery_beat.models import PeriodicTask
 
-    from approvals.tasks import send_concern_reminders
+    from concerns.tasks import send_concern_reminders
 
     assert send_concern_reminders() == {"untaken": 0, "owner": 0}
-    assert PeriodicTask.objects.get(task="approvals.tasks.send_concern_reminders").enabled
+    assert PeriodicTask.objects.get(task="concerns.tasks.send_concern_reminders").enabled

@@ -1,4 +1,4 @@
-"""Concerns: "An official response may be needed" (issue 9).
+"""Concerns: "An official response may be needed".
 
 Any member of staff raises a concern about something seen online; the senior team is told at
 once (the notification's email goes through Celery after commit), one member takes it on,
@@ -12,13 +12,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from approvals.images import CleanImage
-from approvals.models import (
+from concerns.models import (
     CONCERN_TRANSITIONS,
     Concern,
     ConcernAction,
@@ -26,11 +25,11 @@ from approvals.models import (
     ConcernUrgency,
 )
 from redbridge_portal import roles
+from redbridge_portal.actions import ActionRefused, create_once
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify, reminder_send_once
 
-# Notification kinds for concerns. The lead adds them to NotificationKind; until then the
-# values are used as they are (the column is a plain string).
+# The notification kinds concerns send.
 KIND_RAISED = NotificationKind.CONCERN_RAISED
 KIND_UPDATED = NotificationKind.CONCERN_UPDATED
 KIND_REMINDER = NotificationKind.CONCERN_REMINDER
@@ -49,35 +48,8 @@ REMIND_OWNER_AFTER = {
 }
 
 
-class ConcernError(Exception):
+class ConcernError(ActionRefused):
     """A refused action on a concern, with a message a user can read."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def visible_concerns(user) -> QuerySet[Concern]:
-    """The senior team see every concern; anyone else only those they raised."""
-    if roles.can_decide_posts(user):
-        return Concern.objects.all()
-    if not (user and user.is_authenticated):
-        return Concern.objects.none()
-    return Concern.objects.filter(reporter=user)
-
-
-def concern_for_page(user, pk: int) -> Concern | None:
-    return (
-        visible_concerns(user)
-        .select_related("reporter", "owner")
-        .prefetch_related("actions__author")
-        .filter(pk=pk)
-        .first()
-    )
-
-
-def concern_list(user) -> QuerySet[Concern]:
-    return visible_concerns(user).select_related("reporter", "owner").order_by("-created_at")
 
 
 def _summary(concern: Concern) -> str:
@@ -101,87 +73,90 @@ def concern_raise(
         raise ConcernError(_("Say what you saw and why it may need a response."))
     if urgency not in ConcernUrgency.values:
         raise ConcernError(_("Choose how urgent it is."))
-    if not roles.can_submit_posts(actor):
+    if not roles.is_staff_member(actor):
         raise ConcernError(_("Only members of staff can raise a concern."))
-    if form_token is not None:
-        existing = Concern.objects.filter(reporter=actor, form_token=form_token).first()
-        if existing is not None:
-            return existing, False
-    clean = screenshot
-    try:
-        with transaction.atomic():
-            concern = Concern(
-                reporter=actor,
-                description=description,
-                urgency=urgency,
-                link=link or "",
-                form_token=form_token,
-            )
-            if clean is not None:
-                concern.screenshot.save(clean.file.name, clean.file, save=False)
-                concern.screenshot_type = clean.content_type
-            concern.save()
-            audit_record(
-                actor=actor,
-                action="concern.raised",
-                target=concern,
-                summary=f"Concern raised ({concern.get_urgency_display()})",
-                data={"urgency": urgency},
-            )
-            urgent = urgency == ConcernUrgency.URGENT
-            notify(
-                recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
-                kind=KIND_RAISED,
-                subject=("Urgent concern: " if urgent else "New concern: ")
-                + "something online may need a school response",
-                message=(
-                    f"{actor} raised a concern ({concern.get_urgency_display().lower()}): "
-                    f"{_summary(concern)}\n"
-                    "One member of the senior team should take it on, record what is done "
-                    "and the outcome."
-                ),
-                url=concern.get_absolute_url(),
-                key=f"concern:{concern.pk}:raised",
-            )
-    except IntegrityError:
-        existing = Concern.objects.filter(reporter=actor, form_token=form_token).first()
-        if existing is None:
-            raise
-        return existing, False
-    return concern, True
 
-
-def _move(
-    concern: Concern | int, *, actor, to_status: str, action: str, owner_only: bool = False
-) -> Concern:
-    """Lock the concern, check the senior-team role and the move; the caller saves. Must be
-    called inside transaction.atomic."""
-    pk = concern if isinstance(concern, int) else concern.pk
-    locked = Concern.objects.select_for_update().select_related("reporter").get(pk=pk)
-    if not roles.can_decide_posts(actor):
-        raise ConcernError(_("Only the senior team can deal with concerns."))
-    if to_status not in CONCERN_TRANSITIONS[locked.status]:
-        raise ConcernError(
-            _("This concern is “%(status)s”, so you cannot %(action)s it.")
-            % {"status": locked.get_status_display(), "action": action}
+    def raise_it() -> Concern:
+        concern = Concern(
+            reporter=actor,
+            description=description,
+            urgency=urgency,
+            link=link or "",
+            form_token=form_token,
         )
-    if owner_only and locked.owner_id != actor.pk:
+        if screenshot is not None:
+            concern.screenshot.save(screenshot.file.name, screenshot.file, save=False)
+            concern.screenshot_type = screenshot.content_type
+        concern.save()
+        audit_record(
+            actor=actor,
+            action="concern.raised",
+            target=concern,
+            summary=f"Concern raised ({concern.get_urgency_display()})",
+            data={"urgency": urgency},
+        )
+        urgent = urgency == ConcernUrgency.URGENT
+        notify(
+            recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
+            kind=KIND_RAISED,
+            subject=(
+                _("Urgent concern: something online may need a school response")
+                if urgent
+                else _("New concern: something online may need a school response")
+            ),
+            message=_(
+                "%(person)s raised a concern (%(urgency)s): %(summary)s\n"
+                "One member of the senior team should take it on, record what is done and "
+                "the outcome."
+            )
+            % {
+                "person": actor,
+                "urgency": concern.get_urgency_display().lower(),
+                "summary": _summary(concern),
+            },
+            url=concern.get_absolute_url(),
+            key=f"concern:{concern.pk}:raised",
+        )
+        return concern
+
+    return create_once(
+        Concern, owner_field="reporter", owner=actor, form_token=form_token, create=raise_it
+    )
+
+
+def _move(concern: Concern | int, *, actor, to_status: str, action: str, allowed) -> Concern:
+    """Lock the concern and check the move with `allowed(actor, concern)` (a rule from
+    redbridge_portal.roles); when refused, say why. The caller saves. Must be called inside
+    transaction.atomic."""
+    pk = concern if isinstance(concern, int) else concern.pk
+    locked = Concern.objects.select_for_update().select_related("reporter", "owner").get(pk=pk)
+    if allowed(actor, locked) and to_status in CONCERN_TRANSITIONS[locked.status]:
+        return locked
+    if not roles.is_senior_team(actor):
+        raise ConcernError(_("Only the senior team can deal with concerns."))
+    if locked.status == ConcernStatus.IN_HAND and locked.owner_id == actor.pk:
+        raise ConcernError(_("You are already dealing with this concern."))
+    if locked.status == ConcernStatus.IN_HAND:
         raise ConcernError(
             _("%(owner)s is dealing with this concern; take it on first.") % {"owner": locked.owner}
         )
-    return locked
+    raise ConcernError(
+        _("This concern is “%(status)s”, so you cannot %(action)s it.")
+        % {"status": locked.get_status_display(), "action": action}
+    )
 
 
 def concern_take(*, actor, concern: Concern | int) -> Concern:
     """A senior-team member takes ownership; the reporter is told who."""
     with transaction.atomic():
-        locked = Concern.objects.select_for_update().get(
-            pk=concern if isinstance(concern, int) else concern.pk
-        )
         to_status = ConcernStatus.IN_HAND
-        if locked.status == ConcernStatus.IN_HAND and locked.owner_id == actor.pk:
-            raise ConcernError(_("You are already dealing with this concern."))
-        locked = _move(locked, actor=actor, to_status=to_status, action=_("take on"))
+        locked = _move(
+            concern,
+            actor=actor,
+            to_status=to_status,
+            action=_("take on"),
+            allowed=roles.may_take_concern,
+        )
         previous = locked.owner
         locked.status = to_status
         locked.owner = actor
@@ -217,7 +192,7 @@ def concern_add_action(*, actor, concern: Concern | int, body: str) -> ConcernAc
             actor=actor,
             to_status=ConcernStatus.IN_HAND,
             action=_("record actions on"),
-            owner_only=True,
+            allowed=roles.may_work_on_concern,
         )
         entry = ConcernAction.objects.create(concern=locked, author=actor, body=body)
         audit_record(actor=actor, action="concern.action_recorded", target=locked)
@@ -235,7 +210,7 @@ def concern_resolve(*, actor, concern: Concern | int, outcome: str) -> Concern:
             actor=actor,
             to_status=ConcernStatus.RESOLVED,
             action=_("resolve"),
-            owner_only=True,
+            allowed=roles.may_work_on_concern,
         )
         locked.status = ConcernStatus.RESOLVED
         locked.outcome = outcome

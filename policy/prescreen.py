@@ -2,11 +2,11 @@
 
 `prescreen()` is a pure function: text in, findings out, no database. The lists the policy
 admins maintain (watched words and the school's usual sites) are passed in; `screening_lists()`
-in policy.screening reads them (cached). Findings never block anything: they inform the author
+beside it in policy.screening reads them. Findings never block anything: they inform the author
 and the reviewer, each linked to the clause it comes from.
 
 Every pattern is compiled once at import and none can backtrack badly, so a 5,000-character post
-is screened in a few milliseconds (tests/approvals/test_prescreen.py pins it under 50 ms).
+is screened in a few milliseconds (`python -m bench.prescreen` measures it).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Forms for concerns (issue 9). They validate input and nothing else."""
+"""Forms for concerns. They validate input and nothing else."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.forms import NoTagHelper
 from approvals.images import clean_uploaded_image
-from approvals.models import ConcernUrgency
+from concerns.models import ConcernUrgency
 
 
 class FirstOptionRadioSelect(forms.RadioSelect):

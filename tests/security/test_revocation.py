@@ -1,0 +1,375 @@
+"""Taking access away works on the very next request, whatever state the cache is in.
+
+The portal's cache is Redis in production. Each test here runs against a Redis of its own (not
+CI's), configured exactly as the settings configure CACHE_URL, and puts it in one of the states a
+real Redis gets into: healthy, stopped, paused (a hung host: connections open, no answers),
+paused and then resumed, or restarted from a snapshot saved before the change (a restore, or a
+replica that had not caught up). Each test first uses the portal while the person still has
+access, so that anything the portal caches is in that cache, then takes the access away and
+checks the next request.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from approvals.models import DecisionOutcome, PostStatus
+from policy.services import policy_load_from_file
+from redbridge_portal import roles, services
+from tests.approvals.factories import submitted_post
+from tests.factories import TEST_PASSWORD, PolicyAdminFactory, SeniorTeamFactory, StaffFactory
+from tests.security.conftest import give_two_factor
+
+REDIS_SERVER = shutil.which("redis-server")
+pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server on this machine")
+
+# Ports kept for tests that start their own Redis; CI's shared Redis is on 6379.
+OWN_PORTS = range(6390, 6400)
+
+
+def _free_port() -> int:
+    for port in OWN_PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip("no free port in 6390-6399 for a Redis of the test's own")
+
+
+@dataclass
+class OwnRedis:
+    """A redis-server process this module starts, stops, pauses and restores."""
+
+    port: int
+    directory: Path
+    process: subprocess.Popen | None = None
+    paused: bool = False
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(port=self.port, socket_timeout=5)
+
+    def start(self) -> None:
+        """Start Redis, loading the last snapshot saved in its directory if there is one."""
+        self.process = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                str(self.directory),
+                "--dbfilename",
+                "snapshot.rdb",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if self.client().ping():
+                    return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        """Stop Redis at once, as a crash would: nothing is saved on the way down."""
+        if self.process is None:
+            return
+        if self.paused:
+            self.resume()
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process = None
+
+    def pause(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+        self.paused = False
+
+    def snapshot(self) -> None:
+        self.client().save()
+
+    def healthy(self) -> None:
+        """Running, answering and empty, whatever the last test left."""
+        if self.process is not None and self.paused:
+            self.resume()
+        if self.process is None:
+            snapshot = self.directory / "snapshot.rdb"
+            snapshot.unlink(missing_ok=True)
+            self.start()
+        self.client().flushall()
+
+    def cache_settings(self) -> dict:
+        """CACHES as the portal's settings make it from CACHE_URL pointing at this Redis."""
+        previous = os.environ.get("CACHE_URL")
+        os.environ["CACHE_URL"] = f"rediscache://127.0.0.1:{self.port}/0"
+        try:
+            portal_settings = runpy.run_path(
+                str(Path(settings.BASE_DIR, "redbridge_portal", "settings.py"))
+            )
+        finally:
+            if previous is None:
+                del os.environ["CACHE_URL"]
+            else:
+                os.environ["CACHE_URL"] = previous
+        return portal_settings["CACHES"]
+
+
+@pytest.fixture(scope="module")
+def own_redis(tmp_path_factory):
+    server = OwnRedis(port=_free_port(), directory=tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def redis_cache(own_redis, settings):
+    """The portal's cache is this module's Redis, healthy and empty at the start of each test."""
+    own_redis.healthy()
+    caches = own_redis.cache_settings()
+    assert caches["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
+    settings.CACHES = caches
+    settings.TWO_FACTOR_REQUIRED = True
+    yield own_redis
+    # Leave it answering, so that the cache can be cleared after the test.
+    own_redis.healthy()
+
+
+class CacheState:
+    """What happens to Redis around the change: `before_change` runs after the person has used
+    the portal (the cache is warm) and before their access is taken away; `before_next_request`
+    after it, before the request that must be refused."""
+
+    name = "healthy"
+
+    def before_change(self, server: OwnRedis) -> None:
+        pass
+
+    def before_next_request(self, server: OwnRedis) -> None:
+        pass
+
+
+class Stopped(CacheState):
+    name = "stopped"
+
+    def before_change(self, server):
+        server.kill()
+
+
+class Paused(CacheState):
+    """Paused during the change and still paused on the next request (a hung Redis host)."""
+
+    name = "paused"
+
+    def before_change(self, server):
+        server.pause()
+
+
+class PausedThenResumed(CacheState):
+    name = "paused-then-resumed"
+
+    def before_change(self, server):
+        server.pause()
+
+    def before_next_request(self, server):
+        server.resume()
+
+
+class RestoredFromOldSnapshot(CacheState):
+    """A snapshot saved while the person still had access, loaded after the change."""
+
+    name = "restored-from-old-snapshot"
+
+    def before_change(self, server):
+        server.snapshot()
+
+    def before_next_request(self, server):
+        server.kill()
+        server.start()
+
+
+CACHE_STATES = [CacheState(), Stopped(), Paused(), PausedThenResumed(), RestoredFromOldSnapshot()]
+
+
+def signed_in_with_two_factor(client, user, device) -> None:
+    """Signed in and verified by the authenticator app, as after entering a code."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def world(db, redis_cache):
+    policy_load_from_file()
+    author = StaffFactory()
+    senior = SeniorTeamFactory()
+    give_two_factor(author)
+    device = give_two_factor(senior)
+    admin = PolicyAdminFactory()
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    return {"author": author, "senior": senior, "device": device, "admin": admin}
+
+
+def uses_the_portal(client, post, server: OwnRedis) -> None:
+    """The senior reads the policy, the queue and a post, filling the cache."""
+    assert client.get(reverse("policy:contents")).status_code == 200
+    assert client.get(reverse("approvals:queue")).status_code == 200
+    assert client.get(reverse("approvals:post_detail", args=[post.pk])).status_code == 200
+    assert server.client().dbsize() > 0, "the portal put nothing in this Redis"
+
+
+def is_sent_to_sign_in(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def approve(client, post):
+    return client.post(
+        reverse("approvals:post_decide", args=[post.pk]),
+        {"outcome": DecisionOutcome.APPROVE, "revision": post.current_revision_id},
+    )
+
+
+@pytest.fixture(params=CACHE_STATES, ids=lambda state: state.name)
+def cache_state(request):
+    return request.param
+
+
+def test_a_senior_removed_from_the_senior_team_loses_the_queue_at_once(
+    world, redis_cache, cache_state, client
+):
+    senior = world["senior"]
+    post = submitted_post(world["author"])
+    signed_in_with_two_factor(client, senior, world["device"])
+    uses_the_portal(client, post, redis_cache)
+
+    cache_state.before_change(redis_cache)
+    senior.groups.remove(Group.objects.get(name=roles.SENIOR_TEAM))
+    cache_state.before_next_request(redis_cache)
+
+    assert client.get(reverse("approvals:queue")).status_code == 403
+    assert approve(client, post).status_code == 403
+    post.refresh_from_db()
+    assert post.status == PostStatus.SUBMITTED
+    # Still signed in and still a member of staff: the policy is theirs to read.
+    assert client.get(reverse("policy:contents")).status_code == 200
+
+
+def test_a_closed_account_is_signed_out_at_once(world, redis_cache, cache_state, client):
+    senior = world["senior"]
+    post = submitted_post(world["author"])
+    signed_in_with_two_factor(client, senior, world["device"])
+    uses_the_portal(client, post, redis_cache)
+
+    cache_state.before_change(redis_cache)
+    services.user_deactivate(actor=world["admin"], user=senior)
+    cache_state.before_next_request(redis_cache)
+
+    assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
+    assert is_sent_to_sign_in(approve(client, post))
+    post.refresh_from_db()
+    assert post.status == PostStatus.SUBMITTED
+    # Nor can they sign in again.
+    response = client.post(reverse("login"), {"username": senior.email, "password": TEST_PASSWORD})
+    assert not is_sent_to_sign_in(response) and response.status_code == 200
+    assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
+
+
+def test_a_signed_out_session_cannot_be_used_again(world, redis_cache, cache_state, client):
+    senior = world["senior"]
+    post = submitted_post(world["author"])
+    signed_in_with_two_factor(client, senior, world["device"])
+    uses_the_portal(client, post, redis_cache)
+    copied_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    cache_state.before_change(redis_cache)
+    assert client.post(reverse("logout")).status_code in (200, 302)
+    cache_state.before_next_request(redis_cache)
+
+    # The same browser, and anyone who copied the session cookie, must sign in again.
+    assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
+    client.cookies[settings.SESSION_COOKIE_NAME] = copied_cookie
+    assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
+    assert is_sent_to_sign_in(approve(client, post))
+
+
+def test_changing_a_password_signs_out_every_other_session(world, redis_cache, cache_state, client):
+    senior = world["senior"]
+    post = submitted_post(world["author"])
+    phone = Client()
+    signed_in_with_two_factor(client, senior, world["device"])
+    signed_in_with_two_factor(phone, senior, world["device"])
+    uses_the_portal(client, post, redis_cache)
+    uses_the_portal(phone, post, redis_cache)
+
+    cache_state.before_change(redis_cache)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "a-New-passphrase-for-2026",
+            "new_password2": "a-New-passphrase-for-2026",
+        },
+    )
+    assert response.status_code == 302
+    cache_state.before_next_request(redis_cache)
+
+    # The session that changed it stays signed in; the other (say, a lost phone) does not.
+    assert client.get(reverse("approvals:queue")).status_code == 200
+    assert is_sent_to_sign_in(phone.get(reverse("approvals:queue")))
+    assert is_sent_to_sign_in(approve(phone, post))
+
+
+def test_resetting_two_factor_signs_the_person_out_and_asks_for_a_new_app(
+    world, redis_cache, cache_state, client
+):
+    senior = world["senior"]
+    post = submitted_post(world["author"])
+    signed_in_with_two_factor(client, senior, world["device"])
+    uses_the_portal(client, post, redis_cache)
+
+    cache_state.before_change(redis_cache)
+    services.two_factor_reset(actor=world["admin"], user=senior)
+    cache_state.before_next_request(redis_cache)
+
+    assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
+    assert is_sent_to_sign_in(approve(client, post))
+    # Signing in again with the password alone leads to setting up a new authenticator app,
+    # not to the queue.
+    client.post(reverse("login"), {"username": senior.email, "password": TEST_PASSWORD})
+    response = client.get(reverse("approvals:queue"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_setup"))
