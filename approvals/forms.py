@@ -217,7 +217,6 @@ class PostForm(SelfCheckMixin, forms.Form):
         user,
         post=None,
         pending=(),
-        new_pending_ids=(),
         upload_errors=(),
         **kwargs,
     ):
@@ -225,7 +224,6 @@ class PostForm(SelfCheckMixin, forms.Form):
         self.user = user
         self.post = post
         self.pending = list(pending)
-        self.new_pending_ids = set(new_pending_ids)
         self.upload_errors = list(upload_errors)
         accounts = Account.objects.filter(is_active=True)
         campaigns = Campaign.objects.open_for_posts()

@@ -161,27 +161,23 @@ class PostFormMixin:
 
     def get(self, request, *args, **kwargs):
         self.form_key = uuid.uuid4()
-        self.pending, self.new_pending_ids, self.upload_errors = [], [], []
+        self.pending, self.upload_errors = [], []
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.form_key = _form_key(request.POST.get("image_key"))
-        self.new_pending_ids, self.upload_errors = [], []
+        self.upload_errors = []
         discard = [int(pk) for pk in request.POST.getlist("discard_images") if pk.isdigit()]
         if discard:
             services.pending_image_discard(actor=request.user, pending_ids=discard)
         for upload in request.FILES.getlist("images"):
             try:
                 image = clean_uploaded_image(upload)
-                pending = services.pending_image_add(
-                    actor=request.user, form_key=self.form_key, image=image
-                )
+                services.pending_image_add(actor=request.user, form_key=self.form_key, image=image)
             except ValidationError as error:
                 self.upload_errors.append(f"{upload.name}: {error.messages[0]}")
             except ApprovalError as error:
                 self.upload_errors.append(error.message)
-            else:
-                self.new_pending_ids.append(pending.pk)
         self.pending = services.pending_images(actor=request.user, form_key=self.form_key)
         return super().post(request, *args, **kwargs)
 
@@ -191,7 +187,6 @@ class PostFormMixin:
             user=self.request.user,
             post=self.post_object,
             pending=self.pending,
-            new_pending_ids=self.new_pending_ids,
             upload_errors=self.upload_errors,
         )
         return kwargs
