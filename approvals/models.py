@@ -42,6 +42,13 @@ class Account(models.Model):
     is_active = models.BooleanField(
         _("in use"), default=True, help_text=_("Only accounts in use can be chosen for new posts.")
     )
+    managers = models.ManyToManyField(
+        "redbridge_portal.User",
+        verbose_name=_("who manages it"),
+        blank=True,
+        related_name="managed_accounts",
+        help_text=_("The people who look after the account and put approved posts on it."),
+    )
 
     class Meta:
         verbose_name = _("social media account")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals import views
+from approvals import account_views, views
 
 app_name = "approvals"
 
@@ -31,4 +31,22 @@ urlpatterns = [
     path("published/export.csv", views.published_log_csv, name="published_log_csv"),
     path("media/<int:pk>/", views.media, name="media"),
     path("media/new/<int:pk>/", views.pending_image, name="pending_image"),
+    # The school's social media accounts, managed by policy admins
+    path("accounts/", account_views.SocialAccountListView.as_view(), name="account_list"),
+    path("accounts/new/", account_views.SocialAccountAddView.as_view(), name="account_add"),
+    path(
+        "accounts/<int:pk>/edit/",
+        account_views.SocialAccountEditView.as_view(),
+        name="account_edit",
+    ),
+    path(
+        "accounts/<int:pk>/retire/",
+        account_views.SocialAccountInUseView.as_view(in_use=False),
+        name="account_retire",
+    ),
+    path(
+        "accounts/<int:pk>/reinstate/",
+        account_views.SocialAccountInUseView.as_view(in_use=True),
+        name="account_reinstate",
+    ),
 ]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from people.services import person_deactivate
 from redbridge_portal import services
 from redbridge_portal.models import AuditEvent, Notification, SchoolClosure, User
 
@@ -68,7 +69,7 @@ class UserAdmin(DjangoUserAdmin):
     def deactivate_selected(self, request, queryset):
         for user in queryset:
             try:
-                services.user_deactivate(actor=request.user, user=user)
+                person_deactivate(actor=request.user, person=user)
             except services.AccountError as error:
                 self.message_user(request, f"{user}: {error}", messages.WARNING)
             else:

@@ -1,7 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from redbridge_portal.models import SchoolClosure
@@ -27,6 +28,33 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Sign in")))
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if settings.SSO_ONLY and not user.is_superuser:
+            raise forms.ValidationError(
+                _("Staff sign in with their school account: use the button above."),
+                code="sso_only",
+            )
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """Django's form, for the portal's accounts: with SSO_ONLY only superusers have a portal
+    password; otherwise someone given an account (with no password yet) who has never signed
+    in may choose their first password this way."""
+
+    def get_users(self, email):
+        for user in self._people_with_email(email):
+            if settings.SSO_ONLY and not user.is_superuser:
+                continue
+            if user.has_usable_password() or user.last_login is None:
+                yield user
+
+    @staticmethod
+    def _people_with_email(email):
+        from redbridge_portal.models import User
+
+        return User.objects.filter(email__iexact=email, is_active=True)
 
 
 class EmailPreferencesForm(forms.Form):

@@ -117,12 +117,16 @@ class TwoFactorMiddleware:
         # Imported here: this module is imported while settings load (AXES_CLIENT_IP_CALLABLE).
         from django_otp import user_has_device
 
+        from people.sso import provider_mfa_satisfied
         from redbridge_portal import roles
 
         if not settings.TWO_FACTOR_REQUIRED:
             return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.is_verified():
+            return None
+        if provider_mfa_satisfied(request):
+            # Signed in with the school account, whose provider confirmed a second factor.
             return None
         match = request.resolver_match
         if match is not None and match.url_name in self.OPEN_URL_NAMES and not match.namespace:

@@ -153,11 +153,17 @@ class NotificationKind(models.TextChoices):
     CONCERN_REMINDER = "concern_reminder", _("Reminders about open concerns")
     QUESTION_ASKED = "question_asked", _("A question for the senior team")
     QUESTION_ANSWERED = "question_answered", _("An answer to my question")
+    ACCOUNT_CHANGED = "account_changed", _("Changes to my account and roles")
 
 
 # Kinds whose email cannot be turned off: a decision on your own post is something you must hear.
 MANDATORY_EMAIL_KINDS = frozenset(
-    {NotificationKind.POST_DECIDED, NotificationKind.CAMPAIGN_DECIDED}
+    {
+        NotificationKind.POST_DECIDED,
+        NotificationKind.CAMPAIGN_DECIDED,
+        # Someone changing what you may do, or closing your account, is never silent.
+        NotificationKind.ACCOUNT_CHANGED,
+    }
 )
 
 

@@ -147,6 +147,16 @@ def main_navigation(request) -> list[NavMenu]:
         admin.append(_link(here, _("Audit log"), "audit_log"))
     if can.manage_personal_data:
         admin.append(_link(here, _("People"), "people", "person_detail", "person_anonymise"))
+    if can.manage_social_accounts:
+        admin.append(
+            _link(
+                here,
+                _("Social media accounts"),
+                "approvals:account_list",
+                "approvals:account_add",
+                "approvals:account_edit",
+            )
+        )
     if can.use_admin_site:
         admin.append(_link(here, _("Site administration"), "admin:index"))
     if admin:

@@ -120,6 +120,22 @@ def can_manage_personal_data(user) -> bool:
     return _in_role(user, "redbridge_portal.manage_personal_data")
 
 
+def can_manage_people(user) -> bool:
+    """Policy admins (who already hold people's personal data): add people, give or remove
+    roles, close and reopen accounts, import the staff list."""
+    return can_manage_personal_data(user)
+
+
+def may_change_roles(actor, person) -> bool:
+    """Never your own: a policy admin cannot give themselves a role or remove their own."""
+    return can_manage_people(actor) and actor.pk != person.pk
+
+
+def can_manage_social_accounts(user) -> bool:
+    """Policy admins add, change and retire the school's social media accounts."""
+    return can_manage_policy(user)
+
+
 def is_staff_member(user) -> bool:
     """Anyone on the school's staff (every role includes it): may raise concerns and ask."""
     return can_submit_posts(user)
@@ -301,6 +317,14 @@ class Abilities:
     @cached_property
     def manage_personal_data(self):
         return can_manage_personal_data(self.user)
+
+    @cached_property
+    def manage_people(self):
+        return can_manage_people(self.user)
+
+    @cached_property
+    def manage_social_accounts(self):
+        return can_manage_social_accounts(self.user)
 
     @cached_property
     def use_two_factor(self):

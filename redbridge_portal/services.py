@@ -14,6 +14,7 @@ from django.db.models import Model, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from redbridge_portal.actions import ActionRefused
 from redbridge_portal.middleware import current_ip_address
 from redbridge_portal.models import (
     MANDATORY_EMAIL_KINDS,
@@ -40,6 +41,26 @@ def audit_record(
     """Append one row to the audit log. Call it inside the transaction of the change it
     records, so the change and its record stand or fall together. The request's address is
     taken from the current request when there is one."""
+    event = _audit_event(actor, action, target, summary, data, ip_address)
+    event.save()
+    return event
+
+
+def audit_record_many(
+    *, actor: User | None, action: str, entries: Iterable[tuple[Model, str, dict | None]]
+) -> None:
+    """Append one row per (target, summary, data) in a single insert, for one action done to
+    many records at once (a staff import of hundreds of people); otherwise as audit_record."""
+    AuditEvent.objects.bulk_create(
+        [
+            _audit_event(actor, action, target, summary, data, None)
+            for target, summary, data in entries
+        ],
+        batch_size=500,
+    )
+
+
+def _audit_event(actor, action, target, summary, data, ip_address) -> AuditEvent:
     event = AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         action=action,
@@ -51,7 +72,6 @@ def audit_record(
         event.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
         event.target_id = str(target.pk)
         event.target_label = str(target)[:255]
-    event.save()
     return event
 
 
@@ -89,28 +109,32 @@ def notify(
         return []
     wants_email = _email_wanted(people, kind)
     created: list[Notification] = []
+    unsent = [
+        Notification(
+            recipient=person,
+            kind=kind,
+            subject=subject[:200],
+            message=message,
+            url=url,
+            key=key or "",
+            email_status=(
+                EmailStatus.PENDING if person.pk in wants_email else EmailStatus.NOT_WANTED
+            ),
+        )
+        for person in people
+    ]
     with transaction.atomic():
-        for person in people:
-            notification = Notification(
-                recipient=person,
-                kind=kind,
-                subject=subject[:200],
-                message=message,
-                url=url,
-                key=key or "",
-                email_status=(
-                    EmailStatus.PENDING if person.pk in wants_email else EmailStatus.NOT_WANTED
-                ),
-            )
-            if key is None:
-                notification.save()
-            else:
+        if key is None:
+            # One insert for everyone: a staff import tells hundreds of people at once.
+            created = Notification.objects.bulk_create(unsent, batch_size=500)
+        else:
+            for notification in unsent:
                 try:
                     with transaction.atomic():
                         notification.save()
                 except IntegrityError:
                     continue  # already told about this
-            created.append(notification)
+                created.append(notification)
     pending = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
     if pending:
         transaction.on_commit(lambda: enqueue_notification_emails(pending))
@@ -298,7 +322,7 @@ def school_closure_remove(*, actor: User, closure) -> None:
 # --- Accounts: roles, deactivation, two-factor sign-in, personal data ------------------------
 
 
-class AccountError(Exception):
+class AccountError(ActionRefused):
     """A refused change to an account, with a message a user can read."""
 
 
@@ -390,26 +414,6 @@ def _may_manage_accounts(actor: User) -> bool:
     from redbridge_portal import roles
 
     return roles.can_manage_personal_data(actor) or actor.has_perm("redbridge_portal.change_user")
-
-
-def user_deactivate(*, actor: User, user: User) -> User:
-    """Close an account: it can no longer sign in and every session it has ends now. The
-    account and everything it did stay on record. Refuses the actor's own account."""
-    if not _may_manage_accounts(actor):
-        raise AccountError("You do not have permission to close accounts.")
-    if actor.pk == user.pk:
-        raise AccountError("You cannot close your own account. Ask another administrator.")
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        if not user.is_active:
-            raise AccountError(f"{user} already cannot sign in.")
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        ended = user_sessions_end(user=user)
-        audit_record(
-            actor=actor, action="user.deactivated", target=user, data={"sessions_ended": ended}
-        )
-    return user
 
 
 # Two-factor sign-in ---------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import environ
 
+from people.sso_config import ALLAUTH_SETTINGS, sso_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -51,10 +53,19 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Single sign-on with the school's own accounts (people.sso_config): allauth runs the
+    # provider's handshake only; the portal keeps its own sign-in page.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.openid_connect",
     "redbridge_portal",
     "policy",
     "approvals",
     "concerns",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +80,7 @@ MIDDLEWARE = [
     "redbridge_portal.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "redbridge_portal.middleware.SessionActivityMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -136,6 +148,22 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on with the school's Microsoft 365, Google Workspace or other OpenID Connect
+# accounts: SSO_PROVIDER, SSO_TENANT, SSO_SERVER_URL, SSO_CLIENT_ID, SSO_CLIENT_SECRET,
+# SSO_BUTTON_LABEL, SSO_ALLOWED_DOMAINS, SSO_ONLY, SSO_TRUSTS_PROVIDER_MFA, SSO_LOGOUT_URL
+# (README, "Signing in with the school's accounts"). Unset: passwords only.
+_sso = sso_settings(env)
+SSO_PROVIDER = _sso["SSO_PROVIDER"]
+SSO_TENANT = _sso["SSO_TENANT"]
+SSO_ALLOWED_DOMAINS = _sso["SSO_ALLOWED_DOMAINS"]
+SSO_BUTTON_LABEL = _sso["SSO_BUTTON_LABEL"]
+SSO_ONLY = _sso["SSO_ONLY"]
+SSO_TRUSTS_PROVIDER_MFA = _sso["SSO_TRUSTS_PROVIDER_MFA"]
+SSO_LOGOUT_URL = _sso["SSO_LOGOUT_URL"]
+SSO_FORM_ACTION_ORIGINS = _sso["SSO_FORM_ACTION_ORIGINS"]
+SOCIALACCOUNT_PROVIDERS = _sso["SOCIALACCOUNT_PROVIDERS"]
+vars().update(ALLAUTH_SETTINGS)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -214,7 +242,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # The sign-in button's form is answered with a redirect to the school's provider.
+        "form-action": ["'self'", *SSO_FORM_ACTION_ORIGINS],
         "frame-ancestors": ["'none'"],
     },
 }

@@ -4,8 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from concerns import views as concern_views
+from people import views as people_views
 from redbridge_portal import views
-from redbridge_portal.forms import LoginForm
+from redbridge_portal.forms import PortalPasswordResetForm
 
 admin.site.site_header = f"{settings.SCHOOL_NAME}: staff portal administration"
 admin.site.site_title = "Redbridge staff portal"
@@ -14,19 +15,21 @@ admin.site.index_title = "Administration"
 account_patterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
+        people_views.SignInView.as_view(),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("logout/", people_views.SignOutView.as_view(), name="logout"),
+    path("password/change/", people_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=PortalPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -57,7 +60,11 @@ people_patterns = [
     path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("<int:pk>/export/", views.PersonExportView.as_view(), name="person_export"),
     path("<int:pk>/anonymise/", views.PersonAnonymiseView.as_view(), name="person_anonymise"),
-    path("<int:pk>/deactivate/", views.PersonDeactivateView.as_view(), name="person_deactivate"),
+    path(
+        "<int:pk>/deactivate/",
+        people_views.PersonDeactivateView.as_view(),
+        name="person_deactivate",
+    ),
     path(
         "<int:pk>/two-factor/reset/",
         views.PersonTwoFactorResetView.as_view(),
@@ -68,6 +75,8 @@ people_patterns = [
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/", include(account_patterns)),
+    # The school account's sign-in (allauth's provider handshake and its callback only).
+    path("accounts/", include("people.sso_urls")),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
@@ -84,6 +93,7 @@ urlpatterns = [
     ),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("audit/export.csv", views.AuditLogCsvView.as_view(), name="audit_log_csv"),
+    path("people/", include("people.urls")),
     path("people/", include(people_patterns)),
     path("accessibility/", views.AccessibilityStatementView.as_view(), name="accessibility"),
     path("healthz", views.healthz, name="healthz"),

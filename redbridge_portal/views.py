@@ -31,6 +31,8 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from people.forms import PersonRolesForm
+from people.services import EXTRA_ROLES
 from redbridge_portal import roles, selectors, services
 from redbridge_portal.celery import app as celery_app
 from redbridge_portal.forms import (
@@ -513,7 +515,7 @@ class AuditLogCsvView(RoleRequiredMixin, View):
 
 
 class PeopleView(RoleRequiredMixin, TemplateView):
-    allowed = staticmethod(roles.can_manage_personal_data)
+    allowed = staticmethod(roles.can_manage_people)
     template_name = "account/people.html"
 
     def get_context_data(self, **kwargs):
@@ -552,6 +554,9 @@ class PersonDetailView(PersonMixin, TemplateView):
             has_two_factor=user_has_device(person),
             recent_events=selectors.audit_events_about(person)[:20],
             is_self=person.pk == self.request.user.pk,
+            roles_form=PersonRolesForm(
+                initial={"extra_roles": [r for r in roles.role_names(person) if r in EXTRA_ROLES]}
+            ),
         )
         return context
 
@@ -608,13 +613,6 @@ class PersonActionView(PersonMixin, View):
         else:
             messages.success(request, self.done_message % {"name": person})
         return redirect("person_detail", pk=person.pk)
-
-
-class PersonDeactivateView(PersonActionView):
-    service = staticmethod(services.user_deactivate)
-    done_message = gettext_lazy(
-        "%(name)s can no longer sign in, and has been signed out everywhere."
-    )
 
 
 class PersonTwoFactorResetView(PersonActionView):

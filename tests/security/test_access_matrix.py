@@ -44,6 +44,14 @@ def _variants(world):
         "person_anonymise": {"": {"pk": o["person"].pk}},
         "person_deactivate": {"": {"pk": o["person"].pk}},
         "person_two_factor_reset": {"": {"pk": o["person"].pk}},
+        "person_roles": {"": {"pk": o["person"].pk}},
+        "person_reactivate": {"": {"pk": o["person"].pk}},
+        "people_import_preview": {"": {"pk": o["staff_import"].pk}},
+        "approvals:account_edit": {"": {"pk": o["account"].pk}},
+        "approvals:account_retire": {"": {"pk": o["account"].pk}},
+        "approvals:account_reinstate": {"": {"pk": o["account"].pk}},
+        "openid_connect_login": {"": {"provider_id": "school"}},
+        "openid_connect_callback": {"": {"provider_id": "school"}},
         "policy:clause": {"": {"number": o["clause"].number}},
         "policy:version": {
             "current": {"version": o["current_version"].number},
@@ -104,6 +112,20 @@ EXPECTED = {
     "person_anonymise": ("login 403 403 403 200", "login 403 403 403 200"),
     "person_deactivate": ("login 403 403 403 405", "login 403 403 403 302"),
     "person_two_factor_reset": ("login 403 403 403 405", "login 403 403 403 302"),
+    "person_add": ("login 403 403 403 200", "login 403 403 403 200"),
+    "person_roles": ("login 403 403 403 405", "login 403 403 403 302"),
+    "person_reactivate": ("login 403 403 403 405", "login 403 403 403 302"),
+    "people_import": ("login 403 403 403 200", "login 403 403 403 200"),
+    # Only the policy admin who uploaded the file sees its preview and confirms it.
+    "people_import_preview": ("login 403 403 403 200", "login 403 403 403 302"),
+    # --- Signing in with the school account (allauth's handshake). No provider is set up in
+    # this world, so there is nothing to start or finish.
+    "microsoft_login": ("404 404 404 404 404", "404 404 404 404 404"),
+    "microsoft_callback": ("404 404 404 404 404", "404 404 404 404 404"),
+    "google_login": ("404 404 404 404 404", "404 404 404 404 404"),
+    "google_callback": ("404 404 404 404 404", "404 404 404 404 404"),
+    "openid_connect_login": ("404 404 404 404 404", "404 404 404 404 404"),
+    "openid_connect_callback": ("404 404 404 404 404", "404 404 404 404 404"),
     # --- Open to everyone -------------------------------------------------------------------
     "accessibility": ("200 200 200 200 200", "405 405 405 405 405"),
     "healthz": ("200 200 200 200 200", "405 405 405 405 405"),
@@ -199,6 +221,12 @@ EXPECTED = {
     ),
     # An image chosen in a post form, not yet saved with the post: its uploader's alone.
     "approvals:pending_image": ("login 200 404 404 404", "login 200 404 404 404"),
+    # The school's social media accounts: policy admins only.
+    "approvals:account_list": ("login 403 403 403 200", "login 403 403 403 405"),
+    "approvals:account_add": ("login 403 403 403 200", "login 403 403 403 200"),
+    "approvals:account_edit": ("login 403 403 403 200", "login 403 403 403 200"),
+    "approvals:account_retire": ("login 403 403 403 405", "login 403 403 403 302"),
+    "approvals:account_reinstate": ("login 403 403 403 405", "login 403 403 403 302"),
     # Concerns: seen by the senior team and the reporter only; the sample id 1 does
     # not exist in this world, so everyone signed in gets 404 (tests/approvals/test_concerns.py
     # checks the reporter and the senior team against a real concern).

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from people.services import person_deactivate
 from redbridge_portal import services
 from redbridge_portal.models import AuditEvent
 from tests.factories import TEST_PASSWORD, StaffFactory
@@ -156,7 +157,7 @@ def test_closing_an_account_ends_its_sessions(client, policy_admin):
     user = StaffFactory()
     sign_in(client, user)
     assert client.get(reverse("home")).status_code == 200
-    services.user_deactivate(actor=policy_admin, user=user)
+    person_deactivate(actor=policy_admin, person=user)
     assert not Session.objects.filter(session_key=client.session.session_key).exists()
     response = client.get(reverse("home"))
     assert response.status_code == 302
@@ -195,12 +196,12 @@ def test_closing_an_account_in_the_admin_ends_its_sessions(client, policy_admin)
 
 def test_you_cannot_close_your_own_account(policy_admin):
     with pytest.raises(services.AccountError):
-        services.user_deactivate(actor=policy_admin, user=policy_admin)
+        person_deactivate(actor=policy_admin, person=policy_admin)
 
 
 def test_staff_cannot_close_accounts(staff_user, other_staff_user):
     with pytest.raises(services.AccountError):
-        services.user_deactivate(actor=staff_user, user=other_staff_user)
+        person_deactivate(actor=staff_user, person=other_staff_user)
 
 
 def test_changing_the_case_of_the_address_does_not_dodge_the_lockout(settings, client):

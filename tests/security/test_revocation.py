@@ -30,6 +30,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from approvals.models import DecisionOutcome, PostStatus
+from people.services import person_deactivate
 from policy.services import policy_load_from_file
 from redbridge_portal import roles, services
 from tests.approvals.factories import submitted_post
@@ -295,7 +296,7 @@ def test_a_closed_account_is_signed_out_at_once(world, redis_cache, cache_state,
     uses_the_portal(client, post, redis_cache)
 
     cache_state.before_change(redis_cache)
-    services.user_deactivate(actor=world["admin"], user=senior)
+    person_deactivate(actor=world["admin"], person=senior)
     cache_state.before_next_request(redis_cache)
 
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from approvals import services as approvals_services
 from approvals.images import clean_uploaded_image
 from approvals.models import MediaSource
+from people.models import StaffImport
 from policy import services as policy_services
 from policy.models import Clause
 from redbridge_portal import services
@@ -93,6 +94,13 @@ def build_world() -> World:
         first_day=today + datetime.timedelta(days=30),
         last_day=today + datetime.timedelta(days=34),
     )
+    staff_import = StaffImport.objects.create(
+        uploaded_by=policy_admin,
+        file_name="staff.csv",
+        rows=[
+            {"row": 2, "email": "new@redbridge.example", "first_name": "New", "last_name": "One"}
+        ],
+    )
     for item in (draft, submitted, published):
         item.refresh_from_db()
     return World(
@@ -117,5 +125,7 @@ def build_world() -> World:
             "notification": notification,
             "closure": closure,
             "person": other,
+            "staff_import": staff_import,
+            "account": account,
         },
     )
