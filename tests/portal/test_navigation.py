@@ -72,7 +72,12 @@ def test_the_senior_team_menu_holds_their_work(client):
 def test_policy_admins_find_administration_in_one_menu(client):
     client.force_login(PolicyAdminFactory())
     menus = _menus(client)
-    assert menus["Administration"] == ["School closures", "Audit log", "People"]
+    assert menus["Administration"] == [
+        "School closures",
+        "Audit log",
+        "People",
+        "Social media accounts",
+    ]
     assert menus["Policy"][-3:] == ["Policy review", "Pre-screen lists", "Acknowledgements"]
 
 
