@@ -797,11 +797,19 @@ def _calendar_period(period: str, day):
     return first, after, previous, after, first.strftime("%B %Y")
 
 
-class CalendarView(SeniorTeamRequiredMixin, TemplateView):
+class CalendarView(TemplateView):
     """Planned and published posts by day, for a month or a week, per account: what goes out
-    when, and a campaign's posts at a glance."""
+    when, and a campaign's posts at a glance. For the senior team and the staff who look after
+    an account; a post links to its page only for those who may open it."""
 
     template_name = "approvals/calendar.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_view_calendar(request.user):
+            raise PermissionDenied(
+                _("The content calendar is for the senior team and the accounts' managers.")
+            )
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         import datetime
@@ -819,6 +827,8 @@ class CalendarView(SeniorTeamRequiredMixin, TemplateView):
             account=choice["account"],
             campaign=choice["campaign"],
         )
+        for post in posts:
+            post.may_open = selectors.may_see_post(self.request.user, post)
         query = self.request.GET.copy()
         query.pop("date", None)
         query["period"] = choice["period"]

@@ -109,6 +109,8 @@ def main_navigation(request) -> list[NavMenu]:
         posts.append(_link(here, _("Write a post"), "approvals:post_create"))
     posts.append(_link(here, _("Campaigns"), "approvals:campaign_list", "approvals:campaign*"))
     posts.append(_link(here, _("Published log"), "approvals:published_log"))
+    if can.view_calendar and not can.decide_posts:
+        posts.append(_link(here, _("Content calendar"), "approvals:calendar"))
     if can.submit_posts and not can.decide_posts:
         posts.append(
             _link(

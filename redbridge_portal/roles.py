@@ -99,6 +99,19 @@ def can_correct_publication(user) -> bool:
     return can_decide_posts(user)
 
 
+def can_view_calendar(user) -> bool:
+    """The content calendar: the senior team, and staff who look after one of the school's
+    accounts in use (they read it; deciding stays with the senior team)."""
+    if can_decide_posts(user):
+        return True
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.managed_accounts.filter(is_active=True).exists()
+    )
+
+
 def can_view_all_posts(user) -> bool:
     return _in_role(user, "approvals.view_all_posts")
 
@@ -297,6 +310,10 @@ class Abilities:
     @cached_property
     def decide_campaigns(self):
         return can_decide_campaigns(self.user)
+
+    @cached_property
+    def view_calendar(self):
+        return can_view_calendar(self.user)
 
     @cached_property
     def view_all_posts(self):

@@ -133,6 +133,7 @@ def build_world():
     senior = _person(SeniorTeamFactory, "Christopher-James", "Worthington-Smythe")
     second_senior = _person(SeniorTeamFactory, "Oluwaseun", "Adebayo-Richardson")
     policy_admin = _person(PolicyAdminFactory, "Maximilian", "Fitzgerald-Abernethy")
+    account_manager = _person(StaffFactory, "Bartholomew", "Ravenscroft-Whitfield")
 
     current, _ = policy_services.policy_load_from_file()
     cache.clear()
@@ -143,6 +144,7 @@ def build_world():
     account = AccountFactory(
         name="Redbridge Community School Sixth Form", platform=Platform.X, handle="@RedbridgeSixth"
     )
+    account.managers.add(account_manager)
     long_text = (
         "Congratulations to our Year 10 geographers, who spent the whole of Thursday measuring "
         "river flow at https://www.redbridge-community-school-and-sixth-form.example.org.uk/"
@@ -192,7 +194,12 @@ def build_world():
         first_day=today + datetime.timedelta(days=30),
         last_day=today + datetime.timedelta(days=34),
     )
-    people = {"staff": author, "senior": senior, "policy_admin": policy_admin}
+    people = {
+        "staff": author,
+        "account_manager": account_manager,
+        "senior": senior,
+        "policy_admin": policy_admin,
+    }
     values = {
         "pk": {
             "approvals:post_detail": waiting.pk,
@@ -358,7 +365,7 @@ def test_every_page_of_every_role_at_every_width(browser, live_server, settings)
         finally:
             context.close()
 
-    assert checker.checked > 3 * 30, f"only {checker.checked} pages were checked"
+    assert checker.checked > 4 * 30, f"only {checker.checked} pages were checked"
     assert not checker.problems, f"{len(checker.problems)} problem(s):\n" + "\n".join(
         f"* {p}" for p in checker.problems
     )
