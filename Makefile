@@ -4,14 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test test-e2e serve bench lint format clean
+.PHONY: install run test test-e2e serve bench lint format clean lock
 
+# Every package is locked with its hashes (requirements*.txt, compiled from requirements*.in by
+# `make lock`); pip refuses anything that does not match.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		-r requirements-dev.txt
 	@touch $@
 
 install: $(VENV)/.installed
+
+## lock: after editing requirements.in or requirements-dev.in, lock every package with hashes
+## (UPGRADE=1 also moves the unpinned dependencies to their newest versions)
+PIP_TOOLS := pip-tools==7.6.2
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(if $(UPGRADE),--upgrade)
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip-compile || $(BIN)/python -m pip install --quiet "$(PIP_TOOLS)"
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+	$(BIN)/python .ci/check_lock.py
 
 ## run: the whole portal (web, Celery worker and beat) on SQLite and a file-based broker
 run: export DEBUG ?= true

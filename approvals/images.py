@@ -20,6 +20,10 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 # Larger images are refused: a small file can decode into gigabytes (a "decompression bomb").
 MAX_PIXELS = 40_000_000
+# An animation decodes every frame at the full size of its canvas, so its frames together are
+# bounded too (for example 100 frames of 500 x 500): a few hundred bytes can declare 12 frames
+# of 6000 x 6000, which would take gigabytes to decode.
+MAX_ANIMATION_PIXELS = 25_000_000
 
 # Pillow format name -> (content type, file extension)
 ALLOWED_FORMATS = {
@@ -67,6 +71,13 @@ def clean_uploaded_image(upload) -> CleanImage:
         _("The image is too large (more than 40 megapixels). Resize it and try again."),
         code="too_many_pixels",
     )
+    too_large_animation = ValidationError(
+        _(
+            "The animation is too large (too many frames for its size). Use a shorter or "
+            "smaller animation, or a still picture."
+        ),
+        code="too_many_pixels",
+    )
     original_limit = Image.MAX_IMAGE_PIXELS
     try:
         Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -86,6 +97,9 @@ def clean_uploaded_image(upload) -> CleanImage:
             # Checked before decoding, so a bomb is refused without allocating its pixels.
             if image.width * image.height > MAX_PIXELS:
                 raise too_many_pixels
+            # Counting frames reads the file's frame headers without decoding any pixels.
+            if getattr(image, "n_frames", 1) * image.width * image.height > MAX_ANIMATION_PIXELS:
+                raise too_large_animation
             image.load()
             content_type, extension = ALLOWED_FORMATS[image_format]
             data, width, height = _reencode(image, image_format)
@@ -112,7 +126,13 @@ def _reencode(image: Image.Image, image_format: str) -> tuple[bytes, int, int]:
     """Write the pixels again in the same format, with no metadata."""
     output = io.BytesIO()
     if image_format == "GIF" and getattr(image, "n_frames", 1) > 1:
-        frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
+        frames, pixels = [], 0
+        for frame in ImageSequence.Iterator(image):
+            # A frame may enlarge the canvas as it is decoded; count what is really held.
+            pixels += frame.width * frame.height
+            if pixels > MAX_ANIMATION_PIXELS:
+                raise Image.DecompressionBombError("The animation's frames are too large.")
+            frames.append(frame.copy())
         frames[0].save(
             output,
             format="GIF",

@@ -26,6 +26,7 @@ from redbridge_portal import roles
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.school_calendar import (
     closed_days,
+    is_school_day,
     working_hours_between,
     working_times_until,
 )
@@ -201,7 +202,7 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
     only when something does. Returns the number of digests sent."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    if today.weekday() >= 5:
+    if not is_school_day(today):  # weekends, bank holidays and closures
         return 0
     posts = list(
         Post.objects.awaiting_decision()

@@ -16,6 +16,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from approvals.models import (
+    Account,
     Campaign,
     CampaignStatus,
     Comment,
@@ -317,9 +318,14 @@ def word_diff(before: str, after: str) -> list[DiffPart]:
     return parts
 
 
-def post_timeline(post: Post) -> list[TimelineEntry]:
+def post_timeline(post: Post, *, full: bool = True) -> list[TimelineEntry]:
     """Revisions (each with its changes from the one before), decisions, comments and the
-    publication record, oldest first. A fixed number of queries."""
+    publication record, oldest first. A fixed number of queries. Not `full`: only the
+    publication record (for those who may see only what went out)."""
+    if not full:
+        if post.status == PostStatus.PUBLISHED and post.published_at:
+            return [TimelineEntry(kind="published", at=post.published_at, item=post)]
+        return []
     revisions = list(
         PostRevision.objects.filter(post=post)
         .select_related("account", "campaign", "submitted_by")
@@ -329,13 +335,15 @@ def post_timeline(post: Post) -> list[TimelineEntry]:
     decisions = list(
         Decision.objects.filter(post=post).select_related("decided_by", "policy_version")
     )
-    comments = list(
-        Comment.objects.filter(post=post).select_related("author", "revision", "policy_version")
-    )
+    comments = list(Comment.objects.filter(post=post).select_related("author", "policy_version"))
     by_id = {revision.pk: revision for revision in revisions}
     for decision in decisions:
         # Every decision is on one of this post's revisions, already loaded above.
         decision.revision = by_id[decision.revision_id]
+    for comment in comments:
+        # So is every comment made on a revision.
+        if comment.revision_id is not None:
+            comment.revision = by_id[comment.revision_id]
     entries: list[TimelineEntry] = []
     previous = None
     for revision in revisions:
@@ -488,6 +496,21 @@ def personal_data(user) -> dict:
                 "proposed_at": c.created_at.isoformat(),
             }
             for c in Campaign.objects.filter(proposer=user).order_by("created_at", "pk")
+        ],
+        "campaigns_decided": [
+            {"id": c.pk, "title": c.title, "status": c.status}
+            for c in Campaign.objects.filter(decided_by=user).order_by("created_at", "pk")
+        ],
+        "posts_marked_published": [
+            {"post": p.pk, "published_at": p.published_at.isoformat() if p.published_at else None}
+            for p in Post.objects.filter(published_by=user).order_by("published_at", "pk")
+        ],
+        "accounts_managed": list(
+            Account.objects.filter(managers=user).order_by("name").values_list("name", flat=True)
+        ),
+        "revisions_sent": [
+            {"post": r.post_id, "number": r.number, "sent_at": r.created_at.isoformat()}
+            for r in PostRevision.objects.filter(submitted_by=user).order_by("created_at", "pk")
         ],
     }
 

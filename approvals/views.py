@@ -303,7 +303,7 @@ def _post_page(request, post: Post, *, status=200, **forms):
     user = request.user
     is_author = post.author_id == user.pk
     can_decide = roles.can_decide_posts(user) and not is_author
-    timeline = selectors.post_timeline(post)
+    timeline = selectors.post_timeline(post, full=roles.may_see_post_history(user, post))
     context = {
         "post": post,
         "is_author": is_author,
@@ -536,6 +536,8 @@ def media(request, pk):
     item = get_object_or_404(PostMedia.objects.select_related("post"), pk=pk)
     if not selectors.may_see_post(request.user, item.post):
         raise Http404(_("No such image."))
+    if item.removed_at is not None and not roles.may_see_post_history(request.user, item.post):
+        raise Http404(_("No such image."))  # removed before it went out: part of the history
     try:
         handle = item.image.open("rb")
     except FileNotFoundError:

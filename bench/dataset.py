@@ -271,7 +271,7 @@ def build(posts_wanted: int, seed: int = 8) -> None:
     cache.clear()
 
     policy_admin = _make_first_policy_admin()
-    versions = _policy_versions(policy_admin)
+    versions = _policy_versions(policy_admin, signer=_make_first_senior())
     clock.say(f"policy loaded with {len(versions)} versions")
     users = _users(rng, policy_admin)
     clock.say(f"{len(users)} users")
@@ -316,13 +316,32 @@ def _make_first_policy_admin():
     return user
 
 
-def _policy_versions(actor) -> list:
+def _make_first_senior():
+    """The member of the senior team who signs off the annual reviews (one of the senior team
+    `_users` makes: it keeps any role given here)."""
+    from django.contrib.auth.hashers import make_password
+
+    from redbridge_portal import roles
+    from redbridge_portal.models import User
+
+    user = User.objects.create(
+        email="head.teacher@bench.redbridge.example",
+        first_name="Priya",
+        last_name="Shah",
+        password=make_password(PASSWORD),
+    )
+    roles.assign_role(user, roles.STAFF)
+    roles.assign_role(user, roles.SENIOR_TEAM)
+    return user
+
+
+def _policy_versions(actor, *, signer) -> list:
     """Version 1 from the school's file, then nine annual reviews through the services (which
     copy the tree and keep every rule of publishing), then dated one year apart."""
     from django.core.management import call_command
     from django.db import connection
 
-    from policy import services
+    from policy import review, services
     from policy.models import Clause, PolicyVersion
 
     call_command("load_policy", verbosity=0)
@@ -332,11 +351,14 @@ def _policy_versions(actor) -> list:
         clause = Clause.objects.filter(version=draft).order_by("section__order", "order").first()
         clause.text = f"{clause.text} (Reviewed for version {number}.)"
         clause.save(update_fields=["text"])
-        services.policy_version_publish(
+        review.policy_draft_summary_update(
             actor=actor,
             version=draft,
             change_summary=f"Annual review {number}: wording checked and clause 1 clarified.",
         )
+        review.policy_draft_send_for_sign_off(actor=actor, version=draft)
+        review.policy_draft_sign_off(actor=signer, version=draft)
+        services.policy_version_publish(actor=actor, version=draft)
     versions = list(PolicyVersion.objects.order_by("number"))
     now = _now()
     with connection.cursor() as cursor:
@@ -376,7 +398,8 @@ def _users(rng: random.Random, policy_admin) -> list:
     password = make_password(PASSWORD)
     now = _now()
     new_users = []
-    for index in range(1, USERS):
+    # The first policy admin and senior exist already (they ran the policy's reviews).
+    for index in range(User.objects.count(), USERS):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         new_users.append(
             User(
@@ -396,7 +419,8 @@ def _users(rng: random.Random, policy_admin) -> list:
     admins = users[1 + SENIOR_TEAM : SENIOR_TEAM + POLICY_ADMINS]
     memberships += [through(user_id=u.pk, group_id=groups[roles.SENIOR_TEAM].pk) for u in seniors]
     memberships += [through(user_id=u.pk, group_id=groups[roles.POLICY_ADMIN].pk) for u in admins]
-    through.objects.bulk_create(memberships, batch_size=2000)
+    # The first senior already has their roles.
+    through.objects.bulk_create(memberships, batch_size=2000, ignore_conflicts=True)
     # Deciders and policy admins sign in with an authenticator app in production.
     TOTPDevice.objects.bulk_create(
         TOTPDevice(user=user, name="Authenticator app", confirmed=True)

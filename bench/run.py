@@ -50,9 +50,10 @@ RATIO_TARGETS = {"policy_contents": 0.30, "clause_permalink": 0.30, "policy_sear
 MIXED = {"mixed_no_writes": 0.0, "mixed_1pct_writes": 0.01, "mixed_5pct_writes": 0.05}
 MIXED_CLIENTS = 8
 # The build before the page cache was removed (commit 8d27278, page cache on), measured with the
-# same mixed workload: its throughput at 5% writes as a ratio to the reference view in its run.
-# The target is MIXED_MULTIPLE times that.
-PAGE_CACHE_BUILD_MIXED_5PCT_RATIO = None
+# same mixed workload: its throughput at 5% writes as a ratio to the reference view in its run
+# (4.6% and 5.4% in two 10-second runs on the 2-core machine, load average 7-11). The target is
+# MIXED_MULTIPLE times that.
+PAGE_CACHE_BUILD_MIXED_5PCT_RATIO = 0.05
 MIXED_MULTIPLE = 1.25
 
 

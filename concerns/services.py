@@ -129,7 +129,13 @@ def _move(concern: Concern | int, *, actor, to_status: str, action: str, allowed
     redbridge_portal.roles); when refused, say why. The caller saves. Must be called inside
     transaction.atomic."""
     pk = concern if isinstance(concern, int) else concern.pk
-    locked = Concern.objects.select_for_update().select_related("reporter", "owner").get(pk=pk)
+    # Lock the concern's row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join that the (optional) owner needs.
+    locked = (
+        Concern.objects.select_for_update(of=("self",))
+        .select_related("reporter", "owner")
+        .get(pk=pk)
+    )
     if allowed(actor, locked) and to_status in CONCERN_TRANSITIONS[locked.status]:
         return locked
     if not roles.is_senior_team(actor):

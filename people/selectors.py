@@ -1,6 +1,9 @@
 """Reads for the people pages and the personal-data export."""
 
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+
+from people.models import StaffImport
 
 
 def personal_data(user) -> dict:
@@ -16,5 +19,17 @@ def personal_data(user) -> dict:
                 "details_from_the_provider": account.extra_data,
             }
             for account in SocialAccount.objects.filter(user=user).order_by("pk")
-        ]
+        ],
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "staff_lists_uploaded": [
+            {
+                "file": upload.file_name,
+                "uploaded_at": upload.uploaded_at.isoformat(),
+                "imported_at": upload.applied_at.isoformat() if upload.applied_at else None,
+            }
+            for upload in StaffImport.objects.filter(uploaded_by=user).order_by("pk")
+        ],
     }

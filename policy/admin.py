@@ -23,6 +23,7 @@ from policy.models import (
     PolicyVersion,
     Principle,
     Section,
+    SignOffState,
 )
 from redbridge_portal import roles
 
@@ -44,8 +45,12 @@ class PolicyPermissionsMixin:
         return roles.can_manage_policy(request.user)
 
     def _editable(self, request, obj) -> bool:
+        # Not while the draft waits for sign-off or has been signed off: what was checked is
+        # what gets published.
         version = _version_of(obj)
-        return self._manager(request) and (version is None or version.is_draft)
+        return self._manager(request) and (
+            version is None or (version.is_draft and version.sign_off_state == SignOffState.EDITING)
+        )
 
     def has_module_permission(self, request):
         return self._manager(request)
@@ -61,6 +66,23 @@ class PolicyPermissionsMixin:
 
     def has_delete_permission(self, request, obj=None):
         return self._editable(request, obj)
+
+
+class NewRevisionMixin:
+    """An emergency edit here counts as a new revision of what it changes, so that an editor
+    with the same clause open in the portal is told of the conflict instead of overwriting it."""
+
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed() and hasattr(obj, "revision"):
+            obj.revision += 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if instance.pk and inline_form.has_changed() and hasattr(instance, "revision"):
+                instance.revision += 1
+        super().save_formset(request, form, formset, change)
 
 
 class HiddenFromIndexMixin:
@@ -153,7 +175,7 @@ def _item_labels(items: list[ListItem]) -> dict[int, str]:
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(PolicyPermissionsMixin, admin.ModelAdmin):
+class PolicyVersionAdmin(NewRevisionMixin, PolicyPermissionsMixin, admin.ModelAdmin):
     list_display = ("number", "title", "status", "last_review_date", "next_review_due")
     list_filter = ("status",)
     ordering = ("-number",)
@@ -211,7 +233,9 @@ class PolicyVersionAdmin(PolicyPermissionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(HiddenFromIndexMixin, PolicyPermissionsMixin, admin.ModelAdmin):
+class SectionAdmin(
+    NewRevisionMixin, HiddenFromIndexMixin, PolicyPermissionsMixin, admin.ModelAdmin
+):
     list_display = ("__str__", "version")
     list_filter = ("version",)
     fields = ("version", "order", "number", "title")
@@ -226,7 +250,7 @@ class SectionAdmin(HiddenFromIndexMixin, PolicyPermissionsMixin, admin.ModelAdmi
 
 
 @admin.register(Clause)
-class ClauseAdmin(HiddenFromIndexMixin, PolicyPermissionsMixin, admin.ModelAdmin):
+class ClauseAdmin(NewRevisionMixin, HiddenFromIndexMixin, PolicyPermissionsMixin, admin.ModelAdmin):
     list_display = ("number", "section", "version")
     list_filter = ("version",)
     fields = ("version", "section", "order", "number", "text")

@@ -4,25 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class PublishForm(forms.Form):
-    change_summary = forms.CharField(
-        label=_("What changed, for staff"),
-        help_text=_(
-            "Two or three sentences. Staff read this in the email asking them to acknowledge "
-            "the new version."
-        ),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Enter a short summary of what changed, for staff to read.")},
-    )
-
-    def __init__(self, *args, version_number=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
 class ChangesForm(forms.Form):
     """Pick two versions to compare."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -39,6 +39,25 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
     PolicyVersionStatus.SUPERSEDED: frozenset(),
 }
 LOCKED_STATUSES = (PolicyVersionStatus.PUBLISHED, PolicyVersionStatus.SUPERSEDED)
+
+
+class SignOffState(models.TextChoices):
+    """Where a draft stands in the four-eyes check before publishing."""
+
+    EDITING = "editing", _("Being edited")
+    AWAITING = "awaiting", _("Waiting for sign-off")
+    SIGNED_OFF = "signed_off", _("Signed off")
+    NOT_RECORDED = "not_recorded", _("Published before sign-off was recorded")
+
+
+# The moves a draft's sign-off state may make (policy.review makes them). Sending back and
+# reopening both return to editing; a signed-off draft that changes must be signed off again.
+SIGN_OFF_TRANSITIONS: dict[str, frozenset[str]] = {
+    SignOffState.EDITING: frozenset({SignOffState.AWAITING}),
+    SignOffState.AWAITING: frozenset({SignOffState.EDITING, SignOffState.SIGNED_OFF}),
+    SignOffState.SIGNED_OFF: frozenset({SignOffState.EDITING}),
+    SignOffState.NOT_RECORDED: frozenset(),
+}
 
 
 def _locked_message():
@@ -142,6 +161,37 @@ class PolicyVersion(models.Model):
         help_text=_("Empty for the version loaded from the school's policy file."),
     )
 
+    sign_off_state = models.CharField(
+        _("sign-off"),
+        max_length=16,
+        choices=SignOffState.choices,
+        default=SignOffState.EDITING,
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("prepared by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The policy admin who sent the draft for sign-off."),
+    )
+    submitted_at = models.DateTimeField(_("sent for sign-off at"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    sign_off_comments = models.TextField(
+        _("comments when sent back"),
+        blank=True,
+        help_text=_("What the person signing off asked to change."),
+    )
+
     objects = PolicyVersionQuerySet.as_manager()
 
     class Meta:
@@ -172,6 +222,24 @@ class PolicyVersion(models.Model):
                     next_review_due__isnull=False,
                 ),
                 name="policy_published_has_dates",
+            ),
+            # Four eyes: whoever prepared the draft never signs it off.
+            models.CheckConstraint(
+                condition=~Q(signed_off_by=F("prepared_by")),
+                name="policy_not_signed_off_by_its_preparer",
+                violation_error_message=_("Someone else must sign off the draft."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(sign_off_state=SignOffState.SIGNED_OFF)
+                | Q(signed_off_by__isnull=False, prepared_by__isnull=False),
+                name="policy_signed_off_has_both_people",
+            ),
+            # A version is published only once signed off (versions published before sign-off
+            # was recorded, and the school's file, say so).
+            models.CheckConstraint(
+                condition=Q(status=PolicyVersionStatus.DRAFT)
+                | Q(sign_off_state__in=[SignOffState.SIGNED_OFF, SignOffState.NOT_RECORDED]),
+                name="policy_published_was_signed_off",
             ),
         ]
 
@@ -321,6 +389,11 @@ class Clause(VersionContent):
     )
     text = models.TextField()
     order = models.PositiveIntegerField(default=0, help_text=_("Lower numbers come first."))
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Goes up at each saved change, so two editors never overwrite each other."),
+    )
 
     class Meta:
         verbose_name = _("clause")
@@ -391,6 +464,11 @@ class ListItem(VersionContent):
     )
     text = models.TextField()
     order = models.PositiveIntegerField(default=0, help_text=_("Lower numbers come first."))
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Goes up at each saved change, so two editors never overwrite each other."),
+    )
 
     class Meta:
         verbose_name = _("list item")
@@ -426,6 +504,11 @@ class Principle(VersionContent):
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="principles")
     number = models.PositiveIntegerField()
     text = models.CharField(max_length=300)
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Goes up at each saved change, so two editors never overwrite each other."),
+    )
 
     class Meta:
         verbose_name = _("core principle")
@@ -455,6 +538,11 @@ class Guideline(VersionContent):
     )
     body = models.TextField()
     order = models.PositiveIntegerField(default=0, help_text=_("Lower numbers come first."))
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Goes up at each saved change, so two editors never overwrite each other."),
+    )
 
     class Meta:
         verbose_name = _("guideline")
@@ -605,6 +693,34 @@ class UsualSite(models.Model):
 
     def __str__(self):
         return self.domain
+
+
+class SearchSynonym(models.Model):
+    """Words that mean the same for the policy search ("photo, image, picture"): a search for
+    one finds the others. Kept by the policy admins in the portal."""
+
+    words = models.CharField(
+        _("words that mean the same"),
+        max_length=300,
+        unique=True,
+        help_text=_("Separated by commas, for example: photo, image, picture."),
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("search synonyms")
+        verbose_name_plural = _("search synonyms")
+        ordering = ["words"]
+        constraints = [models.CheckConstraint(condition=~Q(words=""), name="search_synonym_set")]
+
+    def __str__(self):
+        return self.words
+
+    @property
+    def word_list(self) -> list[str]:
+        from policy.search_terms import parse_synonym_list
+
+        return parse_synonym_list(self.words)
 
 
 # --- Questions to the senior team and frequently asked questions ---------------------------------

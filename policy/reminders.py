@@ -1,4 +1,5 @@
-"""Reminders for the annual review (clause 8.1: the policy is reviewed every year).
+"""Reminders for the annual review (clause 8.1: the policy is reviewed every year), and to
+acknowledge a new version (`send_acknowledgement_reminders`, below).
 
 Run daily by `policy.tasks.send_review_reminders`. The open review cycle (see
 `policy.models.ReviewCycle`) is read from the database each run; each reminder has a key, so a
@@ -8,16 +9,17 @@ run for a while, only the most urgent reminder due is sent, not every one that w
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
-from policy.models import ReviewCycle
+from policy.models import PolicyVersion, ReviewCycle
 from redbridge_portal import roles
 from redbridge_portal.models import NotificationKind, User
+from redbridge_portal.school_calendar import closed_days, is_school_day
 from redbridge_portal.services import reminder_send_once
 
 DAYS_BEFORE = (60, 30, 7)
@@ -89,3 +91,49 @@ def send_review_reminders(*, today: date | None = None) -> bool:
         message=message,
         url=reverse("policy:review"),
     )
+
+
+# --- Acknowledging a new version -----------------------------------------------------------------
+
+# The first reminder after 5 school days, then one every school week (5 more school days):
+# holidays pause the count, so nobody is chased for a week they were not in school.
+ACKNOWLEDGEMENT_FIRST_AFTER = 5
+ACKNOWLEDGEMENT_EVERY = 5
+
+
+def school_days_since(start: date, today: date) -> int:
+    """School days after `start`, up to and including `today`."""
+    if today <= start:
+        return 0
+    closed = closed_days(start + timedelta(days=1), today)
+    return sum(
+        1
+        for offset in range(1, (today - start).days + 1)
+        if is_school_day(start + timedelta(days=offset), closed)
+    )
+
+
+def acknowledgement_reminder_stage(school_days: int) -> int | None:
+    """0 for the first reminder, 1 for the next a school week later, …; None before."""
+    if school_days < ACKNOWLEDGEMENT_FIRST_AFTER:
+        return None
+    return (school_days - ACKNOWLEDGEMENT_FIRST_AFTER) // ACKNOWLEDGEMENT_EVERY
+
+
+def send_acknowledgement_reminders(*, today: date | None = None) -> int:
+    """Remind staff who have not acknowledged the current version, when a reminder is due
+    today. Safe to run twice: each stage has one key. Returns how many were reminded now."""
+    from policy.services import acknowledgement_reminders_send
+
+    today = today or timezone.localdate()
+    version = PolicyVersion.objects.published().first()
+    if version is None or version.published_at is None:
+        return 0
+    published_on = timezone.localdate(version.published_at)
+    stage = acknowledgement_reminder_stage(school_days_since(published_on, today))
+    if stage is None:
+        return 0
+    sent = acknowledgement_reminders_send(
+        version=version, key=f"policy-ack:{version.pk}:automatic:{stage}", today=today
+    )
+    return sent or 0

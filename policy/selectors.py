@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.core.cache import cache
@@ -28,7 +29,9 @@ from policy.models import (
     PolicyVersionStatus,
     Principle,
     Section,
+    SignOffState,
 )
+from policy.search_terms import ParsedQuery, parse_query, parse_synonym_list, substring_stems
 from redbridge_portal import roles
 
 # Published versions never change, so their tree and rendered text can be cached for long;
@@ -40,8 +43,9 @@ SEARCH_TIMEOUT = 3600
 
 
 def current_version() -> PolicyVersion | None:
-    """The published version, or None before the policy has been loaded."""
-    return PolicyVersion.objects.published().first()
+    """The published version, or None before the policy has been loaded, with who prepared
+    and signed it off (shown with it)."""
+    return PolicyVersion.objects.published().select_related("prepared_by", "signed_off_by").first()
 
 
 def draft_version() -> PolicyVersion | None:
@@ -49,12 +53,16 @@ def draft_version() -> PolicyVersion | None:
 
 
 def version_by_number(number: int, *, user) -> PolicyVersion | None:
-    """A version the user may read: published and superseded for everyone, the draft for
-    policy admins (a preview)."""
-    versions = PolicyVersion.objects.all()
-    if not roles.can_manage_policy(user):
-        versions = versions.readable()
-    return versions.filter(number=number).first()
+    """A version the user may read: published and superseded for everyone, the draft (a
+    preview) for policy admins and those who sign it off."""
+    version = (
+        PolicyVersion.objects.select_related("prepared_by", "signed_off_by")
+        .filter(number=number)
+        .first()
+    )
+    if version is not None and version.is_draft and not roles.may_read_policy_draft(user, version):
+        return None
+    return version
 
 
 def all_versions(*, user) -> list[PolicyVersion]:
@@ -155,13 +163,13 @@ def policy_html(version: PolicyVersion) -> SafeString:
         return render_to_string("policy/includes/document.html", {"document": document})
 
     if version.is_draft:
-        return mark_safe(render())
+        return mark_safe(render())  # noqa: S308 (rendered by an autoescaping template)
     key = _document_key(version, f"html-{version.status}")
     html = cache.get(key)
     if html is None:
         html = render()
         cache.set(key, html, DOCUMENT_TIMEOUT)
-    return mark_safe(html)
+    return mark_safe(html)  # noqa: S308 (the same template's output, from the cache)
 
 
 _CLAUSE_NUMBER = re.compile(r"[\w.-]{1,20}")
@@ -180,7 +188,7 @@ class ClauseFragment:
 
     @property
     def rendered(self) -> SafeString:
-        return mark_safe(self.html)
+        return mark_safe(self.html)  # noqa: S308 (rendered by an autoescaping template)
 
 
 def clause_fragment(version: PolicyVersion, number: str) -> ClauseFragment | None:
@@ -224,7 +232,6 @@ def clauses_by_number(numbers: list[str]) -> dict[str, Clause]:
 START_MARK, STOP_MARK = "\ue000", "\ue001"
 MAX_QUERY_LENGTH = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
-_WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
 
 
 @dataclass
@@ -253,62 +260,118 @@ def highlight(text: str, terms: list[str]) -> SafeString:
     terms = sorted({t for t in terms if t}, key=len, reverse=True)
     if not terms:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    # The whole word around a match is marked: a stem ("derogator") marks "derogatory".
+    alternatives = "|".join(re.escape(t) for t in terms)
+    pattern = re.compile(rf"\w*(?:{alternatives})\w*", re.IGNORECASE)
     parts, position = [], 0
     for match in pattern.finditer(text):
         parts.append(escape(text[position : match.start()]))
         parts.append(format_html("<mark>{}</mark>", match.group()))
         position = match.end()
     parts.append(escape(text[position:]))
-    return mark_safe("".join(parts))
+    return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
 
 
 def _marked(headline: str) -> SafeString:
     """A PostgreSQL headline (marked with private-use characters) escaped, then marked up."""
-    return mark_safe(escape(headline).replace(START_MARK, "<mark>").replace(STOP_MARK, "</mark>"))
+    # Escaped first; only the private-use marks become tags.
+    marked = escape(headline).replace(START_MARK, "<mark>").replace(STOP_MARK, "</mark>")
+    return mark_safe(marked)  # noqa: S308
 
 
 def _clause_url(clause_number: str) -> str:
     return reverse("policy:clause", kwargs={"number": clause_number})
 
 
+SYNONYMS_KEY = "policy:search-synonyms:v1"
+
+
+def synonym_lists() -> list[list[str]]:
+    """The policy admins' sets of words that mean the same. Kept in the cache until they are
+    changed (policy.services drops the entry); a cache outage reads the table."""
+    from policy.models import SearchSynonym
+
+    lists = cache.get(SYNONYMS_KEY)
+    if lists is None:
+        lists = [
+            parse_synonym_list(words)
+            for words in SearchSynonym.objects.values_list("words", flat=True)
+        ]
+        cache.set(SYNONYMS_KEY, lists, DOCUMENT_TIMEOUT)
+    return lists
+
+
+def forget_synonyms() -> None:
+    cache.delete(SYNONYMS_KEY)
+
+
 def search_policy(raw_query: str | None, *, version: PolicyVersion | None = None) -> SearchResults:
     """Search the clauses, list items, principles and guidelines of a version (the current one
-    by default). Full-text search on PostgreSQL (stemmed: "monitor" finds "monitoring"), every
-    word as a substring elsewhere. Never raises for odd input."""
+    by default) for what staff type: clause numbers ("4.4") find that clause first; each word
+    also finds its synonyms and other forms of it (policy.search_terms). Full-text search on
+    PostgreSQL, stems as parts of words elsewhere. Never raises for odd input."""
     query = clean_query(raw_query)
-    terms = [w for w in _WORD.findall(query) if len(w) >= 2]
     if not query:
         return SearchResults(query, [], _("Enter a word or a few words to search the policy."))
-    if not terms:
+    parsed = parse_query(query, synonym_lists())
+    if not parsed.groups and not parsed.clause_numbers:
         return SearchResults(
             query, [], _("Search for words, for example “confidential” or “senior team”.")
         )
     version = version or current_version()
     if version is None:
         return SearchResults(query, [], _("The policy has not been loaded yet."))
-    return SearchResults(query, _version_hits(query, terms, version) + _faq_hits(terms))
+    faq = _faq_hits(parsed.words) if parsed.groups else []
+    return SearchResults(query, _version_hits(parsed, version) + faq)
 
 
-def _version_hits(query: str, terms: list[str], version: PolicyVersion) -> list[SearchHit]:
+def _version_hits(parsed: ParsedQuery, version: PolicyVersion) -> list[SearchHit]:
     """What the version's own text has for the query. A published version's text never
-    changes, so its hits are kept in the cache (the same few words are searched again and again
-    after a review); a draft, being edited, is searched afresh."""
+    changes, so its hits are kept in the cache under the version and everything the search
+    depends on (the words with their synonyms); a draft, being edited, is searched afresh."""
 
     def find():
-        if connection.vendor == "postgresql":
-            return _search_postgresql(query, version)
-        return _search_substrings(terms, version)
+        hits = _clause_number_hits(parsed.clause_numbers, version)
+        if parsed.groups:
+            found = (
+                _search_postgresql(parsed, version)
+                if connection.vendor == "postgresql"
+                else _search_substrings(parsed, version)
+            )
+            seen = {hit.label for hit in hits}
+            hits += [hit for hit in found if hit.label not in seen]
+        return hits
 
     if version.is_draft:
         return find()
-    # Both searches ignore case, so "Photos" and "photos" share their results.
-    digest = hashlib.blake2b(query.casefold().encode(), digest_size=16).hexdigest()
-    key = _document_key(version, f"search-{version.status}-{connection.vendor}-{digest}")
+    digest = hashlib.blake2b(parsed.key().encode(), digest_size=16).hexdigest()
+    key = _document_key(version, f"search2-{version.status}-{connection.vendor}-{digest}")
     hits = cache.get(key)
     if hits is None:
         hits = find()
         cache.set(key, hits, SEARCH_TIMEOUT)
+    return hits
+
+
+def _clause_number_hits(numbers: list[str], version: PolicyVersion) -> list[SearchHit]:
+    if not numbers:
+        return []
+    document = policy_document(version)
+    hits = []
+    for number in numbers:
+        clause = document.clause(number)
+        if clause is None:
+            continue
+        text = clause.text if len(clause.text) <= 300 else clause.text[:299] + "…"
+        hits.append(
+            SearchHit(
+                "clause",
+                _("Clause %(number)s") % {"number": clause.number},
+                clause.section.title,
+                _clause_url(clause.number),
+                escape(text),
+            )
+        )
     return hits
 
 
@@ -393,8 +456,17 @@ def _hits(version, clauses, items, principles, guidelines, snippet) -> list[Sear
     return [hit for _key, hit in hits]
 
 
-def _search_postgresql(query: str, version: PolicyVersion) -> list[SearchHit]:
-    search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+def _search_postgresql(parsed: ParsedQuery, version: PolicyVersion) -> list[SearchHit]:
+    def any_of(alternatives):
+        combined = None
+        for alternative in alternatives:
+            part = SearchQuery(alternative, search_type="phrase", config=SEARCH_CONFIG)
+            combined = part if combined is None else combined | part
+        return combined
+
+    search = None
+    for group in parsed.groups:
+        search = any_of(group) if search is None else search & any_of(group)
 
     def headline(field_name):
         return SearchHeadline(
@@ -436,22 +508,29 @@ def _search_postgresql(query: str, version: PolicyVersion) -> list[SearchHit]:
     )
 
 
-def _search_substrings(terms: list[str], version: PolicyVersion) -> list[SearchHit]:
-    def every_term(*field_names):
+def _search_substrings(parsed: ParsedQuery, version: PolicyVersion) -> list[SearchHit]:
+    """Without full-text search: every word of the query (or one of its synonyms) must occur,
+    as its stem, in part of a word; "bullied" finds "bullying" through the stem "bulli"."""
+    groups = [substring_stems(group) for group in parsed.groups]
+    groups = [stems for stems in groups if stems]
+
+    def every_group(*field_names):
         condition = Q()
-        for term in terms:
-            any_field = Q()
-            for name in field_names:
-                any_field |= Q(**{f"{name}__icontains": term})
-            condition &= any_field
+        for stems in groups:
+            any_stem = Q()
+            for value in stems:
+                for name in field_names:
+                    any_stem |= Q(**{f"{name}__icontains": value})
+            condition &= any_stem
         return condition
 
-    clauses = Clause.objects.filter(every_term("text"), version=version).select_related("section")
-    items = ListItem.objects.filter(every_term("text"), clause__version=version).select_related(
+    clauses = Clause.objects.filter(every_group("text"), version=version).select_related("section")
+    items = ListItem.objects.filter(every_group("text"), clause__version=version).select_related(
         "clause__section"
     )
-    principles = Principle.objects.filter(every_term("text"), version=version)
-    guidelines = Guideline.objects.filter(every_term("title", "body"), version=version)
+    principles = Principle.objects.filter(every_group("text"), version=version)
+    guidelines = Guideline.objects.filter(every_group("title", "body"), version=version)
+    terms = [value for stems in groups for value in stems]
     return _hits(
         version,
         clauses,
@@ -500,27 +579,124 @@ def acknowledgement_report(version: PolicyVersion) -> list[AcknowledgementRow]:
     times = dict(
         Acknowledgement.objects.filter(version=version).values_list("user_id", "acknowledged_at")
     )
-    people = roles.staff_members().order_by("last_name", "first_name", "email")
+    people = (
+        roles.staff_members()
+        .order_by("last_name", "first_name", "email")
+        .prefetch_related("groups")
+    )
     rows = [AcknowledgementRow(person, times.get(person.pk)) for person in people]
     rows.sort(key=lambda row: row.acknowledged_at is not None)
     return rows
 
 
+ACKNOWLEDGEMENT_FILTERS = ("all", "done", "waiting")
+PROGRESS_DAYS = (1, 7, 30)
+
+
+@dataclass
+class ProgressStep:
+    days: int
+    count: int | None  # None while that many days have not passed yet
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.count / self.total) if self.count is not None and self.total else 0
+
+
+@dataclass
+class AcknowledgementReport:
+    rows: list[AcknowledgementRow]  # after the filters
+    total: int  # every active member of staff
+    done: int
+    progress: list[ProgressStep]
+    show: str
+    role: str
+
+    @property
+    def waiting(self) -> int:
+        return self.total - self.done
+
+
+def acknowledgement_report_filtered(
+    version: PolicyVersion, *, show: str = "all", role: str = ""
+) -> AcknowledgementReport:
+    """The report with its filters ("done" or "waiting", and one role), the counts for
+    everyone, and how many had acknowledged 1, 7 and 30 days after publishing. Each row has
+    `.roles` and `.reminded_at` (the last reminder to acknowledge this version). Four queries."""
+    from django.db.models import Max
+
+    from redbridge_portal.models import Notification
+
+    show = show if show in ACKNOWLEDGEMENT_FILTERS else "all"
+    role = role if role in roles.ROLES else ""
+    rows = acknowledgement_report(version)
+    reminded = dict(
+        Notification.objects.filter(key__startswith=f"policy-ack-reminder:{version.pk}:")
+        .values("recipient_id")
+        .annotate(last=Max("created_at"))
+        .values_list("recipient_id", "last")
+    )
+    for row in rows:
+        row.roles = roles.role_names(row.user)
+        row.reminded_at = reminded.get(row.user.pk)
+    done = sum(1 for row in rows if row.acknowledged_at)
+    progress = []
+    if version.published_at:
+        now = timezone.now()
+        for days in PROGRESS_DAYS:
+            cutoff = version.published_at + timedelta(days=days)
+            count = (
+                sum(1 for row in rows if row.acknowledged_at and row.acknowledged_at <= cutoff)
+                if cutoff <= now
+                else None
+            )
+            progress.append(ProgressStep(days, count, len(rows)))
+    shown = [
+        row
+        for row in rows
+        if (show == "all" or (show == "done") == bool(row.acknowledged_at))
+        and (not role or role in row.roles)
+    ]
+    return AcknowledgementReport(shown, len(rows), done, progress, show, role)
+
+
 def home_panel_context(user) -> dict:
     """What the home page's policy panel needs: the current version, whether this user still
-    has to acknowledge it, and for policy admins the review status. At most three queries."""
-    version = current_version()
+    has to acknowledge it, for policy admins the review status, and for those who may sign it
+    off a draft waiting for them. Two queries (one more while a draft awaits sign-off, three
+    more for policy admins)."""
+    can_manage = roles.can_manage_policy(user)
+    wants_draft = can_manage or roles.can_decide_posts(user)
+    # The current version and the draft in one query, for those who need the draft.
+    statuses = [PolicyVersionStatus.PUBLISHED]
+    if wants_draft:
+        statuses.append(PolicyVersionStatus.DRAFT)
+    versions = list(
+        PolicyVersion.objects.filter(status__in=statuses).select_related(
+            "prepared_by", "signed_off_by"
+        )
+    )
+    version = next((v for v in versions if v.status == PolicyVersionStatus.PUBLISHED), None)
+    draft = next((v for v in versions if v.status == PolicyVersionStatus.DRAFT), None)
     acknowledgement = acknowledgement_for(user, version)
     context = {
         "policy_version": version,
         "policy_acknowledgement": acknowledgement,
         "policy_needs_acknowledgement": version is not None and acknowledgement is None,
         "policy_review_overdue": bool(version and version.review_overdue()),
-        "policy_can_manage": roles.can_manage_policy(user),
-        "policy_draft": None,
+        "policy_can_manage": can_manage,
+        "policy_draft": draft if can_manage else None,
+        # The senior team (and the person responsible) are asked to sign off a waiting draft.
+        "policy_sign_off_waiting": (
+            draft
+            if draft is not None
+            and draft.sign_off_state == SignOffState.AWAITING
+            and roles.may_sign_off_policy(user, draft)
+            else None
+        ),
     }
-    if context["policy_can_manage"]:
-        context["policy_draft"] = draft_version()
+    if can_manage:
         context.update(_review_panel_context(version))
     return context
 
@@ -581,4 +757,164 @@ def personal_data(user) -> dict:
             }
             for q in Question.objects.filter(asker=user).order_by("created_at", "pk")
         ],
+        "questions_answered": [
+            {"question": q.pk, "answer": q.answer}
+            for q in Question.objects.filter(answered_by=user).order_by("created_at", "pk")
+        ],
+        **_policy_work_personal_data(user),
     }
+
+
+def _policy_work_personal_data(user) -> dict:
+    """The policy versions a person drafted or published and the frequently asked questions
+    they published: the record of their work on the policy."""
+    from policy.models import FrequentlyAskedQuestion, PolicyVersion
+
+    return {
+        "versions_drafted": list(
+            PolicyVersion.objects.filter(created_by=user)
+            .order_by("pk")
+            .values_list("number", flat=True)
+        ),
+        "versions_published": list(
+            PolicyVersion.objects.filter(published_by=user)
+            .order_by("pk")
+            .values_list("number", flat=True)
+        ),
+        "frequently_asked_questions_published": list(
+            FrequentlyAskedQuestion.objects.filter(published_by=user)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+    }
+
+
+# --- The review editor -------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewEditor:
+    """The draft as a tree, each clause, principle and guideline carrying `.change` (a
+    policy.diff.UnitChange, or None when unchanged) against the published version."""
+
+    document: PolicyDocument
+    comparison: object  # policy.diff.Comparison, or None before anything is published
+
+
+def review_editor(draft: PolicyVersion) -> ReviewEditor:
+    from policy.diff import compare_documents
+
+    document = policy_document(draft)
+    current = current_version()
+    comparison = None
+    by_key = {}
+    if current is not None:
+        comparison = compare_documents(policy_document(current), document)
+        by_key = {change.key: change for change in comparison.changes}
+    for section in document.sections:
+        for clause in section.clause_list:
+            clause.change = by_key.get(f"clause:{clause.number}")
+    for principle in document.principles:
+        principle.change = by_key.get(f"principle:{principle.number}")
+    for guideline in document.guidelines:
+        guideline.change = by_key.get(f"guideline:{guideline.slug}")
+    return ReviewEditor(document=document, comparison=comparison)
+
+
+def _flatten_items(items, depth=0) -> list[tuple[ListItem, int]]:
+    flat = []
+    for item in items:
+        flat.append((item, depth))
+        flat.extend(_flatten_items(item.subitems, depth + 1))
+    return flat
+
+
+@dataclass
+class ClauseEditor:
+    clause: Clause
+    items: list[tuple[ListItem, int]]  # every item of the clause in reading order, with depth
+    change: object  # policy.diff.UnitChange (status "unchanged" when nothing changed)
+
+
+def _clause_unit_text(clause, items, overrides: dict[int, str], text: str | None) -> str:
+    lines = [clause.text if text is None else text]
+    for item, depth in items:
+        lines.append("    " * depth + "– " + overrides.get(item.pk, item.text))
+    return "\n".join(lines)
+
+
+def clause_change(draft: PolicyVersion, clause_pk: int, *, text=None, items=None, document=None):
+    """The word-level difference of one clause of the draft from the published clause with
+    the same number, optionally with typed wording in place of the saved one (`text` for the
+    clause, `items` {item id: text}). None when the clause is not in the draft."""
+    from policy.diff import ADDED, CHANGED, UNCHANGED, Segment, UnitChange, word_diff
+
+    document = document or policy_document(draft)
+    clause = next((c for s in document.sections for c in s.clause_list if c.pk == clause_pk), None)
+    if clause is None:
+        return None
+    flat = _flatten_items(clause.item_tree)
+    new_text = _clause_unit_text(clause, flat, items or {}, text)
+    label = _("Clause %(number)s") % {"number": clause.number}
+    current = current_version()
+    old = policy_document(current).clause(clause.number) if current else None
+    if old is None:
+        return UnitChange(
+            f"clause:{clause.number}", label, "", ADDED, [Segment("insert", new_text)]
+        )
+    old_text = _clause_unit_text(old, _flatten_items(old.item_tree), {}, None)
+    status = UNCHANGED if old_text == new_text else CHANGED
+    return UnitChange(f"clause:{clause.number}", label, "", status, word_diff(old_text, new_text))
+
+
+def clause_editor(draft: PolicyVersion, clause_pk: int) -> ClauseEditor | None:
+    document = policy_document(draft)
+    clause = next((c for s in document.sections for c in s.clause_list if c.pk == clause_pk), None)
+    if clause is None:
+        return None
+    return ClauseEditor(
+        clause=clause,
+        items=_flatten_items(clause.item_tree),
+        change=clause_change(draft, clause_pk, document=document),
+    )
+
+
+@dataclass
+class Citations:
+    """What cites a clause number: decisions and comments on posts, and other clauses."""
+
+    number: str
+    decisions: list
+    comments: list
+    clauses: list
+
+    @property
+    def total(self) -> int:
+        return len(self.decisions) + len(self.comments) + len(self.clauses)
+
+
+def clause_citations(draft: PolicyVersion, clause: Clause, *, limit: int = 50) -> Citations:
+    from approvals.models import Comment, Decision
+
+    number = clause.number
+    # The clause lists are JSON arrays of strings, so the quoted number matches one entry.
+    quoted = f'"{number}"'
+    decisions = list(
+        Decision.objects.filter(cited_clauses__icontains=quoted)
+        .select_related("post", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+    comments = list(
+        Comment.objects.filter(cited_clauses__icontains=quoted)
+        .select_related("post", "author")
+        .order_by("-created_at")[:limit]
+    )
+    mention = re.compile(rf"(?<![\w.]){re.escape(number)}(?![\w]|\.[0-9])")
+    clauses = [
+        other
+        for other in Clause.objects.filter(version=draft, text__contains=number).exclude(
+            pk=clause.pk
+        )
+        if mention.search(other.text)
+    ]
+    return Citations(number=number, decisions=decisions, comments=comments, clauses=clauses)

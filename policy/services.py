@@ -29,11 +29,13 @@ from policy.models import (
     PolicyVersionStatus,
     Principle,
     ReviewCycle,
+    SearchSynonym,
     Section,
+    SignOffState,
 )
 from redbridge_portal import roles
 from redbridge_portal.actions import ActionRefused
-from redbridge_portal.models import NotificationKind
+from redbridge_portal.models import NotificationKind, SentReminder
 from redbridge_portal.services import audit_record, notify
 
 POLICY_FILE = Path(__file__).resolve().parent / "content" / "social-media-policy.toml"
@@ -143,6 +145,8 @@ def policy_load_from_file(*, path: Path = POLICY_FILE) -> tuple[PolicyVersion, b
         version.next_review_due = data["next_review_due"]
         version.published_at = timezone.now()
         version.status = PolicyVersionStatus.PUBLISHED
+        # The school's own text was agreed before the portal: nobody signed it off here.
+        version.sign_off_state = SignOffState.NOT_RECORDED
         version.save()
         audit_record(
             actor=None,
@@ -181,8 +185,8 @@ def _copy_items(items_by_parent, old_parent_id, new_clause, new_parent=None) -> 
 
 def policy_review_start(*, actor) -> PolicyVersion:
     """Start the annual review: copy the published version, with everything in it, into a new
-    draft that policy admins edit in the admin. Only one draft may exist at a time (the
-    database holds that rule too). Records `policy.review_started` in the audit log."""
+    draft that policy admins edit in the portal (policy.review). Only one draft may exist at a
+    time (the database holds that rule too). Records `policy.review_started` in the audit log."""
     _require_manager(actor)
     with transaction.atomic():
         if PolicyVersion.objects.drafts().exists():
@@ -259,9 +263,13 @@ def policy_review_discard(*, actor, version: PolicyVersion) -> None:
         version.delete()
 
 
-def policy_version_publish(*, actor, version: PolicyVersion, change_summary: str) -> PolicyVersion:
-    """Make a draft the current policy.
+def policy_version_publish(
+    *, actor, version: PolicyVersion, change_summary: str | None = None
+) -> PolicyVersion:
+    """Make a signed-off draft the current policy (policy.review holds the sign-off).
 
+    The summary for staff is the one signed off with the draft; `change_summary`, when given,
+    must be that text (a summary that changed after sign-off would not have been checked).
     Sets last review to today and next review due to today plus POLICY_REVIEW_PERIOD_MONTHS;
     the previously published version becomes superseded (still readable at its own address).
     Records `policy.published` in the audit log and asks every member of staff to acknowledge
@@ -269,15 +277,27 @@ def policy_version_publish(*, actor, version: PolicyVersion, change_summary: str
     issues hooks in here.
     """
     _require_manager(actor)
-    change_summary = (change_summary or "").strip()
-    if not change_summary:
-        raise PolicyError(_("Enter a short summary of what changed, for staff to read."))
     with transaction.atomic():
         version = _locked_version(version.pk)
         if not version.is_draft:
             raise PolicyError(
                 _("Version %(number)s has already been published.") % {"number": version.number}
             )
+        if version.sign_off_state != SignOffState.SIGNED_OFF:
+            raise PolicyError(
+                _(
+                    "Version %(number)s has not been signed off yet. Send it for sign-off: a "
+                    "member of the senior team or the person responsible checks it first."
+                )
+                % {"number": version.number}
+            )
+        if change_summary is not None and change_summary.strip() != version.change_summary:
+            raise PolicyError(
+                _("The summary of changes differs from the one signed off. Reopen the draft.")
+            )
+        change_summary = version.change_summary.strip()
+        if not change_summary:
+            raise PolicyError(_("Enter a short summary of what changed, for staff to read."))
         if not version.sections.exists() or not Clause.objects.filter(version=version).exists():
             raise PolicyError(_("A version needs at least one section with a clause."))
         previous = PolicyVersion.objects.published().select_for_update().first()
@@ -357,3 +377,106 @@ def policy_acknowledge(*, user, version: PolicyVersion) -> Acknowledgement:
             return Acknowledgement.objects.create(user=user, version=version)
     except IntegrityError:  # a double click: the first one counted
         return Acknowledgement.objects.get(user=user, version=version)
+
+
+def acknowledgement_reminders_send(
+    *, version: PolicyVersion, key: str, today: datetime.date, actor=None
+) -> int | None:
+    """Remind every member of staff who has not acknowledged `version`, once for `key`.
+
+    The SentReminder row (unique `key`) makes the whole round happen once, even from two
+    runs at once; each notification's key names the version and the day, so nobody gets two
+    reminders on one day whether they came by hand or automatically. Returns how many were
+    reminded now, or None when a round with this key already went out."""
+    waiting = list(roles.staff_members().exclude(policy_acknowledgements__version=version))
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(key=key)
+            created = notify(
+                recipients=waiting,
+                kind=NotificationKind.POLICY_PUBLISHED,
+                subject=_("Reminder: please read version %(number)s of the Social Media Policy")
+                % {"number": version.number},
+                message=_(
+                    "You have not yet confirmed that you have read version %(number)s of the "
+                    "school's Social Media Policy, published on %(date)s. Please read it (or "
+                    "what changed since the version you last acknowledged) and confirm."
+                )
+                % {
+                    "number": version.number,
+                    "date": timezone.localdate(version.published_at).strftime("%-d %B %Y"),
+                },
+                url=reverse("policy:contents"),
+                key=f"policy-ack-reminder:{version.pk}:{today.isoformat()}",
+            )
+            audit_record(
+                actor=actor,
+                action="policy.acknowledgement_reminder",
+                target=version,
+                summary=_("Reminded %(count)s member(s) of staff to acknowledge version %(n)s.")
+                % {"count": len(created), "n": version.number},
+                data={"key": key, "reminded": len(created)},
+            )
+    except IntegrityError:
+        return None
+    return len(created)
+
+
+def policy_acknowledgement_remind(*, actor, version: PolicyVersion) -> int:
+    """ "Remind those who have not": at most once a day for each version."""
+    if not roles.can_view_acknowledgements(actor):
+        raise PolicyError(_("Only policy admins can remind staff to acknowledge the policy."))
+    if version.status != PolicyVersionStatus.PUBLISHED:
+        raise PolicyError(_("Only the current version of the policy can be acknowledged."))
+    today = timezone.localdate()
+    sent = acknowledgement_reminders_send(
+        version=version,
+        key=f"policy-ack:{version.pk}:by-hand:{today.isoformat()}",
+        today=today,
+        actor=actor,
+    )
+    if sent is None:
+        raise PolicyError(
+            _("Staff were already reminded today. You can remind them again tomorrow.")
+        )
+    return sent
+
+
+# --- Search words --------------------------------------------------------------------------------
+
+
+def search_synonym_add(*, actor, words: list[str]) -> SearchSynonym:
+    """Add a set of words the policy search treats as the same."""
+    _require_manager(actor)
+    words = [" ".join(word.split()) for word in words if word.strip()]
+    if len(words) < 2:
+        raise PolicyError(_("Enter two or more words, separated by commas."))
+    text = ", ".join(words)[:300]
+    with transaction.atomic():
+        if SearchSynonym.objects.filter(words__iexact=text).exists():
+            raise PolicyError(_("These words are already on the list."))
+        try:
+            with transaction.atomic():
+                synonym = SearchSynonym.objects.create(words=text)
+        except IntegrityError as error:
+            raise PolicyError(_("These words are already on the list.")) from error
+        transaction.on_commit(selectors.forget_synonyms)
+        audit_record(
+            actor=actor, action="policy.search_synonym_added", target=synonym, summary=text
+        )
+    selectors.forget_synonyms()
+    return synonym
+
+
+def search_synonym_remove(*, actor, synonym: SearchSynonym) -> None:
+    _require_manager(actor)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="policy.search_synonym_removed",
+            target=synonym,
+            summary=synonym.words,
+        )
+        SearchSynonym.objects.filter(pk=synonym.pk).delete()
+        transaction.on_commit(selectors.forget_synonyms)
+    selectors.forget_synonyms()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from policy import guidance_views, views
+from policy import editor_views, guidance_views, views
 
 app_name = "policy"
 
@@ -26,6 +26,39 @@ urlpatterns = [
     path("review/start/", views.ReviewStartView.as_view(), name="review_start"),
     path("review/publish/", views.ReviewPublishView.as_view(), name="review_publish"),
     path("review/discard/", views.ReviewDiscardView.as_view(), name="review_discard"),
+    # The annual review in the portal
+    path("review/edit/", editor_views.editor, name="review_edit"),
+    path("review/changes/", editor_views.changes_so_far, name="review_changes"),
+    path("review/summary/", editor_views.summary_edit, name="review_summary"),
+    path("review/send/", editor_views.send_for_sign_off, name="review_send"),
+    path("review/sign-off/", editor_views.sign_off, name="review_sign_off"),
+    path("review/reopen/", editor_views.reopen, name="review_reopen"),
+    path("review/clause/<int:pk>/", editor_views.clause_editor, name="review_clause"),
+    path("review/clause/<int:pk>/save/", editor_views.clause_save, name="review_clause_save"),
+    path("review/clause/<int:pk>/diff/", editor_views.clause_live_diff, name="review_clause_diff"),
+    path("review/clause/<int:pk>/move/", editor_views.clause_move, name="review_clause_move"),
+    path("review/clause/<int:pk>/remove/", editor_views.clause_remove, name="review_clause_remove"),
+    path(
+        "review/clause/<int:pk>/renumber/",
+        editor_views.clause_renumber,
+        name="review_clause_renumber",
+    ),
+    path("review/clause/<int:pk>/add-item/", editor_views.item_add, name="review_item_add"),
+    path("review/section/<int:pk>/add-clause/", editor_views.clause_add, name="review_clause_add"),
+    path("review/item/<int:pk>/", editor_views.item_action, name="review_item"),
+    path("review/principle/<int:pk>/", editor_views.principle_edit, name="review_principle"),
+    path("review/guideline/<int:pk>/", editor_views.guideline_edit, name="review_guideline"),
+    path("search-words/", editor_views.search_synonyms, name="search_synonyms"),
+    path(
+        "search-words/<int:pk>/remove/",
+        editor_views.search_synonym_remove,
+        name="search_synonym_remove",
+    ),
+    path(
+        "acknowledgements/remind/",
+        views.AcknowledgementRemindView.as_view(),
+        name="acknowledgements_remind",
+    ),
     # Guidance before anyone breaks a rule
     path(
         "pre-screen-lists/",

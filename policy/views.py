@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from policy import selectors, services
 from policy.diff import compare_documents
-from policy.forms import ChangesForm, PublishForm
+from policy.forms import ChangesForm
 from policy.models import PolicyVersion
 from redbridge_portal import roles
 
@@ -96,6 +97,12 @@ class PolicyDocumentView(TemplateView):
             if last.number < version.number:
                 context["changes_since_url"] = selectors.changes_url(last, version)
                 context["last_acknowledged"] = last
+                # Staff who read an earlier version confirm only what changed since; the
+                # whole text is one link away.
+                if "whole" not in self.request.GET:
+                    context["changes_to_acknowledge"] = compare_documents(
+                        selectors.policy_document(last), selectors.policy_document(version)
+                    )
         if not context["is_current"]:
             context["current_version"] = selectors.current_version()
         return context
@@ -253,14 +260,64 @@ class AcknowledgementsView(AcknowledgementViewerRequiredMixin, TemplateView):
         context["version"] = version
         context["versions"] = PolicyVersion.objects.readable().order_by("-number")
         if version is not None:
-            rows = selectors.acknowledgement_report(version)
-            context["rows"] = rows
-            context["done"] = sum(1 for row in rows if row.acknowledged_at)
-            context["waiting"] = len(rows) - context["done"]
+            report = selectors.acknowledgement_report_filtered(
+                version,
+                show=self.request.GET.get("show", "all"),
+                role=self.request.GET.get("role", ""),
+            )
+            context.update(
+                report=report,
+                rows=report.rows,
+                is_current=selectors.status_is_current(version),
+                show_choices=[
+                    ("all", _("Everyone")),
+                    ("waiting", _("Not yet")),
+                    ("done", _("Acknowledged")),
+                ],
+                role_choices=roles.ROLES,
+            )
         return context
 
 
+class AcknowledgementRemindView(AcknowledgementViewerRequiredMixin, View):
+    """ "Remind those who have not" (at most once a day)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        number = _version_number(request.POST.get("version"))
+        version = PolicyVersion.objects.readable().filter(number=number).first() if number else None
+        target = reverse("policy:acknowledgements")
+        if version is None:
+            messages.error(request, _("That version of the policy could not be found."))
+            return HttpResponseRedirect(target)
+        try:
+            sent = services.policy_acknowledgement_remind(actor=request.user, version=version)
+        except services.PolicyError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s member of staff was reminded to acknowledge version %(number)s.",
+                    "%(count)s members of staff were reminded to acknowledge version %(number)s.",
+                    sent,
+                )
+                % {"count": sent, "number": version.number},
+            )
+        return HttpResponseRedirect(f"{target}?version={version.number}&show=waiting")
+
+
 class AcknowledgementsCsvView(AcknowledgementsView):
+    def get_context_data(self, **kwargs):
+        # The download is always the whole list, whatever the page was filtered by.
+        context = TemplateView.get_context_data(self, **kwargs)
+        version = self.get_version()
+        context["version"] = version
+        if version is not None:
+            context["rows"] = selectors.acknowledgement_report(version)
+        return context
+
     def render_to_response(self, context, **response_kwargs):
         version = context["version"]
         if version is None:
@@ -307,10 +364,6 @@ class ReviewView(PolicyManagerRequiredMixin, TemplateView):
             review_cycles=selectors.review_cycles(),
             today=timezone.localdate(),
         )
-        if draft is not None:
-            context["draft_admin_url"] = reverse(
-                "admin:policy_policyversion_change", args=[draft.pk]
-            )
         return context
 
 
@@ -351,9 +404,10 @@ class ReviewDiscardView(PolicyManagerRequiredMixin, View):
         return redirect("policy:review")
 
 
-class ReviewPublishView(PolicyManagerRequiredMixin, FormView):
+class ReviewPublishView(PolicyManagerRequiredMixin, TemplateView):
+    """Publish the signed-off draft, with the summary that was signed off."""
+
     template_name = "policy/review_publish.html"
-    form_class = PublishForm
 
     def dispatch(self, request, *args, **kwargs):
         if not roles.can_manage_policy(request.user):
@@ -376,18 +430,15 @@ class ReviewPublishView(PolicyManagerRequiredMixin, FormView):
             )
         return context
 
-    def form_valid(self, form):
+    def post(self, request, *args, **kwargs):
         try:
-            version = services.policy_version_publish(
-                actor=self.request.user,
-                version=self.draft,
-                change_summary=form.cleaned_data["change_summary"],
-            )
+            version = services.policy_version_publish(actor=request.user, version=self.draft)
         except services.PolicyError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
+            context = self.get_context_data(**kwargs)
+            context["problem"] = str(error)
+            return self.render_to_response(context, status=400)
         messages.success(
-            self.request,
+            request,
             _("Version %(number)s is now the policy. Staff have been asked to acknowledge it.")
             % {"number": version.number},
         )

@@ -1,11 +1,28 @@
+from datetime import date, timedelta
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from redbridge_portal.models import SchoolClosure
+
+# Dates a school's records can sensibly carry. Further out, a page that adds or takes away a
+# day or a month (the calendar's "next month", an "up to and including" filter) would overflow
+# Python's calendar, which ends at 9999-12-31.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2099, 12, 31)
+
+
+def sensible_date_validators() -> list:
+    return [
+        MinValueValidator(EARLIEST_DATE, _("Enter a date in the year 2000 or later.")),
+        MaxValueValidator(LATEST_DATE, _("Enter a date before the year 2100.")),
+    ]
 
 
 class LoginForm(AuthenticationForm):
@@ -92,11 +109,28 @@ class SchoolClosureForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
 
+    # A closure switches off reminders and escalations for its days: a typing slip must not
+    # switch them off for years.
+    MAX_DAYS = 92
+    MAX_YEARS_BEFORE = 1
+    MAX_YEARS_AHEAD = 2
+
     def clean(self):
         cleaned = super().clean()
         first, last = cleaned.get("first_day"), cleaned.get("last_day")
         if first and last and last < first:
             self.add_error("last_day", _("The last day must be on or after the first day."))
+        elif first and last and (last - first).days + 1 > self.MAX_DAYS:
+            self.add_error(
+                "last_day",
+                _("A closure can be at most %(days)s days long. Enter a longer one in parts.")
+                % {"days": self.MAX_DAYS},
+            )
+        today = timezone.localdate()
+        if first and first < today - timedelta(days=365 * self.MAX_YEARS_BEFORE):
+            self.add_error("first_day", _("Enter a first day no more than a year ago."))
+        if last and last > today + timedelta(days=365 * self.MAX_YEARS_AHEAD):
+            self.add_error("last_day", _("Enter a last day no more than two years from today."))
         return cleaned
 
 
@@ -148,10 +182,16 @@ class AuditLogFilterForm(forms.Form):
         help_text=_("Part of the record's name, such as a post's title."),
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=sensible_date_validators(),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=sensible_date_validators(),
     )
     hide_sign_ins = forms.BooleanField(label=_("Hide signing in and out"), required=False)
 

@@ -116,6 +116,13 @@ def can_view_all_posts(user) -> bool:
     return _in_role(user, "approvals.view_all_posts")
 
 
+def may_see_post_history(user, post) -> bool:
+    """A post's whole story (every revision, images removed on request, the reviewers'
+    decisions and comments) is for its author and those who review posts. Anyone else who may
+    see a published post sees only what went out."""
+    return post.author_id == getattr(user, "pk", None) or can_view_all_posts(user)
+
+
 def can_manage_policy(user) -> bool:
     """Policy admins: run the annual review, edit drafts and publish versions."""
     return _in_role(user, "policy.manage_policy")
@@ -123,6 +130,73 @@ def can_manage_policy(user) -> bool:
 
 def can_view_acknowledgements(user) -> bool:
     return _in_role(user, "policy.view_acknowledgements")
+
+
+def is_policy_person_responsible(user, version) -> bool:
+    """Whether `user` is the person the policy names as responsible for it (by full name)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    name = " ".join(version.person_responsible.split()).casefold()
+    return bool(name) and " ".join(user.get_full_name().split()).casefold() == name
+
+
+def edited_policy_draft(user, version) -> bool:
+    """Whether `user` sent `version` for sign-off or changed anything in it (the audit log
+    records every change to a draft against it)."""
+    if not (user and user.is_authenticated):
+        return False
+    if version.prepared_by_id == user.pk:
+        return True
+    from django.contrib.contenttypes.models import ContentType
+
+    from redbridge_portal.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(
+            actor=user,
+            action__startswith="policy.draft_",
+            target_type=ContentType.objects.get_for_model(version, for_concrete_model=False),
+            target_id=str(version.pk),
+        )
+        .exclude(action__in=("policy.draft_sent_back", "policy.draft_signed_off"))
+        .exists()
+    )
+
+
+def may_read_policy_draft(user, version) -> bool:
+    """Policy admins, and those who may be asked to sign it off, read a draft before it is
+    published."""
+    return (
+        can_manage_policy(user)
+        or can_decide_posts(user)
+        or is_policy_person_responsible(user, version)
+    )
+
+
+def may_sign_off_policy(user, version) -> bool:
+    """Four eyes, as for posts: a member of the senior team or the policy's person
+    responsible signs off a draft, never someone who prepared or edited it."""
+    if not (can_decide_posts(user) or is_policy_person_responsible(user, version)):
+        return False
+    return not edited_policy_draft(user, version)
+
+
+def policy_sign_off_candidates(version) -> list[User]:
+    """Everyone who may be asked to sign off `version`: the senior team and the person
+    responsible, when they have an account."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    from redbridge_portal.models import User
+
+    responsible = (
+        User.objects.filter(is_active=True)
+        .annotate(full_name=Concat("first_name", Value(" "), "last_name"))
+        .filter(full_name__iexact=" ".join(version.person_responsible.split()))
+    )
+    people = {user.pk: user for user in senior_team_members()}
+    people.update({user.pk: user for user in responsible})
+    return list(people.values())
 
 
 def can_view_audit_log(user) -> bool:

@@ -1,8 +1,10 @@
 """School working time: waiting times for reminders count only school days.
 
-A school day is a Monday to Friday that is not inside a `SchoolClosure` (holidays, half terms,
-training days entered by a policy admin). Time is counted in real elapsed time, day by day in
-Europe/London, so a day of the clock change counts as the 23 or 25 hours it really has.
+A school day is a Monday to Friday that is neither a bank holiday (England and Wales by
+default, from the `holidays` package; BANK_HOLIDAYS_SUBDIVISION chooses the nation) nor inside a
+`SchoolClosure` (holidays, half terms, training days entered by a policy admin). Time is
+counted in real elapsed time, day by day in Europe/London, so a day of the clock change counts
+as the 23 or 25 hours it really has.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import holidays
 from django.conf import settings
 
 from redbridge_portal.models import SchoolClosure
@@ -19,9 +22,25 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def bank_holidays_named(first: date, last: date) -> list[tuple[date, str]]:
+    """(date, name) of each bank holiday between `first` and `last` (inclusive) where the
+    school is, in date order."""
+    if last < first:
+        return []
+    calendar = holidays.country_holidays(
+        "GB", subdiv=settings.BANK_HOLIDAYS_SUBDIVISION, years=range(first.year, last.year + 1)
+    )
+    return sorted((day, name) for day, name in calendar.items() if first <= day <= last)
+
+
+def bank_holidays(first: date, last: date) -> set[date]:
+    return {day for day, _name in bank_holidays_named(first, last)}
+
+
 def closed_days(first: date, last: date) -> set[date]:
-    """Every date between `first` and `last` (inclusive) inside a school closure."""
-    days: set[date] = set()
+    """Every date between `first` and `last` (inclusive) that is a bank holiday or inside a
+    school closure."""
+    days: set[date] = bank_holidays(first, last)
     closures = SchoolClosure.objects.filter(first_day__lte=last, last_day__gte=first)
     for closure in closures.only("first_day", "last_day"):
         day = max(closure.first_day, first)
@@ -31,7 +50,10 @@ def closed_days(first: date, last: date) -> set[date]:
     return days
 
 
-def is_school_day(day: date, closed: set[date]) -> bool:
+def is_school_day(day: date, closed: set[date] | None = None) -> bool:
+    """Monday to Friday and not closed (`closed` from `closed_days`, read here if not given)."""
+    if closed is None:
+        closed = closed_days(day, day)
     return day.weekday() < 5 and day not in closed
 
 
@@ -99,7 +121,7 @@ def working_times_until(
             continue
         start_utc = start.astimezone(utc)
         index = (start.astimezone(zone).date() - first_day).days
-        day_start, day_end, school, school_before = days[index]
+        _day_start, day_end, school, _before = days[index]
         if index == last:
             times.append(end_utc - start_utc if school else timedelta(0))
             continue

@@ -5,6 +5,7 @@ from importlib.util import find_spec
 from axes.models import AccessAttempt, AccessLog
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -203,6 +204,12 @@ def personal_data_export(user) -> dict:
             for event in AuditEvent.objects.filter(actor=user).select_related("actor")
         ],
         "audit_events_about_them": [_audit_row(event) for event in audit_events_about(user)],
+        # Changes they made in the admin site (Django's own history of it).
+        "admin_site_changes": list(
+            LogEntry.objects.filter(user=user)
+            .order_by("action_time")
+            .values("action_time", "object_repr", "change_message")
+        ),
     }
     for app_label, function in app_functions("selectors", "personal_data").items():
         data[app_label] = function(user)

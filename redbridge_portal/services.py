@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -25,6 +26,7 @@ from redbridge_portal.models import (
     SentReminder,
     User,
 )
+from redbridge_portal.redis_guard import broker_breaker
 
 logger = logging.getLogger(__name__)
 
@@ -146,9 +148,17 @@ def enqueue_notification_emails(notification_ids: list[int]) -> bool:
     pending and `notification_sweep_outbox` delivers them when the broker is back."""
     from redbridge_portal.tasks import send_notification_emails
 
+    if broker_breaker.is_open:
+        # It failed moments ago: do not make this request wait for it again.
+        logger.warning(
+            "The broker failed moments ago; %d notification email(s) left for the outbox sweep.",
+            len(notification_ids),
+        )
+        return False
     try:
         send_notification_emails.delay(notification_ids)
-    except Exception:  # any broker or network error: the outbox keeps the work
+    except Exception as error:  # any broker or network error: the outbox keeps the work
+        broker_breaker.trip(error)
         logger.warning(
             "Could not queue %d notification email(s); the outbox sweep will send them.",
             len(notification_ids),
@@ -188,40 +198,62 @@ MAX_EMAIL_ATTEMPTS = 6
 
 
 def notification_email_send(*, notification_id: int) -> bool:
-    """Email one pending notification. Safe to run twice and from two workers at once: the
-    row is locked (skipping a row another worker holds) and only a pending row is sent.
+    """Email one pending notification, at least once, never twice at the same moment.
 
-    Returns True if it sent the email now. On a mail-server failure the attempt is counted and
-    EmailDeliveryError raised (the task retries with backoff); after MAX_EMAIL_ATTEMPTS the row
-    is marked failed, which admins see in the admin's notification list.
+    The attempt is recorded (and the notification claimed for a while) in its own transaction
+    before the mail server is contacted: if the worker dies while the server is answering, the
+    attempt still counts, no other worker sends it until the claim lapses, and the outbox sweep
+    then sends it again. Every copy carries the same Message-ID, derived from the notification,
+    so a duplicate is recognisable (mail programs show it once); there are at most
+    MAX_EMAIL_ATTEMPTS copies.
+
+    Returns True if it sent the email now. On a mail-server failure EmailDeliveryError is raised
+    and the sweep retries with backoff; after MAX_EMAIL_ATTEMPTS the row is marked failed, which
+    admins see in the admin's notification list.
     """
+    now = timezone.now()
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
             .select_related("recipient")
             .filter(pk=notification_id, email_status=EmailStatus.PENDING)
+            .filter(Q(email_retry_after__isnull=True) | Q(email_retry_after__lte=now))
             .first()
         )
         if notification is None:
+            return False  # sent, not wanted, or being sent by another worker right now
+        if notification.email_attempts >= MAX_EMAIL_ATTEMPTS:
+            _notification_email_failed(notification, notification.email_error or "No answer.")
             return False
         notification.email_attempts += 1
-        try:
-            _notification_email(notification).send()
-        except Exception as error:  # SMTP, socket and TLS errors alike
-            failure = f"{type(error).__name__}: {error}"[:2000]
-            _notification_email_failed(notification, failure)
-        else:
-            notification.email_status = EmailStatus.SENT
-            notification.emailed_at = timezone.now()
-            notification.email_error = ""
-            notification.save(
-                update_fields=["email_status", "emailed_at", "email_error", "email_attempts"]
-            )
-            return True
-    # Raised after the transaction, so the counted attempt is kept.
-    if notification.email_status == EmailStatus.PENDING:
-        raise EmailDeliveryError(notification.email_error)
-    return False
+        notification.email_retry_after = now + timedelta(seconds=_email_claim_seconds())
+        notification.save(update_fields=["email_attempts", "email_retry_after"])
+    try:
+        _notification_email(notification).send()
+    except Exception as error:  # SMTP, socket and TLS errors alike
+        _notification_email_failed(notification, f"{type(error).__name__}: {error}"[:2000])
+        if notification.email_status == EmailStatus.PENDING:
+            raise EmailDeliveryError(notification.email_error) from None
+        return False
+    notification.email_status = EmailStatus.SENT
+    notification.emailed_at = timezone.now()
+    notification.email_error = ""
+    notification.email_retry_after = None
+    notification.save(
+        update_fields=["email_status", "emailed_at", "email_error", "email_retry_after"]
+    )
+    return True
+
+
+def _email_claim_seconds() -> int:
+    """How long a sending worker holds a notification: longer than the mail server may take."""
+    return int(settings.EMAIL_TIMEOUT) + 60
+
+
+def notification_message_id(notification: Notification) -> str:
+    """The same for every copy of one notification's email, and for no other email."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<notification-{notification.pk}@{domain}>"
 
 
 def _notification_email(notification: Notification) -> EmailMultiAlternatives:
@@ -236,6 +268,7 @@ def _notification_email(notification: Notification) -> EmailMultiAlternatives:
         subject=notification.subject,
         body=render_to_string("email/notification.txt", context),
         to=[notification.recipient.email],
+        headers={"Message-ID": notification_message_id(notification)},
     )
     email.attach_alternative(render_to_string("email/notification.html", context), "text/html")
     return email
@@ -358,6 +391,7 @@ def user_sessions_end(*, user: User) -> int:
         try:
             data = session.get_decoded()
         except Exception:  # a corrupt or foreign session is simply not this user's
+            logger.debug("Skipped an unreadable session while signing %s out.", user.pk)
             continue
         if str(data.get("_auth_user_id")) == str(user.pk):
             store(session_key=session.session_key).delete()

@@ -5,6 +5,7 @@ Everything that differs between a laptop and a deployment comes from the environ
 off, and a secret key must be given whenever it is.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -26,7 +27,7 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY and DEBUG:
     # Only ever used on a developer's machine (DEBUG on); never in a deployment.
-    SECRET_KEY = "insecure-development-key-for-the-redbridge-portal-only"
+    SECRET_KEY = "insecure-development-key-for-the-redbridge-portal-only"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -132,12 +133,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # process's own memory; CACHE_URL can point all processes at Redis to share the work.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://redbridge-portal")}
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+    from redbridge_portal.redis_guard import FailFastConnection
+
     # A cache that is down or slow is a miss, logged, not an error page: the page is rendered
-    # from the database instead, after at most half a second.
+    # from the database instead, after at most half a second; then this process leaves Redis
+    # alone for a few seconds (redis_guard), so a hung Redis costs one wait, not one per read.
     CACHES["default"].setdefault("OPTIONS", {}).update(
-        IGNORE_EXCEPTIONS=True, SOCKET_CONNECT_TIMEOUT=0.5, SOCKET_TIMEOUT=0.5
+        IGNORE_EXCEPTIONS=True,
+        SOCKET_CONNECT_TIMEOUT=0.5,
+        SOCKET_TIMEOUT=0.5,
+        CONNECTION_POOL_KWARGS={"connection_class": FailFastConnection},
     )
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # The breaker logs once when Redis stops answering; a traceback per skipped read would
+    # bury that line.
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
 # --- Accounts and sessions --------------------------------------------------------------------
 AUTH_USER_MODEL = "redbridge_portal.User"
@@ -220,8 +229,9 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "redbridge_portal.views.csrf_failure"
 
-# HTTPS: on in production (behind a proxy that sets X-Forwarded-Proto).
-HTTPS = env.bool("HTTPS", default=False)
+# HTTPS: on whenever DEBUG is off (redirect, HSTS, secure cookies), so a deployment is secure
+# unless it says otherwise; HTTPS=false is an explicit choice (a laptop, the test run).
+HTTPS = env.bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -277,9 +287,19 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MAX_IMAGE_UPLOAD_MB = env.int("MAX_IMAGE_UPLOAD_MB", default=10)
+# A whole request (one image and the form around it) is refused above this size before any of
+# it is stored (redbridge_portal.uploads); the proxy's limit should match (README).
+REQUEST_BODY_MAX_BYTES = (MAX_IMAGE_UPLOAD_MB + 2) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "redbridge_portal.uploads.RequestBodyLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Everything but the files (Django's default, 2.5 MB): the longest form, a policy version's
+# text, is a small fraction of it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Forms --------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -295,6 +315,9 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Redbridge staff portal <portal@redbridge.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is emailed the details of a server error (Django's mail_admins, with DEBUG off):
+# "Name <address>" or plain addresses, separated by commas.
+ADMINS = getaddresses(env.list("ADMINS", default=[]))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -311,7 +334,14 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A hung broker (it accepts connections and never answers) must not hold a web request:
+    # every socket operation gives up after a second.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_timeout": 1,
+        "socket_connect_timeout": 1,
+        "max_retries": 0,
+    }
 # Publishing must never hang a web request when the broker is away: fail fast, the outbox
 # sweep delivers later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -329,10 +359,31 @@ CELERY_ACCEPT_CONTENT = ["json"]
 
 # --- The school's rules -----------------------------------------------------------------------
 SCHOOL_NAME = env.str("SCHOOL_NAME", default="Redbridge Community School")
+# Whose bank holidays are closed days (the `holidays` package's United Kingdom subdivisions:
+# ENG England, WLS Wales, SCT Scotland, NIR Northern Ireland).
+BANK_HOLIDAYS_SUBDIVISION = env.str("BANK_HOLIDAYS_SUBDIVISION", default="ENG")
 POLICY_REVIEW_PERIOD_MONTHS = env.int("POLICY_REVIEW_PERIOD_MONTHS", default=12)
 APPROVAL_REMINDER_HOURS = env.int("APPROVAL_REMINDER_HOURS", default=24)
 URGENT_HOURS = env.int("URGENT_HOURS", default=4)
 SUPPORT_CONTACT = env.str("SUPPORT_CONTACT", default="the school office or the IT support desk")
+
+# --- Error reporting ------------------------------------------------------------------------
+# Optional: with SENTRY_DSN set, errors in the web process and the worker go to Sentry, and beat's
+# periodic tasks are monitored (Sentry Crons warns when one does not run on time). No personal
+# data is sent with an error unless SENTRY_SEND_PII is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        integrations=[DjangoIntegration(), CeleryIntegration(monitor_beat_tasks=True)],
+        send_default_pii=env.bool("SENTRY_SEND_PII", default=False),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

@@ -111,3 +111,4 @@ urlpatterns = [
 # Error pages: a refused access is recorded in the audit log (the others are Django's views
 # with the portal's templates 400.html, 404.html and 500.html).
 handler403 = "redbridge_portal.views.permission_denied"
+handler500 = "redbridge_portal.views.server_error"

@@ -3,9 +3,12 @@ import csv
 import io
 import json
 import logging
-from datetime import UTC
+import re
+import sys
+from datetime import UTC, timedelta
 
 import qrcode
+import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -13,16 +16,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
+from django.views import View, defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
@@ -33,7 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from people.forms import PersonRolesForm
 from people.services import EXTRA_ROLES
-from redbridge_portal import roles, selectors, services
+from redbridge_portal import roles, school_calendar, selectors, services
 from redbridge_portal.celery import app as celery_app
 from redbridge_portal.forms import (
     AnonymiseForm,
@@ -74,6 +78,11 @@ class AccessibilityStatementView(TemplateView):
     template_name = "accessibility.html"
 
 
+# Each check of /healthz gives up after this long, so the whole answer comes within two seconds
+# even when a service accepts connections and never answers.
+HEALTH_CHECK_TIMEOUT = 0.5
+
+
 def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
@@ -85,14 +94,38 @@ def _database_ok() -> bool:
     return True
 
 
+def _redis_ok(url: str, what: str) -> bool:
+    client = redis.Redis.from_url(
+        url, socket_timeout=HEALTH_CHECK_TIMEOUT, socket_connect_timeout=HEALTH_CHECK_TIMEOUT
+    )
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError) as error:
+        logger.error("Health check: %s (Redis) did not answer: %s", what, error)
+        return False
+    finally:
+        client.close()
+
+
 def _broker_ok() -> bool:
+    url = celery_app.conf.broker_url or ""
+    if url.startswith(("redis://", "rediss://")):
+        return _redis_ok(url, "the Celery broker")
     try:
         with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.ensure_connection(max_retries=1, timeout=HEALTH_CHECK_TIMEOUT)
     except Exception:
         logger.exception("Health check: the Celery broker is unreachable")
         return False
     return True
+
+
+def _redis_cache_url() -> str | None:
+    cache_settings = settings.CACHES["default"]
+    if cache_settings["BACKEND"] != "django_redis.cache.RedisCache":
+        return None
+    location = cache_settings["LOCATION"]
+    return location[0] if isinstance(location, list | tuple) else location
 
 
 @login_not_required
@@ -100,11 +133,18 @@ def _broker_ok() -> bool:
 @require_GET
 def healthz(request):
     """For the load balancer and monitoring: 200 when the database and the broker answer,
-    503 naming whichever does not."""
+    503 naming whichever does not, within two seconds. A Redis cache is reported too, but does
+    not fail the check: pages are served without it."""
+    on_redis = (celery_app.conf.broker_url or "").startswith("redis")
     checks = {"database": _database_ok(), "broker": _broker_ok()}
     failing = [name for name, ok in checks.items() if not ok]
     body = {name: "ok" if ok else "unreachable" for name, ok in checks.items()}
-    body["status"] = "ok" if not failing else "unavailable: " + ", ".join(failing)
+    cache_url = _redis_cache_url()
+    if cache_url is not None:
+        cache_ok = _redis_ok(cache_url, "the cache")
+        body["cache"] = "ok" if cache_ok else "unreachable (pages still work)"
+    names = ["broker (Redis)" if name == "broker" and on_redis else name for name in failing]
+    body["status"] = "ok" if not failing else "unavailable: " + ", ".join(names)
     return JsonResponse(body, status=503 if failing else 200)
 
 
@@ -124,7 +164,8 @@ def notifications_mark_read(request):
     ids = request.POST.getlist("notification")
     services.notifications_mark_read(
         user=request.user,
-        notification_ids=[int(i) for i in ids if i.isdigit()] if ids else None,
+        # Only plain ids: str.isdigit() also accepts "²" and 5,000 digits, which int() refuses.
+        notification_ids=[int(i) for i in ids if re.fullmatch(r"[0-9]{1,18}", i)] if ids else None,
     )
     messages.success(request, _("Marked as read."))
     return redirect("notifications")
@@ -187,6 +228,9 @@ class SchoolCalendarView(PolicyAdminRequiredMixin, FormView):
         context["past_closures"] = SchoolClosure.objects.filter(last_day__lt=today).order_by(
             "-first_day"
         )[:20]
+        context["bank_holidays"] = school_calendar.bank_holidays_named(
+            today, today + timedelta(days=365)
+        )
         return context
 
     def form_valid(self, form):
@@ -240,6 +284,17 @@ def csrf_failure(request, reason=""):
     """A form sent without a valid security token (usually an old tab): recorded, explained."""
     _record_refusal(request, "csrf")
     return render(request, "403.html", {"csrf_failure": True}, status=403)
+
+
+def server_error(request):
+    """handler500: a database that cannot be reached is a "try again in a minute" page (503),
+    not an unexplained error. Like Django's own view, it renders without the request's context,
+    which could need the database."""
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return defaults.server_error(request)
 
 
 # --- Two-factor sign-in ----------------------------------------------------------------------

@@ -82,3 +82,15 @@ def senior_client(client, senior_user):
 def policy_admin_client(client, policy_admin):
     client.force_login(policy_admin)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_breakers():
+    """A test that stops Redis or the broker leaves no "failed moments ago" for the next."""
+    from redbridge_portal.redis_guard import broker_breaker, cache_breaker
+
+    cache_breaker.reset()
+    broker_breaker.reset()
+    yield
+    cache_breaker.reset()
+    broker_breaker.reset()

@@ -268,3 +268,22 @@ def test_the_queue_marks_a_post_overdue_after_twice_the_threshold_in_school_hour
         client.force_login(team["senior"])
         page = client.get("/posts/queue/").content.decode()
     assert "Overdue" in page
+
+
+def test_no_digest_on_a_bank_holiday(team, account):
+    submit_at(at(2026, 8, 27, 10), team["author"], account)
+    with time_machine.travel(at(2026, 8, 31, 7, 30), tick=False):  # summer bank holiday
+        assert reminders.send_daily_digests() == 0
+    with time_machine.travel(at(2026, 9, 1, 7, 30), tick=False):
+        assert reminders.send_daily_digests() == 2
+
+
+def test_no_digest_on_a_day_the_school_is_closed(team, account):
+    SchoolClosure.objects.create(
+        name="Half term", first_day=date(2026, 10, 26), last_day=date(2026, 10, 30)
+    )
+    submit_at(at(2026, 10, 23, 10), team["author"], account)
+    with time_machine.travel(at(2026, 10, 27, 7, 30), tick=False):
+        assert reminders.send_daily_digests() == 0
+    with time_machine.travel(at(2026, 11, 2, 7, 30), tick=False):
+        assert reminders.send_daily_digests() == 2

@@ -12,6 +12,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.approvals.factories import AccountFactory, submitted_post
@@ -128,7 +129,7 @@ def test_campaign_gates_its_posts(portal):
     AccountFactory(name="Redbridge on X", handle="@RedbridgeCS", text_limit=280)
     author = StaffFactory(first_name="Sam", last_name="Patel")
     senior = SeniorTeamFactory(first_name="Priya", last_name="Shah")
-    starts = datetime.date.today() + datetime.timedelta(days=7)
+    starts = timezone.localdate() + datetime.timedelta(days=7)
 
     # Sam proposes a campaign and writes its first post.
     sam = portal.sign_in(author)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from approvals.models import SELF_CHECK_KEYS, PostStatus
 from redbridge_portal.celery import app
 from redbridge_portal.models import EmailStatus, Notification, NotificationKind
+from redbridge_portal.redis_guard import broker_breaker
 from redbridge_portal.services import notification_sweep_outbox
 from tests.approvals.factories import AccountFactory, draft_post
 from tests.factories import SeniorTeamFactory, StaffFactory
@@ -54,6 +55,7 @@ def test_a_submission_succeeds_with_the_broker_down_and_is_emailed_later(
 
     # The broker comes back (tasks run in this process again): the sweep sends the email.
     app.conf.task_always_eager = True
+    broker_breaker.reset()  # as when its pause after the failure is over
     assert notification_sweep_outbox(older_than_seconds=0) == 1
     notification.refresh_from_db()
     assert notification.email_status == EmailStatus.SENT

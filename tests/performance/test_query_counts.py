@@ -22,6 +22,7 @@ from policy.services import policy_load_from_file
 from tests.approvals.factories import AccountFactory, submitted_post
 from tests.factories import StaffFactory
 from tests.performance import builders
+from tests.policy.factories import publish_reviewed
 
 FEW, MANY = 3, 60
 
@@ -91,9 +92,7 @@ def assert_pinned(name: str, few: tuple[int, list[str]], many: tuple[int, list[s
 def _publish_reviews(admin, count: int) -> None:
     for number in range(count):
         draft = policy_services.policy_review_start(actor=admin)
-        policy_services.policy_version_publish(
-            actor=admin, version=draft, change_summary=f"Review {number}."
-        )
+        publish_reviewed(actor=admin, version=draft, change_summary=f"Review {number}.")
 
 
 def _policy_with_history(admin) -> None:

@@ -91,3 +91,13 @@ def test_the_campaign_list_is_what_djangos_select_shows(filter_data, chosen):
     assert parse_html(ours) == parse_html(form["campaign"].as_widget())
     assert "Fish &amp; &quot;chips&quot; &lt;b&gt;" in ours
     assert ("selected>Fish" in ours) == (chosen == "first")
+
+
+@pytest.mark.parametrize("name", ["status", "account"])
+def test_the_other_lists_are_what_djangos_select_shows(filter_data, name):
+    chosen = str(Account.objects.get(name="Sport <X>").pk) if name == "account" else "published"
+    for data in (None, {name: chosen}):
+        ours = QueueFilterForm(data)[name].as_widget()
+        form = QueueFilterForm(data)
+        form.fields[name].widget = forms.Select(choices=form.fields[name].choices)
+        assert parse_html(ours) == parse_html(form[name].as_widget())

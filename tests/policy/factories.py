@@ -10,6 +10,7 @@ from policy.models import (
     PolicyVersionStatus,
     Principle,
     Section,
+    SignOffState,
 )
 
 _numbers = itertools.count(1000)
@@ -72,5 +73,19 @@ def build_version(
         version.published_at = timezone.now()
         version.last_review_date = datetime.date(2025, 9, 1)
         version.next_review_due = datetime.date(2099, 9, 30)
+        # Made outside the annual review, so nobody signed it off in the portal.
+        version.sign_off_state = SignOffState.NOT_RECORDED
         version.save()
     return version
+
+
+def publish_reviewed(*, actor, version, change_summary="Reviewed.", signer=None):
+    """Publish a draft as the annual review does: the summary written, sent for sign-off by
+    `actor`, signed off by someone else (a new member of the senior team unless given)."""
+    from policy import review, services
+    from tests.factories import SeniorTeamFactory
+
+    review.policy_draft_summary_update(actor=actor, version=version, change_summary=change_summary)
+    review.policy_draft_send_for_sign_off(actor=actor, version=version)
+    review.policy_draft_sign_off(actor=signer or SeniorTeamFactory(), version=version)
+    return services.policy_version_publish(actor=actor, version=version)

@@ -12,6 +12,7 @@ from policy.models import ReviewCycle
 from policy.tasks import send_review_reminders
 from redbridge_portal.models import Notification, NotificationKind
 from tests.factories import PolicyAdminFactory
+from tests.policy.factories import publish_reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +20,7 @@ pytestmark = pytest.mark.django_db
 def publish_new_version(actor, on: str):
     with time_machine.travel(on, tick=False):
         draft = services.policy_review_start(actor=actor)
-        return services.policy_version_publish(
-            actor=actor, version=draft, change_summary="Reviewed; no changes."
-        )
+        return publish_reviewed(actor=actor, version=draft, change_summary="Reviewed; no changes.")
 
 
 def test_loading_the_policy_opens_a_review_cycle_due_on_its_review_date(policy_v1):

@@ -19,6 +19,7 @@ from policy.models import (
 from policy.services import PolicyError
 from redbridge_portal.models import AuditEvent, Notification, NotificationKind
 from tests.factories import StaffFactory
+from tests.policy.factories import publish_reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_staff_cannot_run_the_review(policy_v1, staff_user, policy_admin):
         services.policy_review_start(actor=staff_user)
     draft = services.policy_review_start(actor=policy_admin)
     with pytest.raises(PolicyError):
-        services.policy_version_publish(actor=staff_user, version=draft, change_summary="x")
+        publish_reviewed(actor=staff_user, version=draft, change_summary="x")
     with pytest.raises(PolicyError):
         services.policy_review_discard(actor=staff_user, version=draft)
     draft.refresh_from_db()
@@ -102,7 +103,7 @@ def test_a_review_round_trip(
     draft = services.policy_review_start(actor=policy_admin)
     _edit_draft(draft)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        published = services.policy_version_publish(
+        published = publish_reviewed(
             actor=policy_admin, version=draft, change_summary="Clause 8.2 moved; 8.3 added"
         )
     assert callbacks  # the notification emails are queued after commit
@@ -119,10 +120,13 @@ def test_a_review_round_trip(
     event = AuditEvent.objects.get(action="policy.published")
     assert event.target_id == str(published.pk) and event.actor == policy_admin
     notified = Notification.objects.filter(kind=NotificationKind.POLICY_PUBLISHED)
-    assert {n.recipient for n in notified} == {policy_admin, staff_user, other_staff_user}
+    everyone = {policy_admin, staff_user, other_staff_user, published.signed_off_by}
+    assert {n.recipient for n in notified} == everyone
     assert all("version 2" in n.subject for n in notified)
     assert notified.first().url == "/policy/changes/?old=1&new=2"
-    assert len(mail.outbox) == 3
+    # One email each asking to read it (the sign-off's own emails are about the draft).
+    asked = [m for m in mail.outbox if "Please read version 2" in m.subject]
+    assert len(asked) == len(everyone)
 
     comparison = compare_documents(
         selectors.policy_document(policy_v1), selectors.policy_document(published)
@@ -146,36 +150,34 @@ def test_a_review_round_trip(
 def test_the_review_period_comes_from_the_settings(policy_v1, policy_admin, settings):
     settings.POLICY_REVIEW_PERIOD_MONTHS = 1
     draft = services.policy_review_start(actor=policy_admin)
-    published = services.policy_version_publish(
-        actor=policy_admin, version=draft, change_summary="No changes."
-    )
+    published = publish_reviewed(actor=policy_admin, version=draft, change_summary="No changes.")
     assert published.next_review_due == datetime.date(2026, 2, 28)
 
 
 def test_publishing_needs_a_summary_and_a_draft(policy_v1, policy_admin):
     draft = services.policy_review_start(actor=policy_admin)
     with pytest.raises(PolicyError, match="summary"):
-        services.policy_version_publish(actor=policy_admin, version=draft, change_summary="  ")
+        publish_reviewed(actor=policy_admin, version=draft, change_summary="  ")
     with pytest.raises(PolicyError, match="already been published"):
-        services.policy_version_publish(actor=policy_admin, version=policy_v1, change_summary="x")
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="Done.")
+        services.policy_version_publish(actor=policy_admin, version=policy_v1)
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="Done.")
     with pytest.raises(PolicyError, match="already been published"):
-        services.policy_version_publish(actor=policy_admin, version=draft, change_summary="x")
+        services.policy_version_publish(actor=policy_admin, version=draft)
 
 
 def test_an_empty_draft_cannot_be_published(policy_v1, policy_admin):
     draft = services.policy_review_start(actor=policy_admin)
     Section.objects.filter(version=draft).delete()
     with pytest.raises(PolicyError, match="at least one section"):
-        services.policy_version_publish(actor=policy_admin, version=draft, change_summary="x")
+        publish_reviewed(actor=policy_admin, version=draft, change_summary="x")
 
 
 def test_a_superseded_version_cannot_be_published_again(policy_v1, policy_admin):
     draft = services.policy_review_start(actor=policy_admin)
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="x")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="x")
     policy_v1.refresh_from_db()
     with pytest.raises(PolicyError):
-        services.policy_version_publish(actor=policy_admin, version=policy_v1, change_summary="x")
+        publish_reviewed(actor=policy_admin, version=policy_v1, change_summary="x")
 
 
 def test_discarding_the_draft(policy_v1, policy_admin):
@@ -201,7 +203,7 @@ def test_only_the_current_version_can_be_acknowledged(policy_v1, policy_admin, s
     draft = services.policy_review_start(actor=policy_admin)
     with pytest.raises(PolicyError):
         services.policy_acknowledge(user=staff_user, version=draft)
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="x")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="x")
     policy_v1.refresh_from_db()
     with pytest.raises(PolicyError, match="not the current policy"):
         services.policy_acknowledge(user=staff_user, version=policy_v1)
@@ -234,7 +236,7 @@ def test_current_version_is_none_before_loading_and_then_the_published_one(
     assert selectors.current_version().number == 1
     draft = services.policy_review_start(actor=policy_admin)
     assert selectors.current_version().number == 1  # a draft is not the current version
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="New.")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="New.")
     with django_assert_num_queries(1):
         assert selectors.current_version() == draft
 

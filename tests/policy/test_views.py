@@ -9,13 +9,14 @@ import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from policy import selectors, services
 from policy.models import Acknowledgement, Clause, ListItem, PolicyVersion
 from tests.factories import PolicyAdminFactory, StaffFactory
-from tests.policy.factories import build_version
+from tests.policy.factories import build_version, publish_reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_before_loading_the_policy_page_says_so(staff_client):
 
 def test_the_policy_page_is_not_overdue_after_a_review(staff_client, policy_v1, policy_admin):
     draft = services.policy_review_start(actor=policy_admin)
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="Checked.")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="Checked.")
     page = staff_client.get(reverse("policy:contents")).content.decode()
     assert "overdue" not in page
     assert "What changed in version 2" in page and "Checked." in page
@@ -134,7 +135,7 @@ def test_the_clause_permalink_shows_the_current_wording(staff_client, policy_v1,
     clause = Clause.objects.get(version=draft, number="4.3")
     clause.text = "New wording of the safeguards:"
     clause.save()
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="4.3")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="4.3")
     assert "New wording of the safeguards" in staff_client.get(url).content.decode()
     old = staff_client.get(reverse("policy:version_clause", kwargs={"version": 1, "number": "4.3"}))
     old_page = old.content.decode()
@@ -150,7 +151,7 @@ def test_an_unknown_clause_is_not_found(staff_client, policy_v1, number):
 
 def test_a_superseded_version_stays_readable(staff_client, policy_v1, policy_admin):
     draft = services.policy_review_start(actor=policy_admin)
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="x")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="x")
     response = staff_client.get(reverse("policy:version", kwargs={"version": 1}))
     page = response.content.decode()
     assert response.status_code == 200
@@ -159,7 +160,9 @@ def test_a_superseded_version_stays_readable(staff_client, policy_v1, policy_adm
     assert "I have read and understood" not in page
 
 
-def test_a_draft_is_a_preview_for_policy_admins_only(client, policy_v1, policy_admin, staff_user):
+def test_a_draft_is_a_preview_for_policy_admins_and_signers_only(
+    client, policy_v1, policy_admin, staff_user, senior_user
+):
     draft = services.policy_review_start(actor=policy_admin)
     url = draft.get_absolute_url()
     client.force_login(staff_user)
@@ -169,6 +172,11 @@ def test_a_draft_is_a_preview_for_policy_admins_only(client, policy_v1, policy_a
     response = client.get(url)
     assert response.status_code == 200
     assert "Preview of draft version 2" in response.content.decode()
+    # The senior team read what they are asked to sign off.
+    client.force_login(senior_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert reverse("policy:review_sign_off") in response.content.decode()
 
 
 # --- Search ------------------------------------------------------------------------------------
@@ -197,7 +205,7 @@ def test_search_results_are_escaped(staff_client, policy_admin):
     clause = Clause.objects.filter(version=draft).first()
     clause.text = "Never post <script>x()</script> & ignore <b>alerts</b>."
     clause.save()
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="x")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="x")
     page = staff_client.get(reverse("policy:search"), {"q": "alerts"}).content.decode()
     assert "<script>x" not in page and "<b>" not in page
     assert "Never post &lt;script&gt;x()&lt;/script&gt; &amp; ignore &lt;b&gt;" in page
@@ -251,7 +259,7 @@ def test_a_search_made_again_finds_the_newly_published_wording(staff_client, pol
     assert not selectors.search_policy("kingfisher", version=draft).hits  # a draft: afresh
     clause.text = "Photos of the kingfisher nest stay on the school's own accounts."
     clause.save()
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="Nests.")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="Nests.")
     page = staff_client.get(search, {"q": "kingfisher"}).content.decode()
     assert "<mark>kingfisher</mark>" in page
     assert "No results" not in page
@@ -303,7 +311,7 @@ def test_acknowledging_a_missing_version_is_refused_politely(staff_client, polic
 
 def test_acknowledging_a_replaced_version_is_refused(staff_client, policy_v1, policy_admin):
     draft = services.policy_review_start(actor=policy_admin)
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="x")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="x")
     response = staff_client.post(reverse("policy:acknowledge"), {"version": 1}, follow=True)
     assert "not the current policy" in response.content.decode()
     assert not Acknowledgement.objects.exists()
@@ -369,7 +377,7 @@ def test_a_junk_version_in_the_acknowledgement_list_shows_the_current_one(
     policy_admin_client, policy_admin, policy_v1, value
 ):
     draft = services.policy_review_start(actor=policy_admin)
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="Two.")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="Two.")
     response = policy_admin_client.get(reverse("policy:acknowledgements"), {"version": value})
     assert response.status_code == 200
     assert response.context["version"].number == 2
@@ -396,7 +404,7 @@ def test_staff_see_what_changed_since_the_version_they_acknowledged(
     clause = Clause.objects.get(version=draft, number="8.1")
     clause.text = clause.text.replace("on an annual basis", "every year")
     clause.save()
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="8.1")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="8.1")
     home = staff_client.get("/policy/").content.decode()
     assert "/policy/changes/?old=1&amp;new=2" in home
     page = staff_client.get(reverse("policy:changes")).content.decode()
@@ -417,7 +425,7 @@ def test_the_changes_page_with_one_version(staff_client, policy_v1):
 )
 def test_a_bad_comparison_shows_the_form_with_errors(staff_client, policy_v1, policy_admin, query):
     draft = services.policy_review_start(actor=policy_admin)
-    services.policy_version_publish(actor=policy_admin, version=draft, change_summary="x")
+    publish_reviewed(actor=policy_admin, version=draft, change_summary="x")
     services.policy_review_start(actor=policy_admin)  # version 3, a draft staff cannot see
     response = staff_client.get(reverse("policy:changes") + query)
     assert response.status_code == 200
@@ -444,28 +452,50 @@ def test_staff_cannot_reach_the_review_pages(staff_client, senior_client, policy
     assert not PolicyVersion.objects.drafts().exists()
 
 
-def test_a_policy_admin_runs_the_review_in_the_portal(policy_admin_client, policy_v1, staff_user):
+def test_a_policy_admin_runs_the_review_in_the_portal(
+    policy_admin_client, policy_v1, staff_user, senior_user
+):
     page = policy_admin_client.get(reverse("policy:review")).content.decode()
     assert "Start annual review" in page and "The review is overdue" in page
     response = policy_admin_client.post(reverse("policy:review_start"), follow=True)
     page = response.content.decode()
     assert "Version 2 is a draft copy" in page
+    assert reverse("policy:review_edit") in page
+    assert "/admin/" not in page  # the Django admin is for emergencies only
     draft = PolicyVersion.objects.get(number=2)
-    assert f"/admin/policy/policyversion/{draft.pk}/change/" in page
     # A second start is refused with a message, not an error page.
     response = policy_admin_client.post(reverse("policy:review_start"), follow=True)
     assert "already being reviewed" in response.content.decode()
 
     publish_url = reverse("policy:review_publish")
     page = policy_admin_client.get(publish_url).content.decode()
-    assert "Publish version 2" in page and "0 changed, 0 added, 0 removed" in page
-    response = policy_admin_client.post(publish_url, {"change_summary": ""})
-    assert response.status_code == 200
-    assert "Enter a short summary" in response.content.decode()
-    response = policy_admin_client.post(publish_url, {"change_summary": "Reviewed, no change."})
+    assert "has not been signed off yet" in page and "0 changed, 0 added, 0 removed" in page
+    response = policy_admin_client.post(publish_url)
+    assert response.status_code == 400
+    assert "has not been signed off yet" in response.content.decode()
+
+    # Sending for sign-off needs the summary; then the senior team signs off.
+    response = policy_admin_client.post(reverse("policy:review_send"), follow=True)
+    assert "Write the summary of changes" in response.content.decode()
+    policy_admin_client.post(reverse("policy:review_summary"), {"change_summary": "No change."})
+    response = policy_admin_client.post(reverse("policy:review_send"))
+    assert response["Location"] == reverse("policy:review_sign_off")
+    page = policy_admin_client.get(reverse("policy:review_sign_off")).content.decode()
+    assert "Sign off version 2" not in page  # not their own draft
+    senior = Client()
+    senior.force_login(senior_user)
+    page = senior.get(reverse("policy:review_sign_off")).content.decode()
+    assert "Sign off version 2" in page
+    senior.post(reverse("policy:review_sign_off"), {"decision": "sign_off"})
+    draft.refresh_from_db()
+    assert draft.signed_off_by == senior_user
+
+    response = policy_admin_client.post(publish_url)
     assert response.status_code == 302 and response["Location"] == "/policy/"
     draft.refresh_from_db()
     assert draft.status == "published"
+    page = policy_admin_client.get("/policy/").content.decode()
+    assert "Signed off by" in page and "Priya Shah" in page
     # Nothing left to publish.
     response = policy_admin_client.get(publish_url)
     assert response.status_code == 302 and response["Location"] == reverse("policy:review")
@@ -559,8 +589,16 @@ def test_a_policy_admin_edits_a_clause_of_the_draft_in_the_admin(
     clause.refresh_from_db()
     assert clause.text.startswith("The school may monitor")
     assert clause.items.get(text__startswith="for example").parent == items[1]
+    # A new revision: whoever has the clause open in the portal's editor gets a conflict.
+    assert clause.revision == 2
     # The published wording is untouched.
     assert Clause.objects.get(version=policy_v1, number="5.1").text.startswith("Redbridge")
+    # Once sent for sign-off, the admin cannot change the draft either.
+    from policy import review
+
+    review.policy_draft_summary_update(actor=policy_admin, version=draft, change_summary="S.")
+    review.policy_draft_send_for_sign_off(actor=policy_admin, version=draft)
+    assert admin_site_policy_admin.post(url, data).status_code == 403
 
 
 def test_the_admin_offers_only_items_of_the_same_clause_as_parents(
@@ -612,8 +650,8 @@ def test_the_home_panel_tells_policy_admins_about_the_review(
 ):
     selectors.current_version()
     policy_admin.get_all_permissions()
-    # The version, the acknowledgement, the draft; acknowledgements, staff and past reviews.
-    with django_assert_num_queries(6):
+    # The version with the draft, the acknowledgement; acknowledgements, staff, past reviews.
+    with django_assert_num_queries(5):
         context = selectors.home_panel_context(policy_admin)
     html = render_to_string("policy/includes/home_panel.html", context)
     assert "Start the annual review" in html

@@ -24,7 +24,7 @@ def test_healthz_names_an_unreachable_broker(client, monkeypatch):
     body = json.loads(response.content)
     assert body["broker"] == "unreachable"
     assert body["database"] == "ok"
-    assert body["status"] == "unavailable: broker"
+    assert body["status"] == "unavailable: broker (Redis)"
 
 
 @pytest.mark.django_db

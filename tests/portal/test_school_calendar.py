@@ -2,6 +2,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from redbridge_portal.models import SchoolClosure
 from redbridge_portal.school_calendar import (
@@ -84,6 +85,57 @@ def test_staff_cannot_change_the_calendar(staff_client):
     )
     assert response.status_code == 403
     assert not SchoolClosure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("first_day", "last_day", "message"),
+    [
+        ("0001-01-01", "9999-12-31", "at most 92 days long"),
+        ("2026-01-05", "2026-12-18", "at most 92 days long"),
+        ("2024-07-22", "2024-08-30", "no more than a year ago"),
+        ("2029-07-23", "2029-08-31", "no more than two years from today"),
+    ],
+)
+def test_a_closure_too_long_or_too_far_away_is_refused_with_a_message(
+    policy_admin_client, first_day, last_day, message
+):
+    """A slip of the keyboard must not switch reminders and escalations off for years."""
+    with time_machine.travel(date(2026, 11, 30), tick=False):
+        response = policy_admin_client.post(
+            "/school-calendar/", {"name": "Too much", "first_day": first_day, "last_day": last_day}
+        )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not SchoolClosure.objects.exists()
+
+
+def test_the_summer_holidays_fit(policy_admin_client):
+    with time_machine.travel(date(2026, 11, 30), tick=False):
+        response = policy_admin_client.post(
+            "/school-calendar/",
+            {"name": "Summer holidays", "first_day": "2027-07-21", "last_day": "2027-09-01"},
+        )
+    assert response.status_code == 302
+    assert SchoolClosure.objects.get().name == "Summer holidays"
+
+
+def test_a_bank_holiday_does_not_count():
+    # Monday 31 August 2026 is the summer bank holiday in England and Wales.
+    assert working_hours_between(at(2026, 8, 28, 17), at(2026, 9, 1, 9)) == 7 + 9
+
+
+def test_the_bank_holidays_are_those_of_the_schools_nation(settings):
+    # 2 January is a bank holiday in Scotland, not in England.
+    assert working_hours_between(at(2026, 1, 2, 0), at(2026, 1, 3, 0)) == 24
+    settings.BANK_HOLIDAYS_SUBDIVISION = "SCT"
+    assert working_hours_between(at(2026, 1, 2, 0), at(2026, 1, 3, 0)) == 0
+
+
+def test_the_calendar_page_lists_the_coming_bank_holidays(policy_admin_client):
+    with time_machine.travel(date(2026, 11, 30), tick=False):
+        page = policy_admin_client.get("/school-calendar/").content.decode()
+    assert "Christmas Day: Friday 25 December 2026" in page
+    assert "Late Summer Bank Holiday: Monday 30 August 2027" in page
 
 
 def test_working_times_for_many_starts_match_one_at_a_time():

@@ -45,6 +45,9 @@ CLEARED = (
     "PORTAL_PORT",
     "HTTPS",
     "SESSION_INACTIVITY_HOURS",
+    "ADMINS",
+    "SENTRY_DSN",
+    "CACHE_URL",
 )
 
 
@@ -152,6 +155,67 @@ def test_commands_that_need_no_key_run_without_one():
     )
     assert signing.returncode != 0
     assert "SECRET_KEY" in signing.stderr
+
+
+DEPLOY_CHECK = (
+    "import django; django.setup()\n"
+    "from django.core.management import call_command\n"
+    "call_command('check', deploy=True, fail_level='WARNING')"
+)
+
+
+def test_with_debug_off_https_is_on_and_the_deploy_check_is_clean_with_two_settings():
+    """A deployment that sets only its key and host name is secure: HTTPS redirect, HSTS,
+    secure cookies. Turning HTTPS off has to be said, and the check then says what it costs."""
+    key = "k" * 20 + "Q7#x" * 10
+    result = run_python(DEPLOY_CHECK, SECRET_KEY=key, ALLOWED_HOSTS="portal.redbridge.example")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(read_settings(SECRET_KEY=key).stdout)
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SESSION_COOKIE_SECURE"] is True
+
+    insecure = run_python(
+        DEPLOY_CHECK, SECRET_KEY=key, ALLOWED_HOSTS="portal.redbridge.example", HTTPS="false"
+    )
+    assert insecure.returncode != 0
+    assert "security.W008" in insecure.stderr  # no redirect to HTTPS
+    assert "security.W004" in insecure.stderr  # no HSTS
+
+
+def test_server_errors_are_mailed_to_the_admins_from_the_environment():
+    result = run_python(
+        "import django, json; django.setup()\n"
+        "from django.conf import settings\n"
+        "print(json.dumps(settings.ADMINS))",
+        DEBUG="true",
+        ADMINS="IT Support <it@redbridge.example>,head@redbridge.example",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        ["IT Support", "it@redbridge.example"],
+        ["", "head@redbridge.example"],
+    ]
+
+
+def test_sentry_reports_errors_from_django_and_celery_and_watches_beat_when_configured():
+    probe = (
+        "import django, json; django.setup()\n"
+        "import sentry_sdk\n"
+        "client = sentry_sdk.get_client()\n"
+        "print(json.dumps({'active': client.is_active(),"
+        " 'integrations': sorted(client.integrations),"
+        " 'beat': client.integrations.get('celery') is not None"
+        " and client.integrations['celery'].monitor_beat_tasks}))"
+    )
+    off = run_python(probe, DEBUG="true")
+    assert off.returncode == 0, off.stderr
+    assert json.loads(off.stdout)["active"] is False
+    on = run_python(probe, DEBUG="true", SENTRY_DSN="https://public@sentry.invalid/1")
+    assert on.returncode == 0, on.stderr
+    values = json.loads(on.stdout)
+    assert values["active"] is True
+    assert {"django", "celery"} <= set(values["integrations"])
+    assert values["beat"] is True
 
 
 def test_emails_link_to_the_port_the_portal_runs_on():

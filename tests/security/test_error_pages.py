@@ -53,3 +53,39 @@ def test_handler403_records_and_renders(staff_user):
     request.user = staff_user
     response = views.permission_denied(request)
     assert response.status_code == 403
+
+
+def test_a_database_outage_is_a_try_again_page_not_a_server_error(staff_user, monkeypatch):
+    from django.db import OperationalError, connection
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(staff_user)
+
+    def unreachable(*args, **kwargs):
+        # What Django raises when the server cannot be reached (it wraps the driver's error).
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(connection, "cursor", unreachable)
+    response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    page = response.content.decode()
+    assert "Try again in a minute" in page
+    assert "Sorry, something went wrong" not in page
+
+
+def test_other_server_errors_keep_the_general_page(staff_user, monkeypatch):
+    from django.test import Client
+
+    from redbridge_portal import views as portal_views
+
+    def broken(self, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(portal_views.HomeView, "get_context_data", broken)
+    client = Client(raise_request_exception=False)
+    client.force_login(staff_user)
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Sorry, something went wrong" in response.content.decode()

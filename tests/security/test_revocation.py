@@ -15,7 +15,6 @@ import os
 import runpy
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -44,15 +43,13 @@ pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server
 OWN_PORTS = range(6390, 6400)
 
 
-def _free_port() -> int:
-    for port in OWN_PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.skip("no free port in 6390-6399 for a Redis of the test's own")
+def _ports_to_try() -> list[int]:
+    """This module's ports, starting at one of its own for each xdist worker, so that two
+    workers do not both take the first free one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    first = int(worker) if worker.isdigit() else 0
+    ports = list(OWN_PORTS)
+    return ports[first % len(ports) :] + ports[: first % len(ports)]
 
 
 @dataclass
@@ -92,8 +89,12 @@ class OwnRedis:
         )
         deadline = time.monotonic() + 10
         while True:
+            if self.process.poll() is not None:
+                # It exited: most likely the port is taken.
+                self.process = None
+                raise OSError(f"redis-server could not start on port {self.port}")
             try:
-                if self.client().ping():
+                if self.client().ping() and self.process.poll() is None:
                     return
             except redis.ConnectionError:
                 if time.monotonic() > deadline:
@@ -149,8 +150,16 @@ class OwnRedis:
 
 @pytest.fixture(scope="module")
 def own_redis(tmp_path_factory):
-    server = OwnRedis(port=_free_port(), directory=tmp_path_factory.mktemp("redis"))
-    server.start()
+    directory = tmp_path_factory.mktemp("redis")
+    for port in _ports_to_try():
+        server = OwnRedis(port=port, directory=directory)
+        try:
+            server.start()
+        except OSError:
+            continue
+        break
+    else:
+        pytest.skip("no free port in 6390-6399 for a Redis of the test's own")
     yield server
     server.kill()
 

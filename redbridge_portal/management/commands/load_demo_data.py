@@ -4,7 +4,7 @@ from django.db import transaction
 from redbridge_portal import roles
 from redbridge_portal.models import User
 
-DEMO_PASSWORD = "redbridge-demo"
+DEMO_PASSWORD = "redbridge-demo"  # noqa: S105 (the demo accounts' published password)
 
 # (email, first name, last name, roles, may open the admin site)
 DEMO_USERS = [

@@ -1,0 +1,147 @@
+"""Forms of the review editor, the sign-off and the search words. They validate input only;
+the services in `policy.review` make the changes and hold the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from policy.guidance_forms import NoTagHelper
+from policy.search_terms import parse_synonym_list
+
+TEXT_ROWS = 4
+
+
+def _tidy(value: str) -> str:
+    return (value or "").replace("\x00", "").strip()
+
+
+class RevisionField(forms.IntegerField):
+    """The revision the editor started from (optimistic locking)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=0, max_value=2_000_000_000, **kwargs)
+
+
+class HelperMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+
+class TextPartForm(HelperMixin, forms.Form):
+    """The wording of a clause, a list item or a core principle."""
+
+    text = forms.CharField(
+        label=_("Wording"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": TEXT_ROWS}),
+        error_messages={"required": _("Enter the wording; to take it out, remove it instead.")},
+    )
+    revision = RevisionField()
+
+    def clean_text(self):
+        value = _tidy(self.cleaned_data["text"])
+        if not value:
+            raise forms.ValidationError(_("Enter the wording; to take it out, remove it instead."))
+        return value
+
+
+class GuidelineForm(HelperMixin, forms.Form):
+    title = forms.CharField(label=_("Heading"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    revision = RevisionField()
+
+
+class AddClauseForm(HelperMixin, forms.Form):
+    number = forms.CharField(
+        label=_("Clause number"),
+        max_length=20,
+        help_text=_("As staff will cite it, for example 6.4."),
+        error_messages={"required": _("Enter the clause's number, for example 6.4.")},
+    )
+    text = forms.CharField(
+        label=_("Wording"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": TEXT_ROWS}),
+        error_messages={"required": _("Enter the wording of the new clause.")},
+    )
+
+
+class AddItemForm(HelperMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Wording of the new item"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter the wording of the new item.")},
+    )
+    parent = forms.TypedChoiceField(
+        label=_("Where it goes"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("At the end of the clause's own list"))]
+        for item, depth in items:
+            excerpt = item.text if len(item.text) <= 60 else item.text[:59] + "…"
+            choices.append((item.pk, _("Inside: %(text)s") % {"text": "– " * depth + excerpt}))
+        self.fields["parent"].choices = choices
+
+
+class RenumberForm(HelperMixin, forms.Form):
+    number = forms.CharField(
+        label=_("New number"),
+        max_length=20,
+        error_messages={"required": _("Enter the new number, for example 6.4.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that what cites the old number will point to the wrong clause"),
+        error_messages={"required": _("Confirm that you have checked what cites this clause.")},
+    )
+    revision = RevisionField()
+
+
+class SummaryForm(HelperMixin, forms.Form):
+    change_summary = forms.CharField(
+        label=_("What changed, for staff"),
+        help_text=_(
+            "Two or three sentences. Staff read this in the email asking them to acknowledge "
+            "the new version. You can change it until the draft is sent for sign-off."
+        ),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class SendBackForm(HelperMixin, forms.Form):
+    comments = forms.CharField(
+        label=_("What should change"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say what should change before sending the draft back.")},
+    )
+
+
+class SynonymForm(HelperMixin, forms.Form):
+    words = forms.CharField(
+        label=_("Words that mean the same"),
+        max_length=300,
+        help_text=_(
+            "Separated by commas, for example: photo, image, picture. A search for any of "
+            "them finds the others."
+        ),
+        error_messages={"required": _("Enter two or more words, separated by commas.")},
+    )
+
+    def clean_words(self):
+        words = parse_synonym_list(self.cleaned_data["words"])
+        if len(words) < 2:
+            raise forms.ValidationError(_("Enter two or more words, separated by commas."))
+        if any(len(word) < 2 for word in words):
+            raise forms.ValidationError(_("Each word needs at least two letters."))
+        return words

@@ -1,0 +1,650 @@
+"""The review editor: the draft as staff will read it, each part editable in place, the
+differences from the published version beside each changed clause, and the sign-off.
+
+Pages are server-rendered and work without JavaScript; `static/js/policy_editor.js` adds the
+live difference while typing. Each action is a small POST view calling one service in
+`policy.review`; a refused action is shown as a message, and a conflict (someone else saved
+the same part meanwhile) re-displays the page with both wordings, keeping what was typed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from policy import diff, review, selectors, services
+from policy.editor_forms import (
+    AddClauseForm,
+    AddItemForm,
+    GuidelineForm,
+    RenumberForm,
+    SendBackForm,
+    SummaryForm,
+    SynonymForm,
+    TextPartForm,
+)
+from policy.models import (
+    Clause,
+    Guideline,
+    ListItem,
+    Principle,
+    SearchSynonym,
+    Section,
+    SignOffState,
+)
+from policy.review import EditConflict, PolicyError
+from redbridge_portal import roles
+
+
+def _require_manager(request) -> None:
+    if not roles.can_manage_policy(request.user):
+        raise PermissionDenied(_("Only policy admins can run the annual review."))
+
+
+def _draft_or_redirect(request):
+    draft = selectors.draft_version()
+    if draft is None:
+        messages.info(request, _("There is no draft being reviewed. Start the annual review."))
+    return draft
+
+
+def _part_of_draft(model, pk, draft):
+    lookup = "clause__version" if model is ListItem else "version"
+    part = model.objects.filter(pk=pk, **{lookup: draft}).first() if draft else None
+    if part is None:
+        raise Http404(_("That part of the draft does not exist (it may have been removed)."))
+    return part
+
+
+def _int(value) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def _clause_url(clause) -> str:
+    return reverse("policy:review_clause", kwargs={"pk": clause.pk})
+
+
+def _editor_url(clause=None) -> str:
+    url = reverse("policy:review_edit")
+    return f"{url}#{clause.anchor}" if clause is not None else url
+
+
+# --- The draft, section by section -------------------------------------------------------------
+
+
+@require_GET
+def editor(request):
+    _require_manager(request)
+    draft = _draft_or_redirect(request)
+    if draft is None:
+        return redirect("policy:review")
+    editing = selectors.review_editor(draft)
+    return render(
+        request,
+        "policy/review_edit.html",
+        {
+            "draft": draft,
+            "editing": editing,
+            "editable": draft.sign_off_state == SignOffState.EDITING,
+        },
+    )
+
+
+@require_GET
+def changes_so_far(request):
+    _require_manager(request)
+    draft = _draft_or_redirect(request)
+    if draft is None:
+        return redirect("policy:review")
+    current = selectors.current_version()
+    comparison = (
+        diff.compare_documents(selectors.policy_document(current), selectors.policy_document(draft))
+        if current
+        else None
+    )
+    return render(
+        request,
+        "policy/review_changes.html",
+        {"draft": draft, "current": current, "comparison": comparison},
+    )
+
+
+# --- One clause and its list -----------------------------------------------------------------
+
+
+def _clause_page(request, clause, *, problems=None, status=200):
+    """The clause editor. `problems` maps a part's key ("clause", "item-12", "add", "remove")
+    to (message, bound form or None, the saved part as it is now or None)."""
+    draft = clause.version
+    problems = problems or {}
+    editing = selectors.clause_editor(draft, clause.pk)
+    if editing is None:
+        raise Http404(_("That clause is no longer in the draft."))
+    clause = editing.clause
+
+    def form_for(key, initial):
+        problem = problems.get(key)
+        if problem and problem[1] is not None:
+            return problem[1]
+        return TextPartForm(initial=initial, prefix=key)
+
+    clause_form = form_for("clause", {"text": clause.text, "revision": clause.revision})
+    rows = []
+    numbers = {item.pk: position for position, (item, _depth) in enumerate(editing.items, 1)}
+    for item, depth in editing.items:
+        key = f"item-{item.pk}"
+        rows.append(
+            {
+                "item": item,
+                "number": numbers[item.pk],
+                "parent_number": numbers.get(item.parent_id),
+                "depth": min(depth, 4),
+                "key": key,
+                "form": form_for(key, {"text": item.text, "revision": item.revision}),
+                "problem": problems.get(key),
+            }
+        )
+    add_problem = problems.get("add")
+    add_form = (
+        add_problem[1] if add_problem and add_problem[1] is not None else None
+    ) or AddItemForm(items=editing.items, prefix="add")
+    return render(
+        request,
+        "policy/review_clause.html",
+        {
+            "draft": draft,
+            "clause": clause,
+            "change": editing.change,
+            "clause_form": clause_form,
+            "clause_problem": problems.get("clause"),
+            "remove_problem": problems.get("remove"),
+            "rows": rows,
+            "add_form": add_form,
+            "editable": draft.sign_off_state == SignOffState.EDITING,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def clause_editor(request, pk):
+    _require_manager(request)
+    draft = _draft_or_redirect(request)
+    if draft is None:
+        return redirect("policy:review")
+    return _clause_page(request, _part_of_draft(Clause, pk, draft))
+
+
+@require_POST
+def clause_save(request, pk):
+    _require_manager(request)
+    clause = _part_of_draft(Clause, pk, selectors.draft_version())
+    form = TextPartForm(request.POST, prefix="clause")
+    if not form.is_valid():
+        return _clause_page(request, clause, problems={"clause": ("", form, None)}, status=400)
+    try:
+        review.clause_edit(
+            actor=request.user,
+            clause=clause,
+            text=form.cleaned_data["text"],
+            revision=form.cleaned_data["revision"],
+        )
+    except EditConflict as conflict:
+        return _conflict(request, clause, "clause", form, conflict)
+    except PolicyError as error:
+        messages.error(request, str(error))
+        return redirect(_clause_url(clause))
+    messages.success(request, _("Clause %(n)s was saved.") % {"n": clause.number})
+    return redirect(_clause_url(clause))
+
+
+def _conflict(request, clause, key, form, conflict):
+    """Show both wordings; the form keeps what was typed, with the new revision so that
+    saving again (after checking) overwrites knowingly."""
+    data = request.POST.copy()
+    data[f"{key}-revision"] = str(conflict.current.revision)
+    bound = TextPartForm(data, prefix=key)
+    bound.is_valid()
+    return _clause_page(
+        request, clause, problems={key: (str(conflict), bound, conflict.current)}, status=409
+    )
+
+
+@require_POST
+def item_action(request, pk):
+    """Save, move up, move down or remove one list item. Moving first saves what was typed,
+    so no wording is lost."""
+    _require_manager(request)
+    item = _part_of_draft(ListItem, pk, selectors.draft_version())
+    clause = item.clause
+    key = f"item-{item.pk}"
+    action = request.POST.get("action", "save")
+    if action not in ("save", review.UP, review.DOWN, "remove"):
+        messages.error(request, _("Choose what to do with the item."))
+        return redirect(_clause_url(clause))
+    form = TextPartForm(request.POST, prefix=key)
+    if not form.is_valid():
+        return _clause_page(request, clause, problems={key: ("", form, None)}, status=400)
+    text, revision = form.cleaned_data["text"], form.cleaned_data["revision"]
+    try:
+        if action == "remove":
+            review.list_item_remove(actor=request.user, item=item, revision=revision)
+            messages.success(request, _("The item was removed."))
+            return redirect(_clause_url(clause))
+        review.list_item_edit(actor=request.user, item=item, text=text, revision=revision)
+        if action in (review.UP, review.DOWN):
+            if not review.list_item_move(actor=request.user, item=item, direction=action):
+                messages.info(
+                    request,
+                    _("The item is already at the %(end)s of its list.")
+                    % {"end": _("top") if action == review.UP else _("bottom")},
+                )
+            else:
+                messages.success(request, _("The item was moved."))
+        else:
+            messages.success(request, _("The item was saved."))
+    except EditConflict as conflict:
+        return _conflict(request, clause, key, form, conflict)
+    except PolicyError as error:
+        messages.error(request, str(error))
+    return redirect(f"{_clause_url(clause)}#{key}")
+
+
+@require_POST
+def item_add(request, pk):
+    _require_manager(request)
+    clause = _part_of_draft(Clause, pk, selectors.draft_version())
+    editing = selectors.clause_editor(clause.version, clause.pk)
+    form = AddItemForm(request.POST, items=editing.items, prefix="add")
+    if not form.is_valid():
+        return _clause_page(request, clause, problems={"add": ("", form, None)}, status=400)
+    parent_pk = form.cleaned_data["parent"]
+    parent = ListItem.objects.filter(pk=parent_pk, clause=clause).first() if parent_pk else None
+    try:
+        review.list_item_add(
+            actor=request.user, clause=clause, text=form.cleaned_data["text"], parent=parent
+        )
+    except PolicyError as error:
+        form.add_error(None, str(error))
+        return _clause_page(request, clause, problems={"add": ("", form, None)}, status=400)
+    messages.success(request, _("The item was added to clause %(n)s.") % {"n": clause.number})
+    return redirect(_clause_url(clause))
+
+
+@require_POST
+def clause_live_diff(request, pk):
+    """The word-level difference of a clause being typed, as an HTML fragment (for the
+    editor's script; the page shows the saved difference without it)."""
+    _require_manager(request)
+    clause = _part_of_draft(Clause, pk, selectors.draft_version())
+    overrides = {}
+    for name, value in request.POST.items():
+        if name.startswith("item-") and name.endswith("-text"):
+            item_pk = _int(name[len("item-") : -len("-text")])
+            if item_pk is not None:
+                overrides[item_pk] = value[:5000]
+    change = selectors.clause_change(
+        clause.version, clause.pk, text=request.POST.get("clause-text", "")[:5000], items=overrides
+    )
+    html = render_to_string("policy/includes/review_clause_diff.html", {"change": change})
+    return HttpResponse(html)
+
+
+@require_POST
+def clause_move(request, pk):
+    _require_manager(request)
+    clause = _part_of_draft(Clause, pk, selectors.draft_version())
+    direction = request.POST.get("direction")
+    try:
+        moved = review.clause_move(actor=request.user, clause=clause, direction=direction)
+    except PolicyError as error:
+        messages.error(request, str(error))
+    else:
+        if moved:
+            messages.success(request, _("Clause %(n)s was moved.") % {"n": clause.number})
+        else:
+            messages.info(
+                request,
+                _("Clause %(n)s is already at that end of its section.") % {"n": clause.number},
+            )
+    return redirect(_editor_url(clause))
+
+
+@require_POST
+def clause_remove(request, pk):
+    _require_manager(request)
+    clause = _part_of_draft(Clause, pk, selectors.draft_version())
+    revision = _int(request.POST.get("revision"))
+    if revision is None:
+        messages.error(request, _("Open the clause again, then remove it from there."))
+        return redirect(_clause_url(clause))
+    try:
+        review.clause_remove(actor=request.user, clause=clause, revision=revision)
+    except EditConflict as conflict:
+        return _clause_page(
+            request,
+            clause,
+            problems={"remove": (str(conflict), None, conflict.current)},
+            status=409,
+        )
+    except PolicyError as error:
+        messages.error(request, str(error))
+        return redirect(_clause_url(clause))
+    messages.success(request, _("Clause %(n)s was removed from the draft.") % {"n": clause.number})
+    return redirect(_editor_url())
+
+
+@require_http_methods(["GET", "POST"])
+def clause_add(request, pk):
+    _require_manager(request)
+    draft = selectors.draft_version()
+    section = _part_of_draft(Section, pk, draft)
+    form = AddClauseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            clause = review.clause_add(
+                actor=request.user,
+                section=section,
+                number=form.cleaned_data["number"],
+                text=form.cleaned_data["text"],
+            )
+        except PolicyError as error:
+            form.add_error(getattr(error, "field", None), str(error))
+        else:
+            messages.success(request, _("Clause %(n)s was added.") % {"n": clause.number})
+            return redirect(_clause_url(clause))
+    return render(
+        request,
+        "policy/review_clause_add.html",
+        {"draft": draft, "section": section, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def clause_renumber(request, pk):
+    """Renumbering is deliberate: the page says what cites the clause's number first."""
+    _require_manager(request)
+    draft = selectors.draft_version()
+    clause = _part_of_draft(Clause, pk, draft)
+    form = RenumberForm(
+        request.POST if request.method == "POST" else None, initial={"revision": clause.revision}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.clause_renumber(
+                actor=request.user,
+                clause=clause,
+                number=form.cleaned_data["number"],
+                revision=form.cleaned_data["revision"],
+            )
+        except PolicyError as error:
+            form.add_error(getattr(error, "field", None), str(error))
+        else:
+            messages.success(
+                request,
+                _("Clause %(old)s is now clause %(new)s.")
+                % {"old": clause.number, "new": form.cleaned_data["number"]},
+            )
+            return redirect(_clause_url(clause))
+    return render(
+        request,
+        "policy/review_clause_renumber.html",
+        {
+            "draft": draft,
+            "clause": clause,
+            "form": form,
+            "citations": selectors.clause_citations(draft, clause),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Core principles and guidelines -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def principle_edit(request, pk):
+    _require_manager(request)
+    draft = selectors.draft_version()
+    principle = _part_of_draft(Principle, pk, draft)
+    form = TextPartForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": principle.text, "revision": principle.revision},
+    )
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.principle_edit(
+                actor=request.user,
+                principle=principle,
+                text=form.cleaned_data["text"],
+                revision=form.cleaned_data["revision"],
+            )
+        except EditConflict as conflict:
+            current = conflict.current
+            data = request.POST.copy()
+            data["revision"] = str(current.revision)
+            form = TextPartForm(data)
+            form.is_valid()
+            form.add_error(None, str(conflict))
+        except PolicyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Core principle %(n)s was saved.") % {"n": principle.number}
+            )
+            return redirect(f"{_editor_url()}#{principle.anchor}")
+    return render(
+        request,
+        "policy/review_part.html",
+        {
+            "draft": draft,
+            "form": form,
+            "title": _("Core principle %(n)s") % {"n": principle.number},
+            "current": current.text if current else None,
+        },
+        status=409 if current else (400 if form.errors else 200),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def guideline_edit(request, pk):
+    _require_manager(request)
+    draft = selectors.draft_version()
+    guideline = _part_of_draft(Guideline, pk, draft)
+    form = GuidelineForm(
+        request.POST if request.method == "POST" else None,
+        initial={"title": guideline.title, "body": guideline.body, "revision": guideline.revision},
+    )
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.guideline_edit(actor=request.user, guideline=guideline, **form.cleaned_data)
+        except EditConflict as conflict:
+            current = conflict.current
+            data = request.POST.copy()
+            data["revision"] = str(current.revision)
+            form = GuidelineForm(data)
+            form.is_valid()
+            form.add_error(None, str(conflict))
+        except PolicyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The guideline was saved."))
+            return redirect(f"{_editor_url()}#{guideline.anchor}")
+    return render(
+        request,
+        "policy/review_part.html",
+        {
+            "draft": draft,
+            "form": form,
+            "title": _("Guideline: %(t)s") % {"t": guideline.title},
+            "current": f"{current.title}\n\n{current.body}" if current else None,
+        },
+        status=409 if current else (400 if form.errors else 200),
+    )
+
+
+# --- Summary and sign-off ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def summary_edit(request):
+    _require_manager(request)
+    draft = _draft_or_redirect(request)
+    if draft is None:
+        return redirect("policy:review")
+    form = SummaryForm(
+        request.POST if request.method == "POST" else None,
+        initial={"change_summary": draft.change_summary},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review.policy_draft_summary_update(
+                actor=request.user,
+                version=draft,
+                change_summary=form.cleaned_data["change_summary"],
+            )
+        except PolicyError as error:
+            form.add_error("change_summary", str(error))
+        else:
+            messages.success(request, _("The summary of changes was saved."))
+            return redirect("policy:review")
+    return render(
+        request,
+        "policy/review_summary.html",
+        {"draft": draft, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def send_for_sign_off(request):
+    _require_manager(request)
+    draft = _draft_or_redirect(request)
+    if draft is None:
+        return redirect("policy:review")
+    try:
+        review.policy_draft_send_for_sign_off(actor=request.user, version=draft)
+    except PolicyError as error:
+        messages.error(request, str(error))
+        return redirect("policy:review")
+    messages.success(
+        request,
+        _("Version %(n)s was sent for sign-off. The senior team has been asked to check it.")
+        % {"n": draft.number},
+    )
+    return redirect("policy:review_sign_off")
+
+
+@require_POST
+def reopen(request):
+    _require_manager(request)
+    draft = _draft_or_redirect(request)
+    if draft is None:
+        return redirect("policy:review")
+    try:
+        review.policy_draft_reopen(actor=request.user, version=draft)
+    except PolicyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The draft can be changed again; it will need signing off."))
+    return redirect("policy:review")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_off(request):
+    """For the senior team and the person responsible: check the changes, then sign off or
+    send back. Policy admins see where the draft stands."""
+    draft = selectors.draft_version()
+    user = request.user
+    may_sign = draft is not None and roles.may_sign_off_policy(user, draft)
+    if not (roles.can_manage_policy(user) or roles.can_decide_posts(user) or may_sign):
+        raise PermissionDenied(_("Only the senior team and policy admins can see the sign-off."))
+    if draft is None:
+        return render(request, "policy/review_sign_off.html", {"draft": None})
+    form = SendBackForm(request.POST if request.POST.get("decision") == "send_back" else None)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "sign_off":
+                review.policy_draft_sign_off(actor=user, version=draft)
+                messages.success(
+                    request,
+                    _("You signed off version %(n)s. A policy admin can now publish it.")
+                    % {"n": draft.number},
+                )
+                return redirect("policy:review_sign_off")
+            if decision == "send_back" and form.is_valid():
+                review.policy_draft_send_back(
+                    actor=user, version=draft, comments=form.cleaned_data["comments"]
+                )
+                messages.success(request, _("The draft was sent back with your comments."))
+                return redirect("policy:review_sign_off")
+            if decision not in ("sign_off", "send_back"):
+                messages.error(request, _("Choose to sign off the draft or send it back."))
+                return redirect("policy:review_sign_off")
+        except PolicyError as error:
+            messages.error(request, str(error))
+            return redirect("policy:review_sign_off")
+    current = selectors.current_version()
+    comparison = (
+        diff.compare_documents(selectors.policy_document(current), selectors.policy_document(draft))
+        if current
+        else None
+    )
+    return render(
+        request,
+        "policy/review_sign_off.html",
+        {
+            "draft": draft,
+            "current": current,
+            "comparison": comparison,
+            "may_sign": may_sign,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Search words ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def search_synonyms(request):
+    """The sets of words the policy search treats as the same, kept by the policy admins."""
+    _require_manager(request)
+    form = SynonymForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.search_synonym_add(actor=request.user, words=form.cleaned_data["words"])
+        except PolicyError as error:
+            form.add_error("words", str(error))
+        else:
+            messages.success(request, _("The words were added. Search finds them together now."))
+            return redirect("policy:search_synonyms")
+    return render(
+        request,
+        "policy/search_synonyms.html",
+        {"form": form, "synonyms": SearchSynonym.objects.order_by("words")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def search_synonym_remove(request, pk):
+    _require_manager(request)
+    synonym = SearchSynonym.objects.filter(pk=pk).first()
+    if synonym is None:
+        raise Http404(_("Those words are no longer on the list."))
+    services.search_synonym_remove(actor=request.user, synonym=synonym)
+    messages.success(request, _("“%(words)s” was removed.") % {"words": synonym.words})
+    return redirect("policy:search_synonyms")

@@ -1,0 +1,186 @@
+"""A Redis that hangs (accepts connections, never answers) must not hold the portal: pages
+answer without it, a submission succeeds once and says so, and /healthz names Redis within two
+seconds. The test starts a Redis of its own on a free port and pauses it with SIGSTOP, as a
+swapping or wedged server would behave."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.urls import reverse
+
+from approvals.models import SELF_CHECK_KEYS, Post, PostStatus
+from redbridge_portal.celery import app
+from redbridge_portal.models import EmailStatus, Notification
+from redbridge_portal.redis_guard import FailFastConnection, broker_breaker, cache_breaker
+from tests.approvals.factories import AccountFactory, draft_post
+from tests.factories import SeniorTeamFactory, StaffFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
+]
+
+# Generous bounds: a hung Redis used to cost 2 s per page and minutes for /healthz. A page may
+# wait once for the cache's half-second timeout.
+PAGE_SECONDS = 1.5
+HEALTHZ_SECONDS = 2.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    client = redis.Redis(port=port, socket_timeout=1)
+    for _ in range(50):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    yield server, port
+    os.kill(server.pid, signal.SIGCONT)
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def portal_on_redis(own_redis, settings, monkeypatch):
+    """The cache and the broker both on the test's own Redis, configured as settings.py does."""
+    server, port = own_redis
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "CONNECTION_POOL_KWARGS": {"connection_class": FailFastConnection},
+            },
+        }
+    }
+    broker = f"redis://127.0.0.1:{port}/1"
+    monkeypatch.setenv("CELERY_BROKER_URL", broker)
+    monkeypatch.setitem(app.conf, "broker_url", broker)
+    monkeypatch.setitem(
+        app.conf,
+        "broker_transport_options",
+        {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0},
+    )
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    # Fresh connections to this Redis, not ones opened earlier to another broker.
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    cache_breaker.reset()
+    broker_breaker.reset()
+    yield server
+    cache_breaker.reset()
+    broker_breaker.reset()
+    cache.close()
+
+
+def timed(call):
+    start = time.monotonic()
+    response = call()
+    return response, time.monotonic() - start
+
+
+def test_with_redis_hung_pages_answer_quickly_and_healthz_names_redis(
+    client, portal_on_redis, policy_v1, staff_user
+):
+    client.force_login(staff_user)
+    urls = ("/", "/policy/", reverse("approvals:my_posts"))
+    # What each page costs with nothing cached (Redis up, emptied): with Redis hung a page may
+    # cost that plus one short wait, never the old seconds per cache read.
+    cold = {}
+    for url in urls:
+        cache.clear()
+        response, cold[url] = timed(lambda url=url: client.get(url))
+        assert response.status_code == 200
+    healthy = client.get("/healthz")
+    assert healthy.status_code == 200, healthy.content
+
+    os.kill(portal_on_redis.pid, signal.SIGSTOP)
+    for url in (*urls, *urls):
+        response, seconds = timed(lambda url=url: client.get(url))
+        assert response.status_code == 200
+        assert seconds < cold[url] + PAGE_SECONDS, (
+            f"{url} took {seconds:.1f} s with Redis hung ({cold[url]:.1f} s with nothing cached)"
+        )
+
+    response, seconds = timed(lambda: client.get("/healthz"))
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert body["broker"] == "unreachable"
+    assert "Redis" in body["status"]
+    assert seconds < HEALTHZ_SECONDS
+
+    os.kill(portal_on_redis.pid, signal.SIGCONT)
+    assert client.get("/healthz").status_code == 200
+
+
+def test_with_redis_hung_a_submission_succeeds_once_and_is_emailed_later(
+    client, portal_on_redis, django_capture_on_commit_callbacks
+):
+    author = StaffFactory()
+    senior = SeniorTeamFactory()
+    post = draft_post(author, AccountFactory(name="X"))
+    client.force_login(author)
+    # The same action with Redis answering, for comparison.
+    usual = draft_post(author, AccountFactory(name="W"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response, usual_seconds = timed(
+            lambda: client.post(
+                reverse("approvals:post_submit", args=[usual.pk]),
+                {f"check_{key}": "on" for key in SELF_CHECK_KEYS},
+            )
+        )
+    assert response.status_code == 302
+
+    os.kill(portal_on_redis.pid, signal.SIGSTOP)
+    with django_capture_on_commit_callbacks(execute=True):
+        response, seconds = timed(
+            lambda: client.post(
+                reverse("approvals:post_submit", args=[post.pk]),
+                {f"check_{key}": "on" for key in SELF_CHECK_KEYS},
+                follow=True,
+            )
+        )
+    assert response.status_code == 200
+    assert "Your post was sent to the senior team." in response.content.decode()
+    assert seconds < 5  # one broker timeout at most, never the old 42 s
+    assert Post.objects.filter(author=author).count() == 2  # the usual one and this one
+    assert Post.objects.get(pk=post.pk).status == PostStatus.SUBMITTED
+    notification = Notification.objects.filter(recipient=senior).latest("pk")
+    assert notification.email_status == EmailStatus.PENDING  # the outbox sweep sends it
+
+    # A second action while Redis is still hung does not wait for it again.
+    other = draft_post(author, AccountFactory(name="Y"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response, seconds = timed(
+            lambda: client.post(
+                reverse("approvals:post_submit", args=[other.pk]),
+                {f"check_{key}": "on" for key in SELF_CHECK_KEYS},
+            )
+        )
+    assert response.status_code == 302
+    # No second wait for the broker (its timeout is a second).
+    assert seconds < usual_seconds + 0.8, f"{seconds:.2f} s, usually {usual_seconds:.2f} s"
