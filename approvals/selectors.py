@@ -21,6 +21,7 @@ from approvals.models import (
     CampaignStatus,
     Comment,
     Decision,
+    PendingImage,
     Post,
     PostMedia,
     PostRevision,
@@ -511,6 +512,22 @@ def personal_data(user) -> dict:
         "revisions_sent": [
             {"post": r.post_id, "number": r.number, "sent_at": r.created_at.isoformat()}
             for r in PostRevision.objects.filter(submitted_by=user).order_by("created_at", "pk")
+        ],
+        "images_not_yet_saved": [
+            {"original_name": p.original_name, "uploaded_at": p.uploaded_at.isoformat()}
+            for p in PendingImage.objects.filter(uploaded_by=user).order_by("uploaded_at", "pk")
+        ],
+        "publication_corrections": [
+            {
+                "post": c.post_id,
+                "corrected_at": c.corrected_at.isoformat(),
+                "reason": c.reason,
+                "old_url": c.old_url,
+                "new_url": c.new_url,
+            }
+            for c in PublicationCorrection.objects.filter(corrected_by=user).order_by(
+                "corrected_at", "pk"
+            )
         ],
     }
 

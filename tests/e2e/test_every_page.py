@@ -85,6 +85,17 @@ NOT_PAGES = {
     "policy:review_discard": "an action (POST)",
     "policy:question_answer": "an action (POST)",
     "policy:question_publish": "an action (POST)",
+    "policy:review_clause_save": "an action (POST)",
+    "policy:review_clause_diff": "a fragment the clause editor asks for",
+    "policy:review_clause_move": "an action (POST)",
+    "policy:review_clause_remove": "an action (POST)",
+    "policy:review_clause_renumber": "an action (POST)",
+    "policy:review_item_add": "an action (POST)",
+    "policy:review_clause_add": "an action (POST)",
+    "policy:review_item": "an action (POST)",
+    "policy:review_principle": "edited from the review editor (tests/policy)",
+    "policy:review_guideline": "edited from the review editor (tests/policy)",
+    "policy:search_synonym_remove": "an action (POST)",
     "approvals:prescreen": "a fragment the post form asks for (POST)",
     "approvals:post_submit": "an action (POST)",
     "approvals:post_withdraw": "an action (POST)",
@@ -137,8 +148,9 @@ def build_world():
 
     current, _ = policy_services.policy_load_from_file()
     cache.clear()
-    policy_services.policy_review_start(actor=policy_admin)
+    draft = policy_services.policy_review_start(actor=policy_admin)
     cache.clear()
+    draft_clause = Clause.objects.filter(section__version=draft).order_by("pk").first()
     clause = Clause.objects.filter(section__version=current).order_by("pk").first()
 
     account = AccountFactory(
@@ -207,6 +219,7 @@ def build_world():
             "approvals:post_mark_published": approved.pk,
             "approvals:post_correct_publication": published.pk,
             "approvals:account_edit": account.pk,
+            "policy:review_clause": draft_clause.pk,
             "approvals:campaign_detail": campaign.pk,
             "concerns:detail": concern.pk,
             "policy:question_detail": question.pk,
