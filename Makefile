@@ -31,6 +31,7 @@ lock:
 
 ## run: the whole portal (web, Celery worker and beat) on SQLite and a file-based broker
 run: export DEBUG ?= true
+run: export PORTAL_PORT ?= $(PORT)
 run: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

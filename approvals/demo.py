@@ -244,6 +244,27 @@ def load_demo(*, stdout) -> None:
             campaign=sports,
             planned_for=now + datetime.timedelta(days=10),
         )
+        if sports_post.status == PostStatus.DRAFT and not sports_post.media.exists():
+            # An Instagram post goes out with a picture.
+            services.post_update(
+                actor=jo,
+                post=sports_post,
+                content=services.PostContent(
+                    account=sports_post.account,
+                    text=sports_post.text,
+                    purpose=sports_post.purpose,
+                    planned_for=sports_post.planned_for,
+                    campaign=sports_post.campaign,
+                ),
+                new_media=[
+                    services.NewMedia(
+                        image=clean_uploaded_image(_demo_image()),
+                        alt_text="The school field marked out with running lanes for sports week",
+                        source=MediaSource.OWN,
+                        shows_pupils=False,
+                    )
+                ],
+            )
         submit(sports_post, jo)
 
         made = Post.objects.count() + Campaign.objects.count() - before

@@ -17,7 +17,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from approvals import selectors
-from approvals.images import clean_uploaded_image
 from approvals.models import (
     SELF_CHECK_ITEMS,
     Account,
@@ -27,6 +26,7 @@ from approvals.models import (
     PostStatus,
     published_length,
 )
+from approvals.platforms import PLATFORM_HOSTS, address_belongs_to, wrong_platform_message
 from redbridge_portal.forms import sensible_date_validators
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -84,8 +84,81 @@ class SelfCheckMixin:
         return [self[f"check_{key}"] for key, _c, _l in SELF_CHECK_ITEMS]
 
 
+class MultipleImageInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several images chosen at once. The view checks and keeps each file as it arrives (so a
+    mistake elsewhere in the form never loses it); the form only offers the control."""
+
+    widget = MultipleImageInput
+
+    def clean(self, data, initial=None):
+        return []
+
+
+YES, NO = "yes", "no"
+
+
+class ImageCard:
+    """One image chosen in the form but not yet saved with the post, and its own fields."""
+
+    def __init__(self, form: PostForm, pending, number: int):
+        self.pending = pending
+        self.number = number
+        self.prefix = f"image_{pending.pk}"
+        self.alt_text = form[f"{self.prefix}_alt_text"]
+        self.source = form[f"{self.prefix}_source"]
+        self.permission_from = form[f"{self.prefix}_permission_from"]
+        self.credit = form[f"{self.prefix}_credit"]
+        self.shows_pupils = form[f"{self.prefix}_shows_pupils"]
+        self.pupil_consent = form[f"{self.prefix}_pupil_consent"]
+
+    @property
+    def name(self) -> str:
+        return self.pending.original_name or _("Image %(number)s") % {"number": self.number}
+
+
+def _image_fields(prefix: str) -> dict[str, forms.Field]:
+    return {
+        f"{prefix}_alt_text": forms.CharField(
+            label=_("Describe the image for people who cannot see it"),
+            required=False,
+            max_length=1000,
+            help_text=_("For example “Year 8 pupils planting trees by the pond”."),
+        ),
+        f"{prefix}_source": forms.ChoiceField(
+            label=_("Where the image came from"),
+            choices=MediaSource.choices,
+            required=False,
+            widget=forms.RadioSelect,
+        ),
+        f"{prefix}_permission_from": forms.CharField(
+            label=_("Who gave permission"), required=False, max_length=200
+        ),
+        f"{prefix}_credit": forms.CharField(
+            label=_("Acknowledgement to publish with it"), required=False, max_length=300
+        ),
+        f"{prefix}_shows_pupils": forms.ChoiceField(
+            label=_("Does it show pupils?"),
+            choices=[(YES, _("Yes, pupils can be recognised")), (NO, _("No pupils"))],
+            required=False,
+            widget=forms.RadioSelect(attrs={"data-shows-pupils": "1"}),
+        ),
+        f"{prefix}_pupil_consent": forms.BooleanField(
+            label=_("Every pupil who can be recognised has photo consent on file"),
+            required=False,
+        ),
+    }
+
+
 class PostForm(SelfCheckMixin, forms.Form):
-    """Write or edit a post, optionally add one image, and save it or send it."""
+    """Write or edit a post, add images, and save it or send it.
+
+    Images chosen in the form are kept by the view as they arrive (`pending`); each one gets
+    its own fields here (description, source, pupils and consent), so several can be added at
+    once and none is lost when the form is shown again."""
 
     SAVE, SUBMIT = "save", "submit"
 
@@ -96,7 +169,10 @@ class PostForm(SelfCheckMixin, forms.Form):
     text = forms.CharField(
         label=_("Text of the post"),
         widget=forms.Textarea(attrs={"rows": 6, "data-count-target": "1"}),
-        help_text=_("The link, if any, counts towards the account's limit too."),
+        help_text=_(
+            "The link, if any, counts towards the account's limit too. On X every web "
+            "address counts as 23 characters."
+        ),
     )
     link = forms.URLField(
         label=_("Link (optional)"), required=False, max_length=500, assume_scheme="https"
@@ -118,35 +194,16 @@ class PostForm(SelfCheckMixin, forms.Form):
         required=False,
         empty_label=_("Not part of a campaign"),
     )
-    image = forms.FileField(
-        label=_("Add an image (optional)"),
+    images = MultipleImageField(
+        label=_("Add images (optional)"),
         required=False,
-        help_text=_("A JPEG, PNG, GIF or WebP picture."),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        help_text=_(
+            "JPEG, PNG, GIF or WebP pictures. You can choose several at once; you describe "
+            "each one after choosing it."
         ),
-    )
-    alt_text = forms.CharField(
-        label=_("Describe the image for people who cannot see it"),
-        required=False,
-        max_length=1000,
-        help_text=_("Required with an image, e.g. “Year 8 pupils planting trees by the pond”."),
-    )
-    source = forms.ChoiceField(
-        label=_("Where the image came from"),
-        choices=MediaSource.choices,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    permission_from = forms.CharField(
-        label=_("Who gave permission"), required=False, max_length=200
-    )
-    credit = forms.CharField(
-        label=_("Acknowledgement to publish with it"), required=False, max_length=300
-    )
-    pupil_consent = forms.BooleanField(
-        label=_("Every identifiable pupil in the image has photo consent on file"),
-        required=False,
+        widget=MultipleImageInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp", "multiple": True}
+        ),
     )
     remove_media = forms.MultipleChoiceField(
         label=_("Remove images"), required=False, widget=forms.CheckboxSelectMultiple
@@ -155,12 +212,23 @@ class PostForm(SelfCheckMixin, forms.Form):
         choices=[(SAVE, SAVE), (SUBMIT, SUBMIT)], required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, user, post=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        post=None,
+        pending=(),
+        upload_errors=(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.user = user
         self.post = post
+        self.pending = list(pending)
+        self.upload_errors = list(upload_errors)
         accounts = Account.objects.filter(is_active=True)
         campaigns = Campaign.objects.open_for_posts()
+        self.current_media = []
         if post is not None:
             accounts = Account.objects.filter(pk=post.account_id) | accounts
             if post.campaign_id:
@@ -168,7 +236,10 @@ class PostForm(SelfCheckMixin, forms.Form):
             current_media = getattr(post, "current_media", None)
             if current_media is None:
                 current_media = list(post.media.filter(removed_at__isnull=True))
-            self.fields["remove_media"].choices = [(str(m.pk), m.alt_text) for m in current_media]
+            self.current_media = list(current_media)
+            self.fields["remove_media"].choices = [
+                (str(m.pk), m.alt_text) for m in self.current_media
+            ]
             del self.fields["form_token"]
         else:
             self.fields["form_token"].initial = uuid.uuid4()
@@ -176,8 +247,14 @@ class PostForm(SelfCheckMixin, forms.Form):
         self.accounts = list(accounts.distinct().order_by("name"))
         self.fields["account"].queryset = accounts.distinct().order_by("name")
         self.fields["campaign"].queryset = campaigns.distinct().order_by("-starts_on", "title")
+        for pending_image in self.pending:
+            self.fields.update(_image_fields(f"image_{pending_image.pk}"))
         self.add_self_check_fields()
         self.helper = NoTagHelper()
+
+    @property
+    def image_cards(self) -> list[ImageCard]:
+        return [ImageCard(self, p, n) for n, p in enumerate(self.pending, start=1)]
 
     @property
     def must_resubmit(self) -> bool:
@@ -188,6 +265,9 @@ class PostForm(SelfCheckMixin, forms.Form):
 
     def account_limits(self) -> dict[str, int]:
         return {str(account.pk): account.text_limit for account in self.accounts}
+
+    def account_platforms(self) -> dict[str, str]:
+        return {str(account.pk): account.platform for account in self.accounts}
 
     def clean_text(self):
         return self.cleaned_data["text"].replace("\r\n", "\n").strip()
@@ -202,17 +282,16 @@ class PostForm(SelfCheckMixin, forms.Form):
             raise ValidationError(_("The planned publication time must be in the future."))
         return value
 
-    def clean_image(self):
-        upload = self.cleaned_data.get("image")
-        if not upload:
-            return None
-        return clean_uploaded_image(upload)
-
     def clean(self):
+        from approvals.platforms import image_required_message, needs_an_image
+        from approvals.services import campaign_dates_message
+
         data = super().clean()
+        for message in self.upload_errors:
+            self.add_error("images", message)
         account, text = data.get("account"), data.get("text")
         if account and text is not None:
-            length = published_length(text, data.get("link") or "")
+            length = published_length(text, data.get("link") or "", platform=account.platform)
             if length > account.text_limit:
                 self.add_error(
                     "text",
@@ -227,34 +306,105 @@ class PostForm(SelfCheckMixin, forms.Form):
                         "over": length - account.text_limit,
                     },
                 )
-        if data.get("image") or self.has_image_details(data):
-            if not data.get("image") and "image" not in self.errors:
-                self.add_error("image", _("Choose the image these details are for."))
-            if not (data.get("alt_text") or "").strip():
-                self.add_error("alt_text", _("Describe the image for people who cannot see it."))
-            source = data.get("source")
-            if not source:
-                self.add_error("source", _("Say where the image came from."))
-            elif source == MediaSource.PERMISSION and not data.get("permission_from"):
-                self.add_error("permission_from", _("Say who gave permission to use the image."))
-            elif source == MediaSource.CREDITED and not data.get("credit"):
-                self.add_error("credit", _("Write the acknowledgement to publish with the image."))
-            if not data.get("pupil_consent"):
-                self.add_error(
-                    "pupil_consent",
-                    _("Confirm that every identifiable pupil in the image has photo consent."),
-                )
+        campaign, planned_for = data.get("campaign"), data.get("planned_for")
+        if campaign and planned_for:
+            message = campaign_dates_message(campaign, planned_for)
+            if message:
+                self.add_error("planned_for", message)
+        for card in self.image_cards:
+            self._clean_image_card(card, data)
         if self.wants_submit:
             self.require_self_check()
+            removed = set(data.get("remove_media") or [])
+            kept = [m for m in self.current_media if str(m.pk) not in removed]
+            if account and needs_an_image(account.platform) and not (kept or self.pending):
+                self.add_error("images", image_required_message(account.name))
         return data
 
-    @staticmethod
-    def has_image_details(data) -> bool:
-        return bool(
-            (data.get("alt_text") or "").strip()
-            or data.get("permission_from")
-            or data.get("credit")
-        )
+    def _clean_image_card(self, card: ImageCard, data) -> None:
+        p = card.prefix
+        alt = (data.get(f"{p}_alt_text") or "").strip()
+        source = data.get(f"{p}_source")
+        shows_pupils = data.get(f"{p}_shows_pupils")
+        if not alt:
+            self.add_error(f"{p}_alt_text", _("Describe the image for people who cannot see it."))
+        if not source:
+            self.add_error(f"{p}_source", _("Say where the image came from."))
+        elif source == MediaSource.PERMISSION and not (data.get(f"{p}_permission_from") or ""):
+            self.add_error(f"{p}_permission_from", _("Say who gave permission to use the image."))
+        elif source == MediaSource.CREDITED and not (data.get(f"{p}_credit") or ""):
+            self.add_error(f"{p}_credit", _("Write the acknowledgement to publish with the image."))
+        if not shows_pupils:
+            self.add_error(f"{p}_shows_pupils", _("Say whether the image shows pupils."))
+        elif shows_pupils == YES and not data.get(f"{p}_pupil_consent"):
+            self.add_error(
+                f"{p}_pupil_consent",
+                _("Confirm that every pupil who can be recognised has photo consent."),
+            )
+
+    def new_media(self):
+        """The images to add, each with its details (after is_valid())."""
+        from approvals.services import NewMedia
+
+        data = self.cleaned_data
+        items = []
+        for card in self.image_cards:
+            p = card.prefix
+            source = data.get(f"{p}_source") or ""
+            shows_pupils = data.get(f"{p}_shows_pupils") == YES
+            items.append(
+                NewMedia(
+                    pending=card.pending,
+                    alt_text=data.get(f"{p}_alt_text") or "",
+                    source=source,
+                    permission_from=data.get(f"{p}_permission_from") or "",
+                    credit=data.get(f"{p}_credit") or "",
+                    shows_pupils=shows_pupils,
+                    pupil_consent_confirmed=shows_pupils and bool(data.get(f"{p}_pupil_consent")),
+                )
+            )
+        return items
+
+    def summary_errors(self) -> list[tuple[str, str]]:
+        """The error summary: one entry per problem, each linked to its field, with the
+        self-check and each image summed up in one entry rather than one per box."""
+        entries: list[tuple[str, str]] = [("", str(e)) for e in self.non_field_errors()]
+        groups: dict[str, int] = {}
+        unticked = [name for name in self.errors if name.startswith("check_")]
+        for name, errors in self.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS:
+                continue
+            field = self[name]
+            # A group of radio buttons has no label "for" one id: lead to the first button.
+            anchor = field.id_for_label or f"{field.auto_id}_0"
+            if name.startswith("check_"):
+                if "self_check" not in groups:
+                    groups["self_check"] = len(entries)
+                    entries.append(
+                        (
+                            anchor,
+                            _(
+                                "Self-check: confirm each line before you send the post "
+                                "(%(count)s not confirmed)."
+                            )
+                            % {"count": len(unticked)},
+                        )
+                    )
+                continue
+            if name.startswith("image_"):
+                key = name.split("_")[1]  # image_<pk>_<field>
+                card = next(c for c in self.image_cards if str(c.pending.pk) == key)
+                text = " ".join(str(e) for e in errors)
+                if key in groups:
+                    index = groups[key]
+                    entries[index] = (entries[index][0], f"{entries[index][1]} {text}")
+                else:
+                    groups[key] = len(entries)
+                    entries.append((anchor, f"{card.name}: {text}"))
+                continue
+            for error in errors:
+                entries.append((anchor, f"{field.label}: {error}"))
+        return entries
 
     @property
     def wants_submit(self) -> bool:
@@ -335,6 +485,9 @@ class CommentForm(forms.Form):
     clauses = ClauseField()
 
     def __init__(self, *args, **kwargs):
+        # The post page also shows the decision form, which has a "clauses" field too: ids of
+        # their own keep each label tied to its own field.
+        kwargs.setdefault("auto_id", "comment_%s")
         super().__init__(*args, **kwargs)
         self.helper = NoTagHelper()
 
@@ -349,9 +502,17 @@ class MarkPublishedForm(forms.Form):
         label=_("Web address of the live post"), max_length=500, assume_scheme="https"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, account=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.account = account
         self.fields["published_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if account is not None and account.platform in PLATFORM_HOSTS:
+            self.fields["url"].help_text = _(
+                "The address of the post on %(platform)s, e.g. https://%(host)s/…"
+            ) % {
+                "platform": account.get_platform_display(),
+                "host": PLATFORM_HOSTS[account.platform][0],
+            }
         self.helper = NoTagHelper()
 
     def clean_published_at(self):
@@ -359,6 +520,21 @@ class MarkPublishedForm(forms.Form):
         if value > timezone.now() + timezone.timedelta(minutes=5):
             raise ValidationError(_("The time the post went out cannot be in the future."))
         return value
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        account = self.account
+        if account is not None and not address_belongs_to(account.platform, url):
+            raise ValidationError(wrong_platform_message(account.get_platform_display(), url))
+        return url
+
+
+class CorrectPublicationForm(MarkPublishedForm):
+    reason = forms.CharField(
+        label=_("Why the record is being corrected"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example “The address recorded was the Facebook post, not the X one.”"),
+    )
 
 
 class CampaignForm(forms.Form):

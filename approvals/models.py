@@ -400,14 +400,15 @@ class Post(models.Model):
 
     @property
     def published_text_length(self) -> int:
-        return published_length(self.text, self.link)
+        return published_length(self.text, self.link, platform=self.account.platform)
 
 
-def published_length(text: str, link: str = "") -> int:
-    """How many characters the post takes on the platform: the text, then the link after a
-    space. The page's live counter (static/js/approvals.js) counts the same way."""
-    text = (text or "").replace("\r\n", "\n")
-    return len(text) + (len(link) + 1 if link else 0)
+def published_length(text: str, link: str = "", *, platform: str = "") -> int:
+    """How many characters the post takes on `platform`, counted as the platform counts them
+    (approvals.platforms). The page's live counter (static/js/approvals.js) counts the same."""
+    from approvals.platforms import published_length as platform_length
+
+    return platform_length(text, link, platform=platform)
 
 
 class ImmutableQuerySet(models.QuerySet):
@@ -493,6 +494,11 @@ class PostMedia(models.Model):
     source = models.CharField(_("where it came from"), max_length=20, choices=MediaSource.choices)
     permission_from = models.CharField(_("permission given by"), max_length=200, blank=True)
     credit = models.CharField(_("acknowledgement to publish"), max_length=300, blank=True)
+    shows_pupils = models.BooleanField(
+        _("shows pupils"),
+        default=True,
+        help_text=_("Whether any pupil can be recognised in the image."),
+    )
     pupil_consent_confirmed = models.BooleanField(
         _("every identifiable pupil has photo consent on file"), default=False
     )
@@ -510,7 +516,8 @@ class PostMedia(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(alt_text=""), name="media_has_alt_text"),
             models.CheckConstraint(
-                condition=Q(pupil_consent_confirmed=True), name="media_pupil_consent_confirmed"
+                condition=Q(shows_pupils=False) | Q(pupil_consent_confirmed=True),
+                name="media_pupils_have_consent",
             ),
             models.CheckConstraint(
                 condition=~Q(source=MediaSource.PERMISSION) | ~Q(permission_from=""),
@@ -536,6 +543,73 @@ class PostMedia(models.Model):
         if self.source == MediaSource.CREDITED:
             return _("Credited: %(credit)s") % {"credit": self.credit}
         return str(MediaSource.OWN.label)
+
+
+class PendingImage(models.Model):
+    """An image chosen in the post form before the post is saved with it.
+
+    Kept from the moment it is uploaded, under the form's own key, so a form shown again (a
+    mistake elsewhere, or images still to describe) never asks for the file a second time.
+    Saving the post turns it into a `PostMedia` sharing the same stored file."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    form_key = models.UUIDField(help_text=_("The post form the image was chosen in."))
+    image = models.FileField(_("image"), upload_to=media_upload_to, max_length=200)
+    content_type = models.CharField(max_length=30)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    size_bytes = models.PositiveIntegerField(default=0)
+    original_name = models.CharField(_("file name as uploaded"), max_length=255, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image not yet saved with a post")
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["uploaded_by", "form_key"], name="pending_image_form")]
+
+    def __str__(self):
+        return self.original_name or self.image.name
+
+    def get_absolute_url(self):
+        return reverse("approvals:pending_image", kwargs={"pk": self.pk})
+
+
+class PublicationCorrection(models.Model):
+    """A correction to the record of when and where a post went out; the values it replaced
+    are kept here so the history shows both."""
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="publication_corrections")
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("corrected at"), auto_now_add=True)
+    old_published_at = models.DateTimeField(_("went out at (before)"))
+    old_url = models.URLField(_("live web address (before)"), max_length=500)
+    new_published_at = models.DateTimeField(_("went out at (after)"))
+    new_url = models.URLField(_("live web address (after)"), max_length=500)
+    reason = models.TextField(_("why it was corrected"))
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("correction to a publication record")
+        ordering = ["corrected_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="correction_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"Correction of post {self.post_id} by {self.corrected_by}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecord(_("Corrections cannot be changed."))
+        super().save(*args, **kwargs)
 
 
 # --- Decisions and comments -------------------------------------------------------------------

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from approvals.models import Campaign, Post, PostStatus
+from approvals.selectors import may_see_post
 from redbridge_portal import roles
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.school_calendar import (
@@ -55,6 +57,15 @@ def waiting_for_decision(
     hours = working_hours_between(submitted_at, now, closed)
     threshold = settings.APPROVAL_REMINDER_HOURS
     return Waiting(hours, hours >= threshold, hours >= 2 * threshold)
+
+
+def waiting_in_words(waiting: Waiting) -> str:
+    """The wait in school working time as a person would say it ("about 3 school hours"),
+    never "0 school hours" for a post sent a few minutes ago."""
+    if waiting.hours < 1:
+        return "less than a school hour"
+    hours = round(waiting.hours)
+    return f"about {hours} school hour{'' if hours == 1 else 's'}"
 
 
 def waiting_for_decisions(
@@ -119,19 +130,36 @@ def send_post_reminders(*, now: datetime | None = None) -> dict[str, int]:
                 url=url,
             )
         if state.overdue:
+            overdue_message = (
+                f"{post.author} sent {_post_line(post)} on {_when(post.submitted_at)} and "
+                f"it has waited more than {2 * settings.APPROVAL_REMINDER_HOURS} school "
+                "hours for a decision. It is marked overdue in the queue.\n"
+                "A member of the senior team needs to decide on it."
+            )
+            # The post's page is open to the senior team; a policy admin who is not one of
+            # them would get "not found" there, so their email leads to their notifications
+            # (which hold the whole message) and says whom to ask.
+            may_open = [p for p in escalation_to if may_see_post(p, post)]
+            may_not_open = [p for p in escalation_to if not may_see_post(p, post)]
             sent["escalation"] += reminder_send_once(
                 key=f"{key}:escalation",
-                recipients=[*reviewers, *escalation_to],
+                recipients=[*reviewers, *may_open],
                 kind=NotificationKind.APPROVAL_ESCALATION,
                 subject="Overdue: a post has waited too long for a decision",
-                message=(
-                    f"{post.author} sent {_post_line(post)} on {_when(post.submitted_at)} and "
-                    f"it has waited more than {2 * settings.APPROVAL_REMINDER_HOURS} school "
-                    "hours for a decision. It is marked overdue in the queue.\n"
-                    "A member of the senior team needs to decide on it."
-                ),
+                message=overdue_message,
                 url=url,
             )
+            if may_not_open:
+                reminder_send_once(
+                    key=f"{key}:escalation-policy-admins",
+                    recipients=may_not_open,
+                    kind=NotificationKind.APPROVAL_ESCALATION,
+                    subject="Overdue: a post has waited too long for a decision",
+                    message=overdue_message
+                    + "\nOnly the senior team can open the post: please ask one of them to "
+                    "decide on it.",
+                    url=reverse("notifications"),
+                )
         if post.planned_for and post.planned_for - now <= timedelta(hours=settings.URGENT_HOURS):
             going_out = "was due to go out" if post.planned_for <= now else "is due to go out"
             sent["urgent"] += reminder_send_once(

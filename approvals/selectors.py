@@ -21,10 +21,12 @@ from approvals.models import (
     CampaignStatus,
     Comment,
     Decision,
+    PendingImage,
     Post,
     PostMedia,
     PostRevision,
     PostStatus,
+    PublicationCorrection,
 )
 from redbridge_portal import roles
 
@@ -134,7 +136,7 @@ def with_waiting_times(posts, *, now=None) -> list[Post]:
     """Give each post on a queue page `.waiting`: its wait for a decision in school working
     hours, and whether a reminder is due or it is overdue. One query for the school closures,
     whatever the number of posts."""
-    from approvals.reminders import closed_days_since, waiting_for_decisions
+    from approvals.reminders import closed_days_since, waiting_for_decisions, waiting_in_words
 
     posts = list(posts)
     now = now or timezone.now()
@@ -142,9 +144,11 @@ def with_waiting_times(posts, *, now=None) -> list[Post]:
     closed = closed_days_since(min((p.submitted_at for p in waiting), default=now), now)
     for post in posts:
         post.waiting = None
+        post.waiting_words = ""
     waits = waiting_for_decisions([p.submitted_at for p in waiting], now=now, closed=closed)
     for post, wait in zip(waiting, waits, strict=True):
         post.waiting = wait
+        post.waiting_words = waiting_in_words(wait)
     return posts
 
 
@@ -357,7 +361,22 @@ def post_timeline(post: Post, *, full: bool = True) -> list[TimelineEntry]:
     entries += [TimelineEntry(kind="decision", at=d.decided_at, item=d) for d in decisions]
     entries += [TimelineEntry(kind="comment", at=c.created_at, item=c) for c in comments]
     if post.status == PostStatus.PUBLISHED and post.published_at:
-        entries.append(TimelineEntry(kind="published", at=post.published_at, item=post))
+        corrections = list(
+            PublicationCorrection.objects.filter(post=post).select_related("corrected_by")
+        )
+        # The record as first made stands where it was made; each correction after it.
+        first = corrections[0] if corrections else None
+        entries.append(
+            TimelineEntry(
+                kind="published",
+                at=first.old_published_at if first else post.published_at,
+                item=first or post,
+            )
+        )
+        entries += [
+            TimelineEntry(kind="publication_corrected", at=c.corrected_at, item=c)
+            for c in corrections
+        ]
     if post.status == PostStatus.WITHDRAWN and post.withdrawn_at:
         entries.append(TimelineEntry(kind="withdrawn", at=post.withdrawn_at, item=post))
     entries.sort(key=lambda entry: entry.at)
@@ -493,6 +512,22 @@ def personal_data(user) -> dict:
         "revisions_sent": [
             {"post": r.post_id, "number": r.number, "sent_at": r.created_at.isoformat()}
             for r in PostRevision.objects.filter(submitted_by=user).order_by("created_at", "pk")
+        ],
+        "images_not_yet_saved": [
+            {"original_name": p.original_name, "uploaded_at": p.uploaded_at.isoformat()}
+            for p in PendingImage.objects.filter(uploaded_by=user).order_by("uploaded_at", "pk")
+        ],
+        "publication_corrections": [
+            {
+                "post": c.post_id,
+                "corrected_at": c.corrected_at.isoformat(),
+                "reason": c.reason,
+                "old_url": c.old_url,
+                "new_url": c.new_url,
+            }
+            for c in PublicationCorrection.objects.filter(corrected_by=user).order_by(
+                "corrected_at", "pk"
+            )
         ],
     }
 

@@ -34,11 +34,20 @@ from approvals.models import (
     Comment,
     Decision,
     DecisionOutcome,
+    MediaSource,
+    PendingImage,
     Post,
     PostMedia,
     PostRevision,
     PostStatus,
+    PublicationCorrection,
     published_length,
+)
+from approvals.platforms import (
+    address_belongs_to,
+    image_required_message,
+    needs_an_image,
+    wrong_platform_message,
 )
 from redbridge_portal import roles
 from redbridge_portal.actions import ActionRefused
@@ -64,13 +73,16 @@ class PostContent:
 
 @dataclass(frozen=True)
 class NewMedia:
-    """An image to attach, already checked and re-encoded by `approvals.images`."""
+    """An image to attach with its details: either `image`, already checked and re-encoded by
+    `approvals.images`, or `pending`, one kept from an earlier showing of the form."""
 
-    image: CleanImage
     alt_text: str
     source: str
+    image: CleanImage | None = None
+    pending: PendingImage | None = None
     permission_from: str = ""
     credit: str = ""
+    shows_pupils: bool = True
     pupil_consent_confirmed: bool = False
 
 
@@ -126,7 +138,9 @@ def _check_content(content: PostContent) -> None:
         raise ApprovalError(
             _("Say what the post is for and how it benefits the school (clause 4.3).")
         )
-    length = published_length(_normalise_text(content.text), content.link)
+    length = published_length(
+        _normalise_text(content.text), content.link, platform=account.platform
+    )
     if length > account.text_limit:
         raise ApprovalError(
             _(
@@ -145,6 +159,25 @@ def _check_content(content: PostContent) -> None:
             _("The campaign “%(title)s” was declined, so posts cannot join it.")
             % {"title": content.campaign.title}
         )
+    if content.campaign is not None and content.planned_for is not None:
+        message = campaign_dates_message(content.campaign, content.planned_for)
+        if message:
+            raise ApprovalError(message)
+
+
+def campaign_dates_message(campaign: Campaign, planned_for: datetime.datetime) -> str:
+    """Why a post planned for `planned_for` cannot be in `campaign`, or "" when it fits."""
+    day = timezone.localtime(planned_for).date()
+    if campaign.starts_on <= day <= campaign.ends_on:
+        return ""
+    return _(
+        "The campaign “%(title)s” runs from %(start)s to %(end)s. Plan the post for a day "
+        "within the campaign, or take it out of the campaign."
+    ) % {
+        "title": campaign.title,
+        "start": date_format(campaign.starts_on, "j F Y"),
+        "end": date_format(campaign.ends_on, "j F Y"),
+    }
 
 
 def _check_self_check(answers: Mapping[str, bool] | None) -> dict[str, bool]:
@@ -204,35 +237,117 @@ def _add_media(*, actor: User, post: Post, new_media: Sequence[NewMedia]) -> lis
     for item in new_media:
         if not item.alt_text.strip():
             raise ApprovalError(_("Describe every image for people who cannot see it."))
-        if not item.pupil_consent_confirmed:
+        if item.shows_pupils and not item.pupil_consent_confirmed:
             raise ApprovalError(
                 _("Confirm that every identifiable pupil in the image has photo consent on file.")
             )
+        pending = item.pending
+        if pending is not None:
+            pending = PendingImage.objects.filter(pk=pending.pk, uploaded_by=actor).first()
+            if pending is None:
+                raise ApprovalError(
+                    _("That image is no longer waiting to be added. Choose it again.")
+                )
+            stored = pending
+        elif item.image is not None:
+            stored = item.image
+        else:
+            raise ApprovalError(_("Choose the image to add."))
         media = PostMedia(
             post=post,
-            content_type=item.image.content_type,
-            width=item.image.width,
-            height=item.image.height,
-            size_bytes=item.image.size,
-            original_name=item.image.original_name,
+            content_type=stored.content_type,
+            width=stored.width,
+            height=stored.height,
+            size_bytes=stored.size_bytes if pending is not None else stored.size,
+            original_name=stored.original_name,
             alt_text=item.alt_text.strip(),
             source=item.source,
-            permission_from=item.permission_from.strip(),
-            credit=item.credit.strip(),
-            pupil_consent_confirmed=True,
+            permission_from=item.permission_from.strip()
+            if item.source == MediaSource.PERMISSION
+            else "",
+            credit=item.credit.strip() if item.source == MediaSource.CREDITED else "",
+            shows_pupils=item.shows_pupils,
+            pupil_consent_confirmed=item.pupil_consent_confirmed if item.shows_pupils else False,
             uploaded_by=actor,
         )
-        media.image.save(item.image.file.name, item.image.file, save=False)
+        if pending is not None:
+            # The post keeps the file already stored; files are never changed or deleted.
+            media.image = pending.image.name
+        else:
+            media.image.save(item.image.file.name, item.image.file, save=False)
         try:
             with transaction.atomic():
                 media.save()
         except IntegrityError:
-            media.image.delete(save=False)
+            if pending is None:
+                media.image.delete(save=False)
             raise ApprovalError(
                 _("Say where the image came from: who gave permission, or the acknowledgement.")
             ) from None
+        if pending is not None:
+            pending.delete()
         created.append(media)
     return created
+
+
+# --- Images chosen before the post is saved ----------------------------------------------------
+
+PENDING_IMAGES_PER_FORM = 10
+PENDING_IMAGE_LIFETIME = datetime.timedelta(days=2)
+
+
+def pending_image_add(*, actor: User, form_key: uuid.UUID, image: CleanImage) -> PendingImage:
+    """Keep an image chosen in the post form (`form_key`) until the post is saved with it, so
+    the form never asks for it again. Images left behind by forms never saved are removed
+    after two days."""
+    if not roles.can_submit_posts(actor):
+        raise ApprovalError(_("You cannot write posts for the school's accounts."))
+    _pending_images_remove_stale(actor)
+    if (
+        PendingImage.objects.filter(uploaded_by=actor, form_key=form_key).count()
+        >= PENDING_IMAGES_PER_FORM
+    ):
+        raise ApprovalError(
+            _("You can add up to %(count)s images at a time. Save the post, then add more.")
+            % {"count": PENDING_IMAGES_PER_FORM}
+        )
+    pending = PendingImage(
+        uploaded_by=actor,
+        form_key=form_key,
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        size_bytes=image.size,
+        original_name=image.original_name,
+    )
+    pending.image.save(image.file.name, image.file, save=False)
+    pending.save()
+    return pending
+
+
+def pending_images(*, actor: User, form_key: uuid.UUID | None) -> list[PendingImage]:
+    if form_key is None:
+        return []
+    return list(PendingImage.objects.filter(uploaded_by=actor, form_key=form_key))
+
+
+def pending_image_discard(*, actor: User, pending_ids: Iterable[int]) -> int:
+    """Drop images chosen in the form that the author no longer wants (and their files)."""
+    items = list(PendingImage.objects.filter(uploaded_by=actor, pk__in=list(pending_ids)))
+    for item in items:
+        item.image.delete(save=False)
+        item.delete()
+    return len(items)
+
+
+def _pending_images_remove_stale(actor: User) -> None:
+    cutoff = timezone.now() - PENDING_IMAGE_LIFETIME
+    pending_image_discard(
+        actor=actor,
+        pending_ids=PendingImage.objects.filter(
+            uploaded_by=actor, uploaded_at__lt=cutoff
+        ).values_list("pk", flat=True),
+    )
 
 
 # --- Posts: writing ---------------------------------------------------------------------------
@@ -401,6 +516,9 @@ def _submit_locked(
     )
     if not post.account.is_active:
         raise ApprovalError(_("That account is no longer in use. Choose another."))
+    current_media = _current_media(post)
+    if needs_an_image(post.account.platform) and not current_media:
+        raise ApprovalError(image_required_message(post.account.name))
     number = (revision.number if revision else 0) + 1
     new_revision = PostRevision.objects.create(
         post=post,
@@ -414,7 +532,7 @@ def _submit_locked(
         planned_for=post.planned_for,
         self_check=answers,
     )
-    new_revision.media.set(_current_media(post))
+    new_revision.media.set(current_media)
     status_before = post.status
     post.status = PostStatus.SUBMITTED
     post.current_revision = new_revision
@@ -729,6 +847,7 @@ def post_mark_published(
                 _("Only the author or a member of the senior team can record publication.")
             )
         _check_move(post, PostStatus.PUBLISHED, _("marked as published"))
+        _check_address(post.account, url)
         post.status = PostStatus.PUBLISHED
         post.published_at = published_at
         post.published_url = url
@@ -745,6 +864,70 @@ def post_mark_published(
             data={"revision": post.current_revision.number, "url": url},
         )
     return post
+
+
+def _check_address(account: Account, url: str) -> None:
+    if not address_belongs_to(account.platform, url):
+        raise ApprovalError(wrong_platform_message(account.get_platform_display(), url))
+
+
+def post_correct_publication(
+    *, actor: User, post: Post, published_at: datetime.datetime, url: str, reason: str
+) -> PublicationCorrection:
+    """Put right the record of when and where a published post went out (the senior team
+    only). The values replaced are kept in the post's history and the audit log."""
+    url, reason = (url or "").strip(), (reason or "").strip()
+    if not roles.can_correct_publication(actor):
+        raise ApprovalError(_("Only the senior team can correct a publication record."))
+    if not url or published_at is None:
+        raise ApprovalError(_("Give the date and time the post went out and its web address."))
+    if not reason:
+        raise ApprovalError(_("Say why the record is being corrected."))
+    if published_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ApprovalError(_("The time the post went out cannot be in the future."))
+    with transaction.atomic():
+        post = _lock_post(post)
+        if post.status != PostStatus.PUBLISHED:
+            raise ApprovalError(
+                _("Only a published post's record can be corrected. This one is “%(status)s”.")
+                % {"status": _status_label(post.status)}
+            )
+        _check_address(post.account, url)
+        if post.published_at == published_at and post.published_url == url:
+            raise ApprovalError(_("Nothing was changed: the record already says this."))
+        correction = PublicationCorrection.objects.create(
+            post=post,
+            corrected_by=actor,
+            old_published_at=post.published_at,
+            old_url=post.published_url,
+            new_published_at=published_at,
+            new_url=url,
+            reason=reason,
+        )
+        post.published_at = published_at
+        post.published_url = url
+        post.save(update_fields=["published_at", "published_url", "updated_at"])
+        when = "j F Y, H:i"
+        audit_record(
+            actor=actor,
+            action="post.publication_corrected",
+            target=post,
+            summary=_("Publication record corrected: %(reason)s") % {"reason": reason[:150]},
+            data={
+                "correction": correction.pk,
+                "before": {
+                    "published_at": date_format(
+                        timezone.localtime(correction.old_published_at), when
+                    ),
+                    "url": correction.old_url,
+                },
+                "after": {
+                    "published_at": date_format(timezone.localtime(published_at), when),
+                    "url": url,
+                },
+            },
+        )
+    return correction
 
 
 def post_comment(*, actor: User, post: Post, body: str, clauses: Iterable[str] = ()) -> Comment:
@@ -907,14 +1090,83 @@ def campaign_decide(
             % {"title": campaign.title, "status": campaign.get_status_display().lower()},
             message=(
                 _("%(who)s approved your campaign. Posts in it can now be approved.")
+                % {"who": actor}
                 if approve
-                else _("%(who)s declined your campaign. The reason is on the campaign's page.")
-            )
-            % {"who": actor},
+                else _("%(who)s declined your campaign. The reason: %(reason)s")
+                % {"who": actor, "reason": reason}
+            ),
             url=campaign.get_absolute_url(),
             key=f"campaign:{campaign.pk}:decided",
         )
+        if not approve:
+            _return_posts_of_declined_campaign(actor=actor, campaign=campaign, reason=reason)
     return campaign
+
+
+def _return_posts_of_declined_campaign(*, actor: User, campaign: Campaign, reason: str) -> None:
+    """A post in a declined campaign can never be approved while it stays in it. Posts waiting
+    for a decision go back to their authors (changes requested, with the reason); posts their
+    authors are still working on stay with them. Every author is told what to do."""
+    posts = list(
+        Post.objects.select_for_update()
+        .filter(campaign=campaign)
+        .filter(status__in=[PostStatus.SUBMITTED, PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED])
+        .select_related("author", "account", "current_revision")
+        .order_by("pk")
+    )
+    comment = _(
+        "The campaign “%(title)s” was declined: %(reason)s Take the post out of the campaign "
+        "(or change it) and send it again."
+    ) % {"title": campaign.title, "reason": reason}
+    for post in posts:
+        sent_back = post.status == PostStatus.SUBMITTED
+        if sent_back:
+            decision = Decision.objects.create(
+                post=post,
+                revision=post.current_revision,
+                decided_by=actor,
+                outcome=DecisionOutcome.REQUEST_CHANGES,
+                comment=comment,
+                policy_version=campaign.policy_version,
+            )
+            post.status = PostStatus.CHANGES_REQUESTED
+            post.decided_at = decision.decided_at
+            post.last_decision = decision
+            post.save(update_fields=["status", "decided_at", "last_decision", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="post.changes_requested",
+                target=post,
+                summary=_("Sent back: its campaign was declined."),
+                data={"campaign": campaign.pk, "decision": decision.pk},
+            )
+        notify(
+            recipients=[post.author],
+            kind=NotificationKind.POST_DECIDED,
+            subject=_("Your post for %(account)s: its campaign was declined")
+            % {"account": post.account.name},
+            message=(
+                _(
+                    "%(who)s declined the campaign “%(title)s”, so your post for %(account)s "
+                    "has come back to you. The reason: %(reason)s Take it out of the campaign "
+                    "(or change it) and send it again."
+                )
+                if sent_back
+                else _(
+                    "%(who)s declined the campaign “%(title)s”. Your post for %(account)s is "
+                    "still in it: take it out of the campaign before you send it. The reason: "
+                    "%(reason)s"
+                )
+            )
+            % {
+                "who": actor,
+                "title": campaign.title,
+                "account": post.account.name,
+                "reason": reason,
+            },
+            url=post.get_absolute_url(),
+            key=f"campaign:{campaign.pk}:declined:post:{post.pk}",
+        )
 
 
 def campaign_approve(*, actor: User, campaign: Campaign, reason: str = "") -> Campaign:

@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:pk>/decide/", views.post_decide, name="post_decide"),
     path("<int:pk>/comment/", views.post_comment, name="post_comment"),
     path("<int:pk>/published/", views.PostMarkPublishedView.as_view(), name="post_mark_published"),
+    path(
+        "<int:pk>/published/correct/",
+        views.PostCorrectPublicationView.as_view(),
+        name="post_correct_publication",
+    ),
     path("<int:pk>/new-draft/", views.post_new_draft_from, name="post_new_draft_from"),
     path("queue/", views.QueueView.as_view(), name="queue"),
     path("calendar/", views.CalendarView.as_view(), name="calendar"),
@@ -25,6 +30,7 @@ urlpatterns = [
     path("published/", views.PublishedLogView.as_view(), name="published_log"),
     path("published/export.csv", views.published_log_csv, name="published_log_csv"),
     path("media/<int:pk>/", views.media, name="media"),
+    path("media/new/<int:pk>/", views.pending_image, name="pending_image"),
     # The school's social media accounts, managed by policy admins
     path("accounts/", account_views.SocialAccountListView.as_view(), name="account_list"),
     path("accounts/new/", account_views.SocialAccountAddView.as_view(), name="account_add"),

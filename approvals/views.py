@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import uuid
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from approvals.forms import (
     CampaignDecisionForm,
     CampaignForm,
     CommentForm,
+    CorrectPublicationForm,
     DecisionForm,
     MarkPublishedForm,
     NewDraftForm,
@@ -35,15 +37,17 @@ from approvals.forms import (
     QueueFilterForm,
     SelfCheckForm,
 )
+from approvals.images import clean_uploaded_image
 from approvals.models import (
     Campaign,
     CampaignStatus,
     DecisionOutcome,
+    PendingImage,
     Post,
     PostMedia,
     PostStatus,
 )
-from approvals.services import ApprovalError, NewMedia, PostContent
+from approvals.services import ApprovalError, PostContent
 from policy import prescreen
 from redbridge_portal import roles
 
@@ -120,30 +124,71 @@ def _content_from(form: PostForm) -> PostContent:
     )
 
 
-def _media_from(form: PostForm) -> list[NewMedia]:
-    data = form.cleaned_data
-    if not data.get("image"):
-        return []
-    return [
-        NewMedia(
-            image=data["image"],
-            alt_text=data.get("alt_text") or "",
-            source=data.get("source") or "",
-            permission_from=data.get("permission_from") or "",
-            credit=data.get("credit") or "",
-            pupil_consent_confirmed=bool(data.get("pupil_consent")),
-        )
-    ]
+def _form_key(value) -> uuid.UUID:
+    """The key the form's chosen images are kept under: the one the form sent, or a new one."""
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return uuid.uuid4()
+
+
+@dataclass(frozen=True)
+class _PreviewImage:
+    url: str
+    alt_text: str | None
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+def _chosen_account(form: PostForm, post: Post | None):
+    """The account the preview is drawn for: the one chosen in the form, else the post's."""
+    chosen = str(form["account"].value() or "")
+    for account in form.accounts:
+        if str(account.pk) == chosen:
+            return account
+    return post.account if post is not None else None
 
 
 class PostFormMixin:
+    """The post form. Images chosen in it are checked and kept the moment they arrive, under
+    the form's own key, so the form shown again (after any mistake) still has them and asks
+    only for their details."""
+
     template_name = "approvals/post_form.html"
     form_class = PostForm
     post_object: Post | None = None
 
+    def get(self, request, *args, **kwargs):
+        self.form_key = uuid.uuid4()
+        self.pending, self.upload_errors = [], []
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.form_key = _form_key(request.POST.get("image_key"))
+        self.upload_errors = []
+        discard = [int(pk) for pk in request.POST.getlist("discard_images") if pk.isdigit()]
+        if discard:
+            services.pending_image_discard(actor=request.user, pending_ids=discard)
+        for upload in request.FILES.getlist("images"):
+            try:
+                image = clean_uploaded_image(upload)
+                services.pending_image_add(actor=request.user, form_key=self.form_key, image=image)
+            except ValidationError as error:
+                self.upload_errors.append(f"{upload.name}: {error.messages[0]}")
+            except ApprovalError as error:
+                self.upload_errors.append(error.message)
+        self.pending = services.pending_images(actor=request.user, form_key=self.form_key)
+        return super().post(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(user=self.request.user, post=self.post_object)
+        kwargs.update(
+            user=self.request.user,
+            post=self.post_object,
+            pending=self.pending,
+            upload_errors=self.upload_errors,
+        )
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -153,7 +198,17 @@ class PostFormMixin:
             {
                 "post": self.post_object,
                 "account_limits": form.account_limits(),
+                "account_platforms": form.account_platforms(),
                 "current_media": getattr(self.post_object, "current_media", []),
+                "image_key": self.form_key,
+                "preview_account": _chosen_account(form, self.post_object),
+                "preview_images": [
+                    *getattr(self.post_object, "current_media", []),
+                    *[
+                        _PreviewImage(card.pending.get_absolute_url(), card.alt_text.value())
+                        for card in form.image_cards
+                    ],
+                ],
             }
         )
         # Pre-screen what is in the form (after a failed save) or the saved post.
@@ -170,10 +225,6 @@ class PostFormMixin:
         else:
             context["findings"] = []  # a new post: filled in as the author writes
         return context
-
-    def form_invalid(self, form):
-        messages.error(self.request, _("The post was not saved. Check the problems listed."))
-        return super().form_invalid(form)
 
     def _after_save(self, post: Post, result_sent: bool, wanted_submit: bool):
         if wanted_submit and result_sent:
@@ -192,7 +243,7 @@ class PostCreateView(CanWritePostsMixin, PostFormMixin, FormView):
                 actor=self.request.user,
                 content=_content_from(form),
                 form_token=form.cleaned_data.get("form_token"),
-                new_media=_media_from(form),
+                new_media=form.new_media(),
                 submit=form.wants_submit,
                 self_check=form.self_check_answers(),
             )
@@ -234,7 +285,7 @@ class PostEditView(PostFormMixin, FormView):
                 actor=self.request.user,
                 post=self.post_object,
                 content=_content_from(form),
-                new_media=_media_from(form),
+                new_media=form.new_media(),
                 remove_media_ids=[int(pk) for pk in form.cleaned_data.get("remove_media", [])],
                 submit=form.wants_submit,
                 self_check=form.self_check_answers(),
@@ -266,6 +317,8 @@ def _post_page(request, post: Post, *, status=200, **forms):
         "can_submit": is_author and post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED),
         "can_mark_published": post.status == PostStatus.APPROVED
         and (is_author or roles.can_decide_posts(user)),
+        "can_correct_publication": post.status == PostStatus.PUBLISHED
+        and roles.can_correct_publication(user),
         "self_check_form": forms.get("self_check_form") or SelfCheckForm(),
         "decision_form": forms.get("decision_form")
         or DecisionForm(initial={"revision": post.current_revision_id}),
@@ -413,6 +466,9 @@ class PostMarkPublishedView(FormView):
             return _back_to(post)
         return super().dispatch(request, *args, **kwargs)
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.post_object.account}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(post=self.post_object, **kwargs)
 
@@ -431,6 +487,50 @@ class PostMarkPublishedView(FormView):
         return _back_to(self.post_object)
 
 
+class PostCorrectPublicationView(FormView):
+    """The senior team puts right when or where a published post went out."""
+
+    template_name = "approvals/post_correct_publication.html"
+    form_class = CorrectPublicationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_correct_publication(request.user):
+            raise PermissionDenied(_("Only the senior team can correct a publication record."))
+        self.post_object = _visible_post_or_404(request, kwargs["pk"])
+        if self.post_object.status != PostStatus.PUBLISHED:
+            messages.error(request, _("Only a published post's record can be corrected."))
+            return _back_to(self.post_object)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.post_object.account}
+
+    def get_initial(self):
+        post = self.post_object
+        return {"published_at": timezone.localtime(post.published_at), "url": post.published_url}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(post=self.post_object, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.post_correct_publication(
+                actor=self.request.user,
+                post=self.post_object,
+                published_at=data["published_at"],
+                url=data["url"],
+                reason=data["reason"],
+            )
+        except ApprovalError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The publication record was corrected. The old values are kept.")
+        )
+        return _back_to(self.post_object)
+
+
 def media(request, pk):
     """An uploaded image, only for people who may see its post."""
     item = get_object_or_404(PostMedia.objects.select_related("post"), pk=pk)
@@ -445,6 +545,22 @@ def media(request, pk):
     response = FileResponse(handle, content_type=item.content_type)
     response["Content-Disposition"] = f'inline; filename="{item.image.name.rsplit("/", 1)[-1]}"'
     response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def pending_image(request, pk):
+    """An image chosen in a post form and not yet saved with the post: only for the person
+    who chose it."""
+    item = PendingImage.objects.filter(pk=pk, uploaded_by=request.user).first()
+    if item is None:
+        raise Http404(_("No such image."))
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The image file is missing.")) from None
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{item.image.name.rsplit("/", 1)[-1]}"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -683,11 +799,19 @@ def _calendar_period(period: str, day):
     return first, after, previous, after, first.strftime("%B %Y")
 
 
-class CalendarView(SeniorTeamRequiredMixin, TemplateView):
+class CalendarView(TemplateView):
     """Planned and published posts by day, for a month or a week, per account: what goes out
-    when, and a campaign's posts at a glance."""
+    when, and a campaign's posts at a glance. For the senior team and the staff who look after
+    an account; a post links to its page only for those who may open it."""
 
     template_name = "approvals/calendar.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not roles.can_view_calendar(request.user):
+            raise PermissionDenied(
+                _("The content calendar is for the senior team and the accounts' managers.")
+            )
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         import datetime
@@ -705,6 +829,8 @@ class CalendarView(SeniorTeamRequiredMixin, TemplateView):
             account=choice["account"],
             campaign=choice["campaign"],
         )
+        for post in posts:
+            post.may_open = selectors.may_see_post(self.request.user, post)
         query = self.request.GET.copy()
         query.pop("date", None)
         query["period"] = choice["period"]

@@ -155,6 +155,10 @@ class TwoFactorCodeForm(forms.Form):
     def __init__(self, *args, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The templates write the <form> (with the page's "next" field): a second one from
+        # crispy would be a form inside a form, which browsers silently drop.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.add_input(Submit("submit", submit_label or _("Continue")))
 
     def clean_token(self):
@@ -189,11 +193,14 @@ class AuditLogFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=sensible_date_validators(),
     )
+    hide_sign_ins = forms.BooleanField(label=_("Hide signing in and out"), required=False)
 
     def __init__(self, *args, families=(), **kwargs):
+        from redbridge_portal.audit_words import family_in_words
+
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("Anything"))] + [
-            (family, family.rstrip(".").replace("_", " ").capitalize()) for family in families
+            (family, family_in_words(family)) for family in families
         ]
         self.helper = FormHelper()
         self.helper.form_method = "get"

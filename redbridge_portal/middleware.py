@@ -4,6 +4,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 # The address of the request being served, so audit rows can say where an action came from
@@ -134,3 +135,22 @@ class TwoFactorMiddleware:
             return None
         step = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages shown to a signed-in person are never kept by the browser or a proxy.
+
+    On a shared staffroom computer, Back after signing out must not show the last page again
+    (a concern about a pupil, a post waiting for a decision). A response that already says how
+    it may be cached (an image, a download) keeps its own header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

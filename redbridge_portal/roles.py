@@ -94,6 +94,24 @@ def can_decide_campaigns(user) -> bool:
     return _in_role(user, "approvals.decide_campaign")
 
 
+def can_correct_publication(user) -> bool:
+    """Senior team: put right the record of when and where a published post went out."""
+    return can_decide_posts(user)
+
+
+def can_view_calendar(user) -> bool:
+    """The content calendar: the senior team, and staff who look after one of the school's
+    accounts in use (they read it; deciding stays with the senior team)."""
+    if can_decide_posts(user):
+        return True
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.managed_accounts.filter(is_active=True).exists()
+    )
+
+
 def can_view_all_posts(user) -> bool:
     return _in_role(user, "approvals.view_all_posts")
 
@@ -285,6 +303,39 @@ def needs_two_factor(user) -> bool:
     )
 
 
+def notification_kinds_for(user) -> list[str]:
+    """The kinds of notification that can reach `user` in their role, in the order of
+    NotificationKind: the email settings page lists only these."""
+    from redbridge_portal.models import NotificationKind as Kind
+
+    kinds = {Kind.POLICY_PUBLISHED}
+    if can_submit_posts(user) or can_propose_campaigns(user):
+        kinds |= {
+            Kind.POST_DECIDED,
+            Kind.CAMPAIGN_DECIDED,
+            Kind.COMMENT_ADDED,
+            Kind.AUTHOR_REMINDER,
+            Kind.CONCERN_UPDATED,
+            Kind.QUESTION_ANSWERED,
+        }
+    if can_decide_posts(user) or can_decide_campaigns(user):
+        kinds |= {
+            Kind.POST_SUBMITTED,
+            Kind.CAMPAIGN_SUBMITTED,
+            Kind.COMMENT_ADDED,
+            Kind.APPROVAL_REMINDER,
+            Kind.APPROVAL_ESCALATION,
+            Kind.URGENT_REMINDER,
+            Kind.DIGEST,
+            Kind.CONCERN_RAISED,
+            Kind.CONCERN_REMINDER,
+            Kind.QUESTION_ASKED,
+        }
+    if can_manage_policy(user):
+        kinds |= {Kind.POLICY_REVIEW, Kind.APPROVAL_ESCALATION}
+    return [kind for kind in Kind.values if kind in kinds]
+
+
 def role_names(user) -> list[str]:
     """The user's roles in the order they are listed above, for display."""
     if not (user and user.is_authenticated):
@@ -341,6 +392,10 @@ class Abilities:
     @cached_property
     def decide_campaigns(self):
         return can_decide_campaigns(self.user)
+
+    @cached_property
+    def view_calendar(self):
+        return can_view_calendar(self.user)
 
     @cached_property
     def view_all_posts(self):

@@ -45,6 +45,7 @@ def email_preferences(user) -> list[dict]:
             "kind", flat=True
         )
     )
+    reaching_them = set(roles.notification_kinds_for(user))
     return [
         {
             "kind": kind,
@@ -53,6 +54,7 @@ def email_preferences(user) -> list[dict]:
             "mandatory": kind in MANDATORY_EMAIL_KINDS,
         }
         for kind, label in NotificationKind.choices
+        if kind in reaching_them
     ]
 
 
@@ -66,6 +68,7 @@ def audit_events(
     record: str = "",
     date_from=None,
     date_to=None,
+    hide_sign_ins: bool = False,
 ):
     """Audit rows, newest first, filtered as the audit log page asks. `action` matches a whole
     action ("post.approved") or a family ("post."); `person` matches the actor's name or email;
@@ -85,6 +88,8 @@ def audit_events(
             )
     if record:
         events = events.filter(target_label__icontains=record)
+    if hide_sign_ins:
+        events = events.exclude(action__startswith="login.").exclude(action="logout")
     zone = timezone.get_current_timezone()
     if date_from:
         events = events.filter(created_at__gte=datetime.combine(date_from, time.min, zone))

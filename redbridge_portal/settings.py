@@ -31,7 +31,11 @@ if not SECRET_KEY and DEBUG:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# By default emails link to the port the portal runs on: `make run` sets PORTAL_PORT to its
+# PORT for the web server, the worker and beat alike (honcho gives each process a PORT of its
+# own, so the worker's PORT is not the web server's).
+_PORT = env.int("PORTAL_PORT", default=env.int("PORT", default=8000))
+SITE_URL = env.str("SITE_URL", default=f"http://localhost:{_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages are not kept by the browser (Back after signing out shows nothing).
+    "redbridge_portal.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "redbridge_portal.middleware.SessionActivityMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -303,6 +309,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email ----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if DEBUG and not env.str("EMAIL_URL", default=""):
+    # Development: one line per email on the console, the whole message in var/emails/.
+    EMAIL_BACKEND = "redbridge_portal.dev_console.SummaryEmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / "var" / "emails"
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Redbridge staff portal <portal@redbridge.example>"
 )
@@ -382,7 +392,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused request (4xx) is one line, without the exception's traceback.
+    "filters": {"one_line_4xx": {"()": "redbridge_portal.dev_console.OneLineForRefusedRequests"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_4xx"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -273,8 +273,15 @@ def email_preferences_set(*, user: User, enabled_kinds: Iterable[str]) -> None:
     from redbridge_portal.models import NotificationKind
 
     enabled = set(enabled_kinds) | set(MANDATORY_EMAIL_KINDS)
+    # Only the kinds the settings page offers this person: a kind their role cannot receive
+    # keeps its stored choice (on, unless they chose otherwise in an earlier role).
+    from redbridge_portal import roles
+
+    offered = set(roles.notification_kinds_for(user))
     with transaction.atomic():
         for kind in NotificationKind.values:
+            if kind not in offered:
+                continue
             EmailPreference.objects.update_or_create(
                 user=user, kind=kind, defaults={"email_enabled": kind in enabled}
             )

@@ -3,11 +3,19 @@
 (function () {
   "use strict";
 
-  function publishedLength(text, link) {
-    // The same rule as approvals.models.published_length: the text, then a space and the link.
+  // X counts every web address as 23 characters (its t.co link); elsewhere in full.
+  var X_LINK_LENGTH = 23;
+  var URL_IN_TEXT = /(?:https?:\/\/|www\.)\S+/gi;
+
+  function publishedLength(text, link, platform) {
+    // The same rule as approvals.platforms.published_length: the text, then a space and the link.
     var normalised = text.replace(/\r\n/g, "\n").trim();
-    var length = Array.from(normalised).length;
     link = link.trim();
+    if (platform === "x") {
+      normalised = normalised.replace(URL_IN_TEXT, new Array(X_LINK_LENGTH + 1).join("x"));
+      return Array.from(normalised).length + (link ? X_LINK_LENGTH + 1 : 0);
+    }
+    var length = Array.from(normalised).length;
     if (link) {
       length += Array.from(link).length + 1;
     }
@@ -21,6 +29,9 @@
     }
     var limitsElement = document.getElementById("account-limits");
     var limits = limitsElement ? JSON.parse(limitsElement.textContent) : {};
+    var platformsElement = document.getElementById("account-platforms");
+    var platforms = platformsElement ? JSON.parse(platformsElement.textContent) : {};
+    var previewCard = document.querySelector("[data-preview='card']");
     var account = form.querySelector("select[name='account']");
     var text = form.querySelector("textarea[name='text']");
     var link = form.querySelector("input[name='link']");
@@ -40,7 +51,11 @@
     }
 
     function update() {
-      var used = publishedLength(text.value, link ? link.value : "");
+      var platform = account ? platforms[account.value] : undefined;
+      var used = publishedLength(text.value, link ? link.value : "", platform);
+      if (previewCard && platform) {
+        previewCard.className = "post-preview-card post-preview-" + platform;
+      }
       var limit = account ? limits[account.value] : undefined;
       if (limit) {
         var left = limit - used;

@@ -1,11 +1,14 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
+from django.utils import timezone
 
 from approvals import services
 from tests.approvals.factories import AccountFactory, approved_post, submitted_post
+from tests.factories import StaffFactory
 
 LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -32,7 +35,7 @@ def posts(policy_v1, staff_user, senior_user):
             actor=staff_user,
             post=published,
             published_at=at(2026, 12, 1, 12),
-            url="https://x.example/redbridge/1",
+            url="https://x.com/redbridge/status/1",
         )
     with time_machine.travel(at(2026, 11, 2, 9), tick=False):
         draft_only = submitted_post(
@@ -94,3 +97,26 @@ def test_the_calendar_runs_a_fixed_number_of_queries(
     senior_client.get(url)
     with django_assert_num_queries(few_count):
         senior_client.get(url)
+
+
+def test_staff_who_manage_an_account_can_read_the_calendar(client, staff_user, senior_user):
+    account = AccountFactory(name="Redbridge on Facebook")
+    manager = StaffFactory(first_name="Mo", last_name="Manager")
+    account.managers.add(manager)
+    planned = timezone.now() + timedelta(days=1)
+    post = approved_post(staff_user, senior_user, account, text="Open evening is tomorrow.")
+    post.planned_for = planned
+    post.save(update_fields=["planned_for"])
+    url = reverse("approvals:calendar") + f"?date={timezone.localdate(planned).isoformat()}"
+
+    client.force_login(manager)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Open evening is tomorrow." in html
+    # Read only: not a link to a page they may not open, and no decision tools.
+    assert post.get_absolute_url() not in html
+    assert "Senior-team queue" not in html
+
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 403

@@ -108,6 +108,24 @@ def test_twice_the_threshold_marks_the_post_overdue_and_escalates_to_policy_admi
     assert state.overdue
 
 
+def test_a_policy_admin_is_sent_a_link_they_may_open(team, account, client):
+    admin = PolicyAdminFactory()
+    post = submit_at(at(2026, 11, 23, 10), team["author"], account)
+    run(at(2026, 11, 25, 10, 1))
+    (to_admin,) = Notification.objects.filter(
+        recipient=admin, kind=NotificationKind.APPROVAL_ESCALATION
+    )
+    assert to_admin.url != post.get_absolute_url()
+    assert "ask one of them to decide on it" in to_admin.message
+    client.force_login(admin)
+    assert client.get(post.get_absolute_url()).status_code == 404  # why it is not linked
+    assert client.get(to_admin.url).status_code == 200
+    to_senior = Notification.objects.get(
+        recipient=team["senior"], kind=NotificationKind.APPROVAL_ESCALATION
+    )
+    assert to_senior.url == post.get_absolute_url()
+
+
 def test_a_post_due_out_soon_sends_one_urgent_reminder(team, account):
     submit_at(at(2026, 11, 23, 9), team["author"], account, planned_for=at(2026, 11, 23, 15))
     assert run(at(2026, 11, 23, 10, 59))["urgent"] == 0  # 4h01 before

@@ -108,6 +108,34 @@ _ERROR_SUMMARY_SCRIPT = """
 """
 
 
+# Ids used more than once (a label or error link then leads to the wrong field) and <time>
+# values no parser accepts, in the page as it stands after any script and form error.
+_MARKUP_SCRIPT = """
+() => {
+  const problems = [];
+  const seen = new Map();
+  for (const el of document.querySelectorAll('[id]')) {
+    seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  }
+  for (const [id, count] of seen) {
+    if (count > 1) problems.push(`the id "${id}" is used ${count} times`);
+  }
+  const date = '\\\\d{4}-\\\\d{2}-\\\\d{2}';
+  const time = '\\\\d{2}:\\\\d{2}(:\\\\d{2}(\\\\.\\\\d{1,3})?)?';
+  const zone = '(Z|[+-]\\\\d{2}:?\\\\d{2})';
+  const valid = new RegExp(`^(${date}([T ]${time}${zone}?)?|${time})$`);
+  for (const el of document.querySelectorAll('time[datetime]')) {
+    const value = el.getAttribute('datetime');
+    if (!valid.test(value)) problems.push(`<time datetime="${value}"> is not a valid date/time`);
+  }
+  for (const form of document.querySelectorAll('form form')) {
+    problems.push('a form inside a form');
+  }
+  return problems;
+}
+"""
+
+
 def format_axe_violations(violations: list[dict]) -> str:
     """One line per rule, then the failing elements grouped by what is wrong with them (a
     contrast failure on forty links is one finding, not forty)."""
@@ -188,6 +216,8 @@ class PageChecker:
         finally:
             if original:
                 page.set_viewport_size(original)
+        for problem in page.evaluate(_MARKUP_SCRIPT):
+            self.problems.append(f"{where}: {problem}")
         if axe:
             self._check_footer(page, where)
             self._check_error_summary(page, where)
@@ -238,13 +268,19 @@ def _path(url: str) -> str:
 
 
 def go_to(page, link_name) -> None:
-    """Follow a link in the main navigation, opening the menu first on a phone, as a person
-    does. `link_name` is the exact name, or a regular expression."""
+    """Follow a link in the main navigation, as a person does: open the menu on a phone, then
+    the menu group holding the link. `link_name` is the exact name, or a regular expression."""
     menu = page.get_by_role("button", name="Show or hide the menu")
     if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
         menu.click()
     exact = {"exact": True} if isinstance(link_name, str) else {}
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=link_name, **exact).click()
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=link_name, **exact)
+    if not link.is_visible():
+        # Relative to the menu, and found while the menu is still closed (hidden).
+        in_menu = page.get_by_role("link", name=link_name, include_hidden=True, **exact)
+        nav.locator(".dropdown", has=in_menu).locator("[data-bs-toggle=dropdown]").click()
+    link.click()
 
 
 def tab_to(page, target, *, max_presses: int = 120) -> list[str]:

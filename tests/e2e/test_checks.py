@@ -22,7 +22,9 @@ BROKEN = """<!doctype html><html lang="en-GB"><head><meta charset="utf-8">
 <link rel="stylesheet" href="/broken.css"></head>
 <body><main><h1>Broken page</h1><div class="wide">Too wide</div>
 <div class="error-summary"><ul><li><a href="#nowhere">Name: enter a name</a></li></ul></div>
-<p class="faint">Faint text</p><p style="color: red">Inline style</p><input id="unlabelled"></main>
+<p class="faint" id="twice">Faint text</p><p id="twice">Again</p>
+<time datetime="2026-11-30T12:57:31.504093+00:00">Today</time>
+<p style="color: red">Inline style</p><input id="unlabelled"></main>
 <footer>No link here</footer><script>window.inlineScriptRan = true;</script></body></html>"""
 
 CLEAN_CSS = "footer a { line-height: 2; }"
@@ -64,6 +66,8 @@ def test_checks_catch_every_kind_of_problem(browser):
         assert "no link to the accessibility statement" in report
         assert "links to #nowhere, which is not a field" in report
         assert "Content Security Policy" in report
+        assert 'the id "twice" is used 2 times' in report
+        assert "is not a valid date/time" in report
         assert (SCREENSHOT_DIR / "self-test-broken-phone.png").is_file()
         assert (SCREENSHOT_DIR / "self-test-broken-desktop.png").is_file()
     finally:

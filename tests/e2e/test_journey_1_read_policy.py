@@ -22,7 +22,7 @@ def test_staff_reads_and_acknowledges_policy(portal):
     page = portal.sign_in(staff, viewport=PHONE)
     portal.check(page, "home")
 
-    go_to(page, "Policy")
+    go_to(page, "Read the policy")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Social Media Policy"))
     # Staff who have not acknowledged this version are told so at the top.
     expect(page.get_by_role("note").filter(has_text="Please read the policy")).to_be_visible()
@@ -62,7 +62,7 @@ def test_staff_reads_and_acknowledges_policy(portal):
     expect(page.get_by_text("making defamatory comments about individuals")).to_be_visible()
 
     # Back to the policy, and the confirmation at its end.
-    go_to(page, "Policy")
+    go_to(page, "Read the policy")
     confirm = page.get_by_role("button", name="I have read and understood version 1")
     confirm.scroll_into_view_if_needed()
     confirm.click()

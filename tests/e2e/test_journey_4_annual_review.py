@@ -153,7 +153,7 @@ def test_annual_review_in_the_portal(portal):
 
     # Sam acknowledged version 1, so sees only what changed, and acknowledges.
     sam = portal.sign_in(staff)
-    go_to(sam, "Policy")
+    go_to(sam, "Read the policy")
     expect(
         sam.get_by_role("heading", name="Only what changed since you acknowledged version 1")
     ).to_be_visible()

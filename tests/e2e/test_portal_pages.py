@@ -4,7 +4,7 @@ notifications, the school closures page and the accessibility statement."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import field
+from tests.e2e.helpers import field, go_to
 from tests.factories import PolicyAdminFactory, StaffFactory
 
 pytestmark = [pytest.mark.e2e]
@@ -36,7 +36,7 @@ def test_sign_in_and_shared_pages(portal):
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Sam")
     portal.check(page, "home")
 
-    page.get_by_role("link", name="Notifications").click()
+    go_to(page, "Notifications")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     portal.check(page, "notifications")
 
@@ -48,7 +48,7 @@ def test_sign_in_and_shared_pages(portal):
 
     # The school closures page is the policy admins'.
     admin_page = portal.sign_in(admin)
-    admin_page.get_by_role("link", name="School closures").click()
+    go_to(admin_page, "School closures")
     expect(admin_page.get_by_role("heading", level=1)).to_have_text("School closures")
     portal.check(admin_page, "school-calendar")
     # An impossible date range is explained next to the field and in the summary.

@@ -82,9 +82,9 @@ def test_notification_list_queries_do_not_grow(staff_client, staff_user, django_
     make(staff_user, 2)
     staff_client.get(reverse("notifications"))
     # (The first request refreshed the session; the next ones within a few minutes do not write
-    # it.) Who is signed in (session, user, their permissions, unread count), then the page
-    # and its count. (Was 7: the user's own and their groups' permissions are one query now.)
-    with django_assert_num_queries(6) as few:
+    # it.) Who is signed in (session, user, their permissions in one query, unread count,
+    # whether they look after an account), then the page and its count.
+    with django_assert_num_queries(7) as few:
         staff_client.get(reverse("notifications"))
     few_count = len(few.captured_queries)  # (the next request empties the log)
     make(staff_user, 30)

@@ -41,6 +41,8 @@ CLEARED = (
     "EMAIL_URL",
     "DEFAULT_FROM_EMAIL",
     "SITE_URL",
+    "PORT",
+    "PORTAL_PORT",
     "HTTPS",
     "SESSION_INACTIVITY_HOURS",
     "ADMINS",
@@ -70,7 +72,8 @@ def test_defaults_need_no_server():
     assert values["ENGINE"] == "django.db.backends.sqlite3"
     assert values["DB_NAME"].endswith("var/db.sqlite3")
     assert values["BROKER"] == "filesystem://"
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    # Development: one line per email, the message itself in var/emails/.
+    assert values["EMAIL_BACKEND"] == "redbridge_portal.dev_console.SummaryEmailBackend"
     assert values["TIME_ZONE"] == "Europe/London"
     assert values["LANGUAGE_CODE"] == "en-gb"
     assert values["USE_TZ"] is True
@@ -213,3 +216,18 @@ def test_sentry_reports_errors_from_django_and_celery_and_watches_beat_when_conf
     assert values["active"] is True
     assert {"django", "celery"} <= set(values["integrations"])
     assert values["beat"] is True
+
+
+def test_emails_link_to_the_port_the_portal_runs_on():
+    def site_url(**environment):
+        result = read_settings(DEBUG="true", **environment)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)["SITE_URL"]
+
+    assert site_url() == "http://localhost:8000"
+    assert site_url(PORT="8001") == "http://localhost:8001"
+    # `make run` sets PORTAL_PORT for every process; the worker's own PORT does not count.
+    assert site_url(PORTAL_PORT="8001", PORT="8101") == "http://localhost:8001"
+    assert site_url(PORTAL_PORT="8001", SITE_URL="https://portal.example/") == (
+        "https://portal.example"
+    )

@@ -94,8 +94,10 @@ def _variants(world):
         "approvals:post_comment": post_variants,
         "approvals:post_mark_published": post_variants,
         "approvals:post_new_draft_from": post_variants,
+        "approvals:post_correct_publication": post_variants,
         "approvals:campaign_detail": {"": {"pk": o["campaign"].pk}},
         "approvals:campaign_decide": {"": {"pk": o["campaign"].pk}},
+        "approvals:pending_image": {"": {"pk": o["pending_image"].pk}},
         "approvals:media": {
             "draft": {"pk": o["draft_media"].pk},
             "submitted": {"pk": o["submitted_media"].pk},
@@ -251,6 +253,21 @@ EXPECTED = {
     "approvals:published_log_csv": ("login 200 200 200 200", "login 200 200 200 200"),
     "approvals:media[draft]": ("login 200 404 404 404", "login 200 404 404 404"),
     "approvals:media[submitted]": ("login 200 404 200 404", "login 200 404 200 404"),
+    # Correcting a publication record: the senior team, for a published post they may see.
+    "approvals:post_correct_publication[draft]": (
+        "login 403 403 404 403",
+        "login 403 403 404 403",
+    ),
+    "approvals:post_correct_publication[submitted]": (
+        "login 403 403 302 403",
+        "login 403 403 302 403",
+    ),
+    "approvals:post_correct_publication[published]": (
+        "login 403 403 200 403",
+        "login 403 403 200 403",
+    ),
+    # An image chosen in a post form, not yet saved with the post: its uploader's alone.
+    "approvals:pending_image": ("login 200 404 404 404", "login 200 404 404 404"),
     # The school's social media accounts: policy admins only.
     "approvals:account_list": ("login 403 403 403 200", "login 403 403 403 405"),
     "approvals:account_add": ("login 403 403 403 200", "login 403 403 403 200"),

@@ -163,10 +163,7 @@ def test_a_post_with_a_frame_bomb_shows_the_form_again_with_the_message(client, 
             "account": AccountFactory().pk,
             "text": "Sports day.",
             "purpose": "Celebrates pupils.",
-            "image": upload(gif_frame_bomb(), "party.gif", "image/gif"),
-            "alt_text": "Confetti",
-            "source": "own",
-            "pupil_consent": "on",
+            "images": upload(gif_frame_bomb(), "party.gif", "image/gif"),
         },
     )
     assert response.status_code == 200

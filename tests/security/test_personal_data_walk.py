@@ -54,6 +54,8 @@ EXPORTED = {
     ("approvals.Decision", "decided_by"): ("approvals", "decisions"),
     ("approvals.Comment", "author"): ("approvals", "comments"),
     ("approvals.Account", "managers"): ("approvals", "accounts_managed"),
+    ("approvals.PendingImage", "uploaded_by"): ("approvals", "images_not_yet_saved"),
+    ("approvals.PublicationCorrection", "corrected_by"): ("approvals", "publication_corrections"),
     ("concerns.Concern", "reporter"): ("concerns", "concerns_raised"),
     ("concerns.Concern", "owner"): ("concerns", "concerns_dealt_with"),
     ("concerns.ConcernAction", "author"): ("concerns", "concern_actions_recorded"),
@@ -117,6 +119,13 @@ def full_world(db, settings):
         actor=senior, question=question, faq_question="Sharing posts?", faq_answer="Yes."
     )
     approvals_services.campaign_decide(actor=senior, campaign=objects["campaign"], approve=True)
+    approvals_services.post_correct_publication(
+        actor=senior,
+        post=objects["published"],
+        published_at=objects["published"].published_at,
+        url="https://x.com/redbridge/status/2",
+        reason="The address of another post was recorded.",
+    )
     publish_reviewed(
         actor=admin,
         version=objects["draft_version"],

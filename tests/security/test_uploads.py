@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from approvals.models import PostMedia
+from approvals.models import PendingImage, PostMedia
 from tests.approvals.factories import AccountFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +33,35 @@ def test_an_uploaded_photo_loses_its_location_and_is_served_only_to_those_allowe
 ):
     account = AccountFactory()
     client.force_login(staff_user)
+    key = "3f0c8a52-6d1e-4f0a-9a57-0d5b8e1c2a17"
+    content = {
+        "account": account.pk,
+        "text": "Year 7 planted trees today.",
+        "purpose": "Celebrates pupils' work.",
+        "image_key": key,
+    }
+    shown_again = client.post(
+        reverse("approvals:post_create"),
+        {
+            **content,
+            "images": SimpleUploadedFile("IMG_0001.jpg", photo_with_location(), "image/jpeg"),
+        },
+    )
+    assert shown_again.status_code == 200  # the image is kept; its details are asked for
+    (pending,) = PendingImage.objects.all()
+    assert "IMG_0001" not in pending.image.name
+    client.force_login(other_staff_user)
+    assert client.get(reverse("approvals:pending_image", args=[pending.pk])).status_code == 404
+    client.force_login(staff_user)
+    p = f"image_{pending.pk}"
     response = client.post(
         reverse("approvals:post_create"),
         {
-            "account": account.pk,
-            "text": "Year 7 planted trees today.",
-            "purpose": "Celebrates pupils' work.",
-            "image": SimpleUploadedFile("IMG_0001.jpg", photo_with_location(), "image/jpeg"),
-            "alt_text": "Pupils planting trees",
-            "source": "own",
-            "pupil_consent": "on",
+            **content,
+            f"{p}_alt_text": "Pupils planting trees",
+            f"{p}_source": "own",
+            f"{p}_shows_pupils": "yes",
+            f"{p}_pupil_consent": "on",
         },
     )
     assert response.status_code == 302, response.context["form"].errors

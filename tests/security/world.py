@@ -3,6 +3,7 @@ published post by staff member A (with images), a campaign, a published policy w
 version under review, a notification and a school closure."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -76,6 +77,13 @@ def build_world() -> World:
         url="https://x.com/redbridge/status/1",
     )
     campaign = proposed_campaign(author)
+    pending_image = approvals_services.pending_image_add(
+        actor=author,
+        form_key=uuid.UUID("00000000-0000-4000-8000-000000000017"),
+        image=clean_uploaded_image(
+            SimpleUploadedFile("new.jpg", image_bytes("JPEG"), content_type="image/jpeg")
+        ),
+    )
     notification = services.notify(
         recipients=[author], kind="post_decided", subject="Decision", message="Approved.", url="/"
     )[0]
@@ -113,6 +121,7 @@ def build_world() -> World:
             "draft_media": draft.media.get(),
             "submitted_media": submitted.media.get(),
             "campaign": campaign,
+            "pending_image": pending_image,
             "notification": notification,
             "closure": closure,
             "person": other,
