@@ -50,7 +50,7 @@ from approvals.platforms import (
     wrong_platform_message,
 )
 from redbridge_portal import roles
-from redbridge_portal.actions import ActionRefused
+from redbridge_portal.actions import ActionRefused, create_once
 from redbridge_portal.models import NotificationKind, User
 from redbridge_portal.services import audit_record, notify
 
@@ -366,42 +366,35 @@ def post_create(
     (a double click, a browser resend) returns the first post and `False` instead of a copy."""
     if not roles.can_submit_posts(actor):
         raise ApprovalError(_("You cannot write posts for the school's accounts."))
-    if form_token is not None:
-        existing = Post.objects.filter(author=actor, form_token=form_token).first()
-        if existing is not None:
-            return existing, False
     _check_content(content)
     if content.account.is_active is False:
         raise ApprovalError(_("That account is no longer in use. Choose another."))
-    try:
-        with transaction.atomic():
-            post = Post.objects.create(
-                author=actor,
-                account=content.account,
-                campaign=content.campaign,
-                text=_normalise_text(content.text),
-                link=content.link.strip(),
-                planned_for=content.planned_for,
-                purpose=_normalise_text(content.purpose),
-                form_token=form_token,
-            )
-            _add_media(actor=actor, post=post, new_media=new_media)
-            audit_record(
-                actor=actor,
-                action="post.created",
-                target=post,
-                summary=_("Draft started for %(account)s.") % {"account": post.account.name},
-            )
-            if submit:
-                _submit_locked(actor=actor, post=post, self_check=self_check)
-    except IntegrityError:
-        # Two copies of the same form raced each other: the first one won.
-        if form_token is not None:
-            existing = Post.objects.filter(author=actor, form_token=form_token).first()
-            if existing is not None:
-                return existing, False
-        raise
-    return post, True
+
+    def create() -> Post:
+        post = Post.objects.create(
+            author=actor,
+            account=content.account,
+            campaign=content.campaign,
+            text=_normalise_text(content.text),
+            link=content.link.strip(),
+            planned_for=content.planned_for,
+            purpose=_normalise_text(content.purpose),
+            form_token=form_token,
+        )
+        _add_media(actor=actor, post=post, new_media=new_media)
+        audit_record(
+            actor=actor,
+            action="post.created",
+            target=post,
+            summary=_("Draft started for %(account)s.") % {"account": post.account.name},
+        )
+        if submit:
+            _submit_locked(actor=actor, post=post, self_check=self_check)
+        return post
+
+    return create_once(
+        Post, owner_field="author", owner=actor, form_token=form_token, create=create
+    )
 
 
 def post_update(
@@ -589,11 +582,8 @@ def post_new_draft_from(
     *, actor: User, post: Post, form_token: uuid.UUID | None = None
 ) -> tuple[Post, bool]:
     """Start a new draft from a rejected or withdrawn post (which itself stays as it is)."""
-    if form_token is not None:
-        existing = Post.objects.filter(author=actor, form_token=form_token).first()
-        if existing is not None:
-            return existing, False
-    with transaction.atomic():
+
+    def copy_it() -> Post:
         source = _lock_post(post)
         if source.author_id != actor.pk:
             raise ApprovalError(_("Only the author can start a new draft from this post."))
@@ -627,6 +617,7 @@ def post_new_draft_from(
                 source=media.source,
                 permission_from=media.permission_from,
                 credit=media.credit,
+                shows_pupils=media.shows_pupils,
                 pupil_consent_confirmed=media.pupil_consent_confirmed,
                 uploaded_by=actor,
             )
@@ -637,7 +628,12 @@ def post_new_draft_from(
             summary=_("New draft started from post %(pk)s.") % {"pk": source.pk},
             data={"copied_from": source.pk},
         )
-    return copy, True
+        return copy
+
+    # The same form twice (a double click) gives the first copy, even when the two race.
+    return create_once(
+        Post, owner_field="author", owner=actor, form_token=form_token, create=copy_it
+    )
 
 
 # --- Posts: the senior team's decisions --------------------------------------------------------
@@ -989,51 +985,45 @@ def campaign_propose(
     """Ask the senior team for permission to run a public campaign (clause 4.3)."""
     if not roles.can_propose_campaigns(actor):
         raise ApprovalError(_("You cannot propose campaigns."))
-    if form_token is not None:
-        existing = Campaign.objects.filter(proposer=actor, form_token=form_token).first()
-        if existing is not None:
-            return existing, False
     title, aim = (title or "").strip(), (aim or "").strip()
     if not title or not aim:
         raise ApprovalError(_("Give the campaign a title and say what it aims to do."))
     if ends_on < starts_on:
         raise ApprovalError(_("The last day must be on or after the first day."))
-    try:
-        with transaction.atomic():
-            campaign = Campaign.objects.create(
-                title=title,
-                aim=aim,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                proposer=actor,
-                form_token=form_token,
+
+    def propose() -> Campaign:
+        campaign = Campaign.objects.create(
+            title=title,
+            aim=aim,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            proposer=actor,
+            form_token=form_token,
+        )
+        audit_record(
+            actor=actor,
+            action="campaign.proposed",
+            target=campaign,
+            summary=_("Proposed, %(start)s to %(end)s.")
+            % {"start": date_format(starts_on), "end": date_format(ends_on)},
+        )
+        notify(
+            recipients=_senior_team_except(actor),
+            kind=NotificationKind.CAMPAIGN_SUBMITTED,
+            subject=_("A campaign is waiting for a decision: %(title)s") % {"title": title},
+            message=_(
+                "%(who)s proposed the campaign “%(title)s”. Please approve or decline it "
+                "before it starts on %(start)s."
             )
-            audit_record(
-                actor=actor,
-                action="campaign.proposed",
-                target=campaign,
-                summary=_("Proposed, %(start)s to %(end)s.")
-                % {"start": date_format(starts_on), "end": date_format(ends_on)},
-            )
-            notify(
-                recipients=_senior_team_except(actor),
-                kind=NotificationKind.CAMPAIGN_SUBMITTED,
-                subject=_("A campaign is waiting for a decision: %(title)s") % {"title": title},
-                message=_(
-                    "%(who)s proposed the campaign “%(title)s”. Please approve or decline it "
-                    "before it starts on %(start)s."
-                )
-                % {"who": actor, "title": title, "start": date_format(starts_on)},
-                url=campaign.get_absolute_url(),
-                key=f"campaign:{campaign.pk}:proposed",
-            )
-    except IntegrityError:
-        if form_token is not None:
-            existing = Campaign.objects.filter(proposer=actor, form_token=form_token).first()
-            if existing is not None:
-                return existing, False
-        raise
-    return campaign, True
+            % {"who": actor, "title": title, "start": date_format(starts_on)},
+            url=campaign.get_absolute_url(),
+            key=f"campaign:{campaign.pk}:proposed",
+        )
+        return campaign
+
+    return create_once(
+        Campaign, owner_field="proposer", owner=actor, form_token=form_token, create=propose
+    )
 
 
 def campaign_decide(

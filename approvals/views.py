@@ -7,18 +7,18 @@ and is shown as a message; nothing here changes a status itself.
 
 from __future__ import annotations
 
-import csv
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
@@ -50,22 +50,20 @@ from approvals.models import (
 from approvals.services import ApprovalError, PostContent
 from policy import prescreen
 from redbridge_portal import roles
+from redbridge_portal.csv_export import csv_download
+from redbridge_portal.mixins import RoleRequiredMixin
 
 
-class SeniorTeamRequiredMixin:
+class SeniorTeamRequiredMixin(RoleRequiredMixin):
     """The page is for the senior team: others get 403 (the service checks again)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.can_decide_posts(request.user):
-            raise PermissionDenied(_("Only the senior team can use this page."))
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(roles.can_decide_posts)
+    refused = gettext_lazy("Only the senior team can use this page.")
 
 
-class CanWritePostsMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.can_submit_posts(request.user):
-            raise PermissionDenied(_("You cannot write posts for the school's accounts."))
-        return super().dispatch(request, *args, **kwargs)
+class CanWritePostsMixin(RoleRequiredMixin):
+    allowed = staticmethod(roles.can_submit_posts)
+    refused = gettext_lazy("You cannot write posts for the school's accounts.")
 
 
 def _visible_post_or_404(request, pk) -> Post:
@@ -211,6 +209,14 @@ class PostFormMixin:
                 ],
             }
         )
+        if not form.accounts:
+            # No account in use yet: say so plainly, and who can add one.
+            context["no_accounts"] = {
+                "can_add": roles.can_manage_social_accounts(self.request.user),
+                "policy_admins": list(
+                    roles.policy_admins().order_by("last_name", "first_name")[:5]
+                ),
+            }
         # Pre-screen what is in the form (after a failed save) or the saved post.
         if form.is_bound:
             context["findings"] = prescreen.screen_draft(
@@ -717,24 +723,10 @@ class PublishedLogView(TemplateView):
         return context
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value) -> str:
-    """Spreadsheets run cells that start with =, +, - or @ as formulas; quote them."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def published_log_csv(request):
     filter_form = PublishedLogFilterForm(request.GET or None)
     account = filter_form.cleaned_data.get("account") if filter_form.is_valid() else None
     posts = selectors.published_log(account=account).prefetch_related("published_by")
-    writer = csv.writer(_Echo())
     header = [
         _("Post"),
         _("Account"),
@@ -753,32 +745,24 @@ def published_log_csv(request):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     def rows():
-        yield writer.writerow(header)
         for post in posts.iterator(chunk_size=500):
             decision = post.last_decision
-            yield writer.writerow(
-                [
-                    _csv_safe(x)
-                    for x in (
-                        post.pk,
-                        post.account.name,
-                        when(post.published_at),
-                        post.published_url,
-                        post.author,
-                        post.current_revision.number if post.current_revision else "",
-                        decision.decided_by if decision else "",
-                        when(decision.decided_at) if decision else "",
-                        post.published_by or "",
-                        post.campaign.title if post.campaign else "",
-                        post.text,
-                    )
-                ]
+            yield (
+                post.pk,
+                post.account.name,
+                when(post.published_at),
+                post.published_url,
+                post.author,
+                post.current_revision.number if post.current_revision else "",
+                decision.decided_by if decision else "",
+                when(decision.decided_at) if decision else "",
+                post.published_by or "",
+                post.campaign.title if post.campaign else "",
+                post.text,
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="published-posts-{stamp}.csv"'
-    return response
+    return csv_download(header, rows(), filename=f"published-posts-{stamp}.csv")
 
 
 # --- Content calendar -------------------------------------------------------------------------
@@ -799,19 +783,16 @@ def _calendar_period(period: str, day):
     return first, after, previous, after, first.strftime("%B %Y")
 
 
-class CalendarView(TemplateView):
+class CalendarView(RoleRequiredMixin, TemplateView):
     """Planned and published posts by day, for a month or a week, per account: what goes out
     when, and a campaign's posts at a glance. For the senior team and the staff who look after
     an account; a post links to its page only for those who may open it."""
 
     template_name = "approvals/calendar.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.can_view_calendar(request.user):
-            raise PermissionDenied(
-                _("The content calendar is for the senior team and the accounts' managers.")
-            )
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(roles.can_view_calendar)
+    refused = gettext_lazy(
+        "The content calendar is for the senior team and the accounts' managers."
+    )
 
     def get_context_data(self, **kwargs):
         import datetime

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,7 +76,12 @@ def person_add(*, actor: User, email: str, first_name: str, last_name: str, extr
             raise AccountError(f"Someone already has the email address {email}.")
         person = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
         person.set_unusable_password()
-        person.save()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            # The same form sent twice at once: the other request made the account.
+            raise AccountError(f"Someone already has the email address {email}.") from None
         person.groups.add(*Group.objects.filter(name__in=[roles.STAFF, *wanted]))
         audit_record(
             actor=actor, action="user.created", target=person, data={"after": account_state(person)}
@@ -244,7 +249,12 @@ def sso_person_for(*, email: str, first_name: str, last_name: str, provider: str
             last_name=(last_name or "").strip()[:150],
         )
         person.set_unusable_password()
-        person.save()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            # Two first sign-ins at once (two tabs, a retried callback): the other made it.
+            return User.objects.get(email__iexact=email)
         person.groups.add(Group.objects.get(name=roles.STAFF))
         audit_record(
             actor=None,
@@ -267,6 +277,15 @@ def personal_data_anonymise(*, user: User) -> None:
 # --- Importing staff from a CSV file ----------------------------------------------------------
 
 
+def staff_imports_forget_unconfirmed() -> int:
+    """Staff lists uploaded but never confirmed hold names and addresses for no purpose: a day
+    on, they go (daily, and at each upload). Returns how many were forgotten."""
+    deleted, _by_model = StaffImport.objects.filter(
+        applied_at__isnull=True, uploaded_at__lt=timezone.now() - timedelta(days=1)
+    ).delete()
+    return deleted
+
+
 def staff_import_upload(
     *, actor: User, file_name: str, data: bytes, deactivate_missing: bool
 ) -> StaffImport:
@@ -274,11 +293,7 @@ def staff_import_upload(
     Raises importer.FileRefused for a file that cannot be read at all."""
     _check_may_manage(actor)
     read = importer.read_staff_csv(data)
-    # Files uploaded but never confirmed hold names and addresses for no purpose: a day on,
-    # they go.
-    StaffImport.objects.filter(
-        applied_at__isnull=True, uploaded_at__lt=timezone.now() - timedelta(days=1)
-    ).delete()
+    staff_imports_forget_unconfirmed()
     return StaffImport.objects.create(
         uploaded_by=actor,
         file_name=(file_name or "staff.csv")[:255],

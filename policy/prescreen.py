@@ -264,7 +264,7 @@ def media_facts(media_items) -> list[MediaFacts]:
 
 
 def screen_draft(text: str, *, link: str = "", media_items=()) -> list[Finding]:
-    """`prescreen` with the policy admins' current lists (cached: no query once warm)."""
+    """`prescreen` with the policy admins' current lists (two small queries)."""
     from policy.screening import screening_lists
 
     terms, sites = screening_lists()

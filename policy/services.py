@@ -273,8 +273,7 @@ def policy_version_publish(
     Sets last review to today and next review due to today plus POLICY_REVIEW_PERIOD_MONTHS;
     the previously published version becomes superseded (still readable at its own address).
     Records `policy.published` in the audit log and asks every member of staff to acknowledge
-    the new version (notifications, emailed after commit). The review-cycle work of later
-    issues hooks in here.
+    the new version (notifications, emailed after commit), and closes the review cycle.
     """
     _require_manager(actor)
     with transaction.atomic():

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -6,7 +6,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from redbridge_portal.models import SchoolClosure
@@ -109,28 +108,14 @@ class SchoolClosureForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
 
-    # A closure switches off reminders and escalations for its days: a typing slip must not
-    # switch them off for years.
-    MAX_DAYS = 92
-    MAX_YEARS_BEFORE = 1
-    MAX_YEARS_AHEAD = 2
-
     def clean(self):
+        from redbridge_portal.services.closures import closure_problems
+
         cleaned = super().clean()
         first, last = cleaned.get("first_day"), cleaned.get("last_day")
-        if first and last and last < first:
-            self.add_error("last_day", _("The last day must be on or after the first day."))
-        elif first and last and (last - first).days + 1 > self.MAX_DAYS:
-            self.add_error(
-                "last_day",
-                _("A closure can be at most %(days)s days long. Enter a longer one in parts.")
-                % {"days": self.MAX_DAYS},
-            )
-        today = timezone.localdate()
-        if first and first < today - timedelta(days=365 * self.MAX_YEARS_BEFORE):
-            self.add_error("first_day", _("Enter a first day no more than a year ago."))
-        if last and last > today + timedelta(days=365 * self.MAX_YEARS_AHEAD):
-            self.add_error("last_day", _("Enter a last day no more than two years from today."))
+        if first and last:
+            for field, message in closure_problems(first, last):
+                self.add_error(field, message)
         return cleaned
 
 

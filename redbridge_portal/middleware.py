@@ -2,6 +2,7 @@ import time
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -77,7 +78,7 @@ class SessionActivityMiddleware:
     def refresh(cls, request) -> None:
         """Push the signed-in session's expiry forward if its last refresh is old enough."""
         session = getattr(request, "session", None)
-        if session is not None and not session.is_empty() and session.get("_auth_user_id"):
+        if session is not None and not session.is_empty() and session.get(SESSION_KEY):
             now = int(time.time())
             last = session.get(cls.KEY, 0)
             if not isinstance(last, int) or now - last >= settings.SESSION_REFRESH_SECONDS:

@@ -398,6 +398,46 @@ def test_a_rejected_post_stays_rejected_and_a_new_draft_can_start_from_it(
     assert copy.copied_from == post
 
 
+def test_a_new_draft_keeps_a_picture_without_pupils_and_survives_a_raced_double_submit(
+    staff_user, senior_user, account, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from approvals.images import clean_uploaded_image
+    from approvals.models import Post, PostMedia
+    from tests.approvals.factories import image_bytes
+
+    building = clean_uploaded_image(SimpleUploadedFile("hall.png", image_bytes("PNG")))
+    post, _created = services.post_create(
+        actor=staff_user,
+        content=services.PostContent(account=account, text="Our new hall", purpose="News"),
+        new_media=[
+            services.NewMedia(image=building, alt_text="The hall", source="own", shows_pupils=False)
+        ],
+        submit=True,
+        self_check=ALL_CONFIRMED,
+    )
+    services.post_reject(actor=senior_user, post=post, comment="Wait for the opening.")
+    token = uuid.uuid4()
+    # The other copy of the same form wins the race between the check and the insert: this one
+    # meets the unique constraint and returns the winner's draft instead of failing.
+    winner, _created = services.post_new_draft_from(actor=staff_user, post=post, form_token=token)
+    real_filter = Post.objects.filter
+    calls = {"n": 0}
+
+    def not_found_the_first_time(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1 and kwargs.get("form_token") == token:
+            return Post.objects.none()
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Post.objects, "filter", not_found_the_first_time)
+    again, created = services.post_new_draft_from(actor=staff_user, post=post, form_token=token)
+    assert (again, created) == (winner, False)
+    copied = PostMedia.objects.get(post=winner)
+    assert copied.shows_pupils is False and copied.pupil_consent_confirmed is False
+
+
 def test_only_the_author_starts_a_new_draft_and_only_from_a_rejected_or_withdrawn_post(
     staff_user, other_staff_user, account
 ):

@@ -327,3 +327,32 @@ def test_an_upload_never_confirmed_is_forgotten_a_day_later(policy_admin, time_m
 
     assert not StaffImport.objects.filter(pk=old.pk).exists()
     assert StaffImport.objects.count() == 1
+
+
+def test_staff_lists_never_confirmed_are_forgotten_by_the_daily_task(policy_admin):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from people.models import StaffImport
+    from people.tasks import forget_unconfirmed_staff_lists
+
+    data = b"name,email\nSam Lee,sam.lee@redbridge.example\n"
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=2)):
+        services.staff_import_upload(
+            actor=policy_admin, file_name="old.csv", data=data, deactivate_missing=False
+        )
+    services.staff_import_upload(
+        actor=policy_admin, file_name="new.csv", data=data, deactivate_missing=False
+    )
+    StaffImport.objects.filter(file_name="new.csv").update(
+        uploaded_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert forget_unconfirmed_staff_lists() == 0  # the upload already forgot the old one
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        assert forget_unconfirmed_staff_lists() == 1
+        assert forget_unconfirmed_staff_lists() == 0  # safe to run twice
+    assert not StaffImport.objects.exists()
+    assert PeriodicTask.objects.get(task="people.tasks.forget_unconfirmed_staff_lists").enabled

@@ -200,3 +200,44 @@ def test_the_list_costs_the_same_queries_for_few_or_many_people(
         response = policy_admin_client.get("/people/")
 
     assert response.status_code == 200
+
+
+def _first_lookup_misses(monkeypatch, email):
+    """Make the first look-up of `email` find nothing, as when another request creates the
+    account between this one's check and its insert."""
+    real_filter = User.objects.filter
+    missed = []
+
+    def filter_(*args, **kwargs):
+        if not missed and kwargs.get("email__iexact") == email:
+            missed.append(True)
+            return User.objects.none()
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(User.objects, "filter", filter_)
+
+
+def test_adding_the_same_person_twice_at_once_is_refused_not_a_server_error(
+    policy_admin, monkeypatch
+):
+    services.person_add(
+        actor=policy_admin, email="jo.newton@redbridge.example", first_name="Jo", last_name="N"
+    )
+    _first_lookup_misses(monkeypatch, "jo.newton@redbridge.example")
+    with pytest.raises(AccountError, match="already has the email address"):
+        services.person_add(
+            actor=policy_admin, email="Jo.Newton@redbridge.example", first_name="Jo", last_name="N"
+        )
+    assert User.objects.filter(email__iexact="jo.newton@redbridge.example").count() == 1
+
+
+def test_two_first_sign_ins_at_once_share_one_account(db, monkeypatch):
+    first = services.sso_person_for(
+        email="sam.lee@redbridge.example", first_name="Sam", last_name="Lee", provider="oidc"
+    )
+    _first_lookup_misses(monkeypatch, "sam.lee@redbridge.example")
+    second = services.sso_person_for(
+        email="sam.lee@redbridge.example", first_name="Sam", last_name="Lee", provider="oidc"
+    )
+    assert second == first
+    assert User.objects.filter(email__iexact="sam.lee@redbridge.example").count() == 1

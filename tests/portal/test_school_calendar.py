@@ -150,3 +150,33 @@ def test_working_times_for_many_starts_match_one_at_a_time():
     together = working_times_until(starts, end)
     assert together == [working_time_between(start, end) for start in starts]
     assert working_times_until([], end) == []
+
+
+def test_the_service_guards_closures_whoever_calls_it(staff_user, policy_admin):
+    """Not only the form: a task, a command or another page calling the service meets the same
+    rules (a closure switches reminders off, so a slip must not switch them off for years)."""
+    from django.utils import timezone
+
+    from redbridge_portal import services
+    from redbridge_portal.actions import ActionRefused
+
+    today = timezone.localdate()
+    with pytest.raises(ActionRefused, match="Only policy admins"):
+        services.school_closure_add(
+            actor=staff_user, name="Half term", first_day=today, last_day=today
+        )
+    with pytest.raises(ActionRefused, match="at most 92 days"):
+        services.school_closure_add(
+            actor=policy_admin,
+            name="Forever",
+            first_day=today,
+            last_day=today + timedelta(days=200),
+        )
+    with pytest.raises(ActionRefused, match="no more than two years"):
+        services.school_closure_add(
+            actor=policy_admin,
+            name="Far away",
+            first_day=date(2099, 1, 1),
+            last_day=date(2099, 1, 2),
+        )
+    assert not SchoolClosure.objects.exists()
