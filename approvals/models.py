@@ -6,8 +6,6 @@ submission freezes a `PostRevision`; a `Decision` always refers to the revision 
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -706,10 +704,6 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"Comment by {self.author} on post {self.post_id}"
-
-
-def new_form_token() -> uuid.UUID:
-    return uuid.uuid4()
 
 
 # --- The self-check before submitting (clause 4.4) ----------------------------------------------

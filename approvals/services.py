@@ -668,7 +668,7 @@ def _decide(
     cited = _validated_clauses(clauses)
     with transaction.atomic():
         post = _lock_post(post)
-        if post.author_id == actor.pk:
+        if not roles.may_decide(actor, post):
             raise ApprovalError(
                 _(
                     "You cannot decide on your own post. Ask another member of the senior "
@@ -838,7 +838,7 @@ def post_mark_published(
         raise ApprovalError(_("The time the post went out cannot be in the future."))
     with transaction.atomic():
         post = _lock_post(post)
-        if post.author_id != actor.pk and not roles.can_decide_posts(actor):
+        if not roles.may_record_publication(actor, post):
             raise ApprovalError(
                 _("Only the author or a member of the senior team can record publication.")
             )
@@ -934,10 +934,7 @@ def post_comment(*, actor: User, post: Post, body: str, clauses: Iterable[str] =
     cited = _validated_clauses(clauses)
     with transaction.atomic():
         post = _lock_post(post)
-        is_author = post.author_id == actor.pk
-        if not is_author and not (
-            roles.can_decide_posts(actor) and post.current_revision_id is not None
-        ):
+        if not roles.may_comment(actor, post):
             raise ApprovalError(_("Only the author and the senior team can comment on this post."))
         comment = Comment.objects.create(
             post=post,

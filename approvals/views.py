@@ -308,7 +308,7 @@ class PostEditView(PostFormMixin, FormView):
 def _post_page(request, post: Post, *, status=200, **forms):
     user = request.user
     is_author = post.author_id == user.pk
-    can_decide = roles.can_decide_posts(user) and not is_author
+    can_decide = roles.may_decide(user, post)
     timeline = selectors.post_timeline(post, full=roles.may_see_post_history(user, post))
     context = {
         "post": post,
@@ -319,10 +319,10 @@ def _post_page(request, post: Post, *, status=200, **forms):
         "own_post_waiting": roles.can_decide_posts(user)
         and is_author
         and post.status == PostStatus.SUBMITTED,
-        "can_comment": is_author or (roles.can_decide_posts(user) and post.current_revision_id),
+        "can_comment": roles.may_comment(user, post),
         "can_submit": is_author and post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED),
         "can_mark_published": post.status == PostStatus.APPROVED
-        and (is_author or roles.can_decide_posts(user)),
+        and roles.may_record_publication(user, post),
         "can_correct_publication": post.status == PostStatus.PUBLISHED
         and roles.can_correct_publication(user),
         "self_check_form": forms.get("self_check_form") or SelfCheckForm(),
@@ -461,7 +461,7 @@ class PostMarkPublishedView(FormView):
     def dispatch(self, request, *args, **kwargs):
         self.post_object = _visible_post_or_404(request, kwargs["pk"])
         post = self.post_object
-        if post.author_id != request.user.pk and not roles.can_decide_posts(request.user):
+        if not roles.may_record_publication(request.user, post):
             raise Http404(_("No such post, or it is not yours to change."))
         if post.status != PostStatus.APPROVED:
             messages.error(

@@ -233,6 +233,31 @@ def is_senior_team(user) -> bool:
     return can_decide_posts(user)
 
 
+# --- Rules about one post ------------------------------------------------------------------------
+# Asked by the post page (what to offer) and by approvals.services (the guard).
+
+
+def may_decide(user, post) -> bool:
+    """Approve, ask for changes or reject: the senior team, never on their own post."""
+    return can_decide_posts(user) and post.author_id != user.pk
+
+
+def may_comment(user, post) -> bool:
+    """The author, and the senior team once the post has been sent to them."""
+    if not (user and user.is_authenticated):
+        return False
+    return post.author_id == user.pk or (
+        can_decide_posts(user) and post.current_revision_id is not None
+    )
+
+
+def may_record_publication(user, post) -> bool:
+    """Say that an approved post went out: its author or a member of the senior team."""
+    if not (user and user.is_authenticated):
+        return False
+    return post.author_id == user.pk or can_decide_posts(user)
+
+
 # --- Rules about one concern or question ------------------------------------------------------
 # Asked by the page (what to offer) and by the service (the guard), so the two cannot differ.
 

@@ -118,3 +118,28 @@ def test_who_may_answer_and_publish_a_question(staff_user, senior_user):
     questions.faq_publish(actor=senior_user, question=question, faq_question="Q", faq_answer="A")
     question.refresh_from_db()
     assert not roles.may_publish_answer(senior_user, question)  # once only
+
+
+# --- Rules about one post ------------------------------------------------------------------------
+
+
+def test_who_may_decide_comment_on_and_record_a_post(
+    staff_user, other_staff_user, senior_user, second_senior_user
+):
+    from tests.approvals.factories import AccountFactory, draft_post, submitted_post
+
+    account = AccountFactory()
+    draft = draft_post(staff_user, account)
+    assert roles.may_comment(staff_user, draft)
+    assert not roles.may_comment(senior_user, draft)  # never sent to them
+    assert not roles.may_comment(other_staff_user, draft)
+    sent = submitted_post(staff_user, account)
+    assert roles.may_comment(senior_user, sent)
+    assert roles.may_decide(senior_user, sent)
+    assert not roles.may_decide(staff_user, sent)
+    own = submitted_post(senior_user, account)
+    assert not roles.may_decide(senior_user, own)  # never your own post
+    assert roles.may_decide(second_senior_user, own)
+    assert roles.may_record_publication(staff_user, sent)
+    assert roles.may_record_publication(second_senior_user, sent)
+    assert not roles.may_record_publication(other_staff_user, sent)
