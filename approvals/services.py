@@ -1095,7 +1095,8 @@ def _return_posts_of_declined_campaign(*, actor: User, campaign: Campaign, reaso
     for a decision go back to their authors (changes requested, with the reason); posts their
     authors are still working on stay with them. Every author is told what to do."""
     posts = list(
-        Post.objects.select_for_update()
+        # Only the posts are locked (PostgreSQL cannot lock the optional current revision).
+        Post.objects.select_for_update(of=("self",))
         .filter(campaign=campaign)
         .filter(status__in=[PostStatus.SUBMITTED, PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED])
         .select_related("author", "account", "current_revision")
