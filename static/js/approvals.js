@@ -177,5 +177,12 @@
         });
       }
     });
+    // Typing can start before this file has loaded, and the browser refills fields on "Back":
+    // check at once if what is in the form is not what the page was sent with.
+    if ([text, link].some(function (element) {
+      return element && element.value !== element.defaultValue;
+    })) {
+      check();
+    }
   });
 })();

@@ -44,5 +44,12 @@
         timer = window.setTimeout(refresh, DELAY);
       });
     });
+    // Typing can start before this file has loaded, and the browser refills fields on "Back":
+    // show the difference at once if the wording is not what the page was sent with.
+    if (Array.prototype.some.call(fields, function (field) {
+      return field.value !== field.defaultValue;
+    })) {
+      refresh();
+    }
   });
 })();

@@ -79,6 +79,10 @@ def playwright_driver():
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     driver = sync_playwright().start()
+    # CI machines are shared and slow at times: an assertion waits as long as an action does.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
     try:
         yield driver
     finally:
