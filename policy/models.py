@@ -19,10 +19,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from policy.search_indexes import SEARCH_CONFIG  # noqa: F401 (re-exported)
+from redbridge_portal.models import ImmutableRecord
 
 
-class PolicyVersionLocked(Exception):
-    """A published or superseded version (or something inside it) was about to change."""
+class PolicyVersionLocked(ImmutableRecord):
+    """A published or superseded version (or something inside it) was about to change.
+
+    Unlike the append-only records, a version is frozen only once it leaves the draft state, so
+    its guard asks the database for the status; what it raises is the same kind of refusal."""
 
 
 class PolicyVersionStatus(models.TextChoices):

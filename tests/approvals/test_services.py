@@ -13,13 +13,12 @@ from approvals.models import (
     Comment,
     Decision,
     DecisionOutcome,
-    ImmutableRecord,
     Post,
     PostRevision,
     PostStatus,
 )
 from approvals.services import ApprovalError
-from redbridge_portal.models import AuditEvent, Notification, NotificationKind
+from redbridge_portal.models import AuditEvent, ImmutableRecord, Notification, NotificationKind
 from tests.approvals.factories import (
     ALL_CONFIRMED,
     AccountFactory,
@@ -556,6 +555,8 @@ def test_a_revision_cannot_be_changed(staff_user, account):
         revision.save()
     with pytest.raises(ImmutableRecord):
         PostRevision.objects.filter(pk=revision.pk).update(text="Something else")
+    with pytest.raises(ImmutableRecord):
+        revision.delete()
     revision.refresh_from_db()
     assert revision.text != "Something else"
 
@@ -568,6 +569,8 @@ def test_a_decision_cannot_be_changed(staff_user, senior_user, account):
         decision.save()
     with pytest.raises(ImmutableRecord):
         Decision.objects.filter(pk=decision.pk).update(comment="changed")
+    with pytest.raises(ImmutableRecord):
+        Decision.objects.filter(pk=decision.pk).delete()
 
 
 def test_editing_the_post_leaves_the_submitted_revision_as_it_was(staff_user, account):
