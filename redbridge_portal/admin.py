@@ -77,7 +77,10 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the portal writes itself: visible to those allowed, never edited by hand."""
+    """Records the portal writes itself: visible to those allowed, never edited by hand.
+
+    Their changes go through the services, which check the actor's right and write the audit
+    row; an edit in the admin would do neither."""
 
     def has_add_permission(self, request):
         return False
