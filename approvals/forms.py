@@ -631,13 +631,9 @@ class FlatSelect(forms.Select):
         )
 
 
-class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[(s.value, s.label) for s in selectors.QUEUE_STATUSES],
-        widget=FlatSelect,
-    )
+class AccountFilterForm(forms.Form):
+    """Narrows a list of posts to one account (the published log, and the base of the others)."""
+
     account = forms.ModelChoiceField(
         label=_("Account"),
         queryset=Account.objects.none(),
@@ -645,11 +641,44 @@ class QueueFilterForm(forms.Form):
         empty_label=_("All"),
         widget=FlatSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.order_by("name")
+
+
+class AccountAndCampaignFilterForm(AccountFilterForm):
+    """Narrows a list of posts to one account or campaign (the queue and the calendar)."""
+
     campaign = forms.ModelChoiceField(
         label=_("Campaign"),
         queryset=Campaign.objects.none(),
         required=False,
         empty_label=_("All"),
+        widget=FlatSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaigns = Campaign.objects.order_by("-starts_on", "title")
+        self.fields["campaign"].queryset = campaigns
+        # Listed from (id, title) pairs: making 500 campaigns into model instances to show
+        # their titles cost more than the rest of the page. A chosen one is still checked
+        # against the queryset when the form is validated.
+        empty_label = self.fields["campaign"].empty_label
+        self.fields["campaign"].widget.options = lambda: [
+            ("", empty_label),
+            *campaigns.values_list("pk", "title"),
+        ]
+
+
+class QueueFilterForm(AccountAndCampaignFilterForm):
+    field_order = ["status", "account", "campaign", "author"]
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(s.value, s.label) for s in selectors.QUEUE_STATUSES],
         widget=FlatSelect,
     )
     # Typed rather than chosen: a list of every member of staff was 2,000 options (100 KB on
@@ -661,20 +690,6 @@ class QueueFilterForm(forms.Form):
         help_text=_("Part of a name or school email address"),
         widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.order_by("name")
-        campaigns = Campaign.objects.order_by("-starts_on", "title")
-        self.fields["campaign"].queryset = campaigns
-        # Listed from (id, title) pairs: making 500 campaigns into model instances to show
-        # their titles cost more than the rest of the page. A chosen one is still checked
-        # against the queryset when the form is validated.
-        empty_label = self.fields["campaign"].empty_label
-        self.fields["campaign"].widget.options = lambda: [
-            ("", empty_label),
-            *campaigns.values_list("pk", "title"),
-        ]
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -688,25 +703,16 @@ class QueueFilterForm(forms.Form):
         }
 
 
-class PublishedLogFilterForm(forms.Form):
-    account = forms.ModelChoiceField(
-        label=_("Account"),
-        queryset=Account.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=FlatSelect,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.order_by("name")
+class PublishedLogFilterForm(AccountFilterForm):
+    """The published log is narrowed by account only."""
 
 
-class CalendarForm(forms.Form):
+class CalendarForm(AccountAndCampaignFilterForm):
     """Which period of the content calendar to show: a week or a month around a date, for one
     account or campaign or all of them. Bad values fall back to this month."""
 
     PERIODS = [("month", _("Month")), ("week", _("Week"))]
+    field_order = ["period", "date", "account", "campaign"]
 
     period = forms.ChoiceField(label=_("Show"), choices=PERIODS, required=False)
     date = forms.DateField(
@@ -715,32 +721,6 @@ class CalendarForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=sensible_date_validators(),
     )
-    account = forms.ModelChoiceField(
-        label=_("Account"),
-        queryset=Account.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=FlatSelect,
-    )
-    campaign = forms.ModelChoiceField(
-        label=_("Campaign"),
-        queryset=Campaign.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=FlatSelect,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.order_by("name")
-        campaigns = Campaign.objects.order_by("-starts_on", "title")
-        self.fields["campaign"].queryset = campaigns
-        # As on the queue: the campaigns are listed from (id, title) pairs.
-        empty_label = self.fields["campaign"].empty_label
-        self.fields["campaign"].widget.options = lambda: [
-            ("", empty_label),
-            *campaigns.values_list("pk", "title"),
-        ]
 
     def choices(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
