@@ -119,14 +119,7 @@ def load_demo(*, stdout) -> None:
             services.post_update(
                 actor=author,
                 post=target,
-                content=services.PostContent(
-                    account=target.account,
-                    text=target.text,
-                    purpose=target.purpose,
-                    link=target.link,
-                    planned_for=target.planned_for,
-                    campaign=target.campaign,
-                ),
+                content=services.PostContent.of(target),
                 new_media=[
                     services.NewMedia(
                         image=clean_uploaded_image(_demo_image()),

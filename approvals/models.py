@@ -224,6 +224,20 @@ NEXT_STEP_FOR_AUTHOR = {
 }
 
 
+# What the author writes: kept on the post, frozen with each revision (the images apart).
+POST_CONTENT_FIELDS = ("account", "campaign", "text", "link", "purpose", "planned_for")
+
+
+class PostContentMixin:
+    """Reads the content fields the same way on a post and on a revision of it."""
+
+    def content_values(self) -> dict:
+        """The content as stored, by column (`account_id`, not the account), so that a post and
+        a revision compare without a query and a revision is made from the post's values."""
+        attnames = (self._meta.get_field(name).attname for name in POST_CONTENT_FIELDS)
+        return {attname: getattr(self, attname) for attname in attnames}
+
+
 class PostQuerySet(models.QuerySet):
     def awaiting_decision(self):
         """Submitted posts with no decision yet on their current revision."""
@@ -236,7 +250,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(current_revision__isnull=False)
 
 
-class Post(models.Model):
+class Post(PostContentMixin, models.Model):
     """A post for one of the school's accounts, written by a member of staff."""
 
     author = models.ForeignKey(
@@ -407,7 +421,7 @@ def published_length(text: str, link: str = "", *, platform: str = "") -> int:
     return platform_length(text, link, platform=platform)
 
 
-class PostRevision(AppendOnlyModel):
+class PostRevision(PostContentMixin, AppendOnlyModel):
     """What was sent to the senior team, frozen: a decision always refers to one of these."""
 
     refusal = _("Submitted revisions cannot be changed or deleted.")
