@@ -24,7 +24,6 @@ from approvals.models import (
     DecisionOutcome,
     MediaSource,
     PostStatus,
-    published_length,
 )
 from approvals.platforms import PLATFORM_HOSTS, address_belongs_to, wrong_platform_message
 from redbridge_portal.forms import sensible_date_validators
@@ -284,28 +283,16 @@ class PostForm(SelfCheckMixin, forms.Form):
 
     def clean(self):
         from approvals.platforms import image_required_message, needs_an_image
-        from approvals.services import campaign_dates_message
+        from approvals.services import campaign_dates_message, text_limit_message
 
         data = super().clean()
         for message in self.upload_errors:
             self.add_error("images", message)
         account, text = data.get("account"), data.get("text")
         if account and text is not None:
-            length = published_length(text, data.get("link") or "", platform=account.platform)
-            if length > account.text_limit:
-                self.add_error(
-                    "text",
-                    _(
-                        "The post is %(length)s characters long; %(account)s allows "
-                        "%(limit)s. Shorten it by %(over)s."
-                    )
-                    % {
-                        "length": length,
-                        "account": account.name,
-                        "limit": account.text_limit,
-                        "over": length - account.text_limit,
-                    },
-                )
+            message = text_limit_message(account, text, data.get("link") or "")
+            if message:
+                self.add_error("text", message)
         campaign, planned_for = data.get("campaign"), data.get("planned_for")
         if campaign and planned_for:
             message = campaign_dates_message(campaign, planned_for)

@@ -143,22 +143,9 @@ def _check_content(content: PostContent) -> None:
         raise ApprovalError(
             _("Say what the post is for and how it benefits the school (clause 4.3).")
         )
-    length = published_length(
-        _normalise_text(content.text), content.link, platform=account.platform
-    )
-    if length > account.text_limit:
-        raise ApprovalError(
-            _(
-                "The post is %(length)s characters long (with its link); %(account)s allows "
-                "%(limit)s. Shorten it by %(over)s."
-            )
-            % {
-                "length": length,
-                "account": account.name,
-                "limit": account.text_limit,
-                "over": length - account.text_limit,
-            }
-        )
+    message = text_limit_message(account, _normalise_text(content.text), content.link)
+    if message:
+        raise ApprovalError(message)
     if content.campaign is not None and content.campaign.status == CampaignStatus.DECLINED:
         raise ApprovalError(
             _("The campaign “%(title)s” was declined, so posts cannot join it.")
@@ -168,6 +155,23 @@ def _check_content(content: PostContent) -> None:
         message = campaign_dates_message(content.campaign, content.planned_for)
         if message:
             raise ApprovalError(message)
+
+
+def text_limit_message(account: Account, text: str, link: str) -> str:
+    """Why the post is too long for `account`, counted as the platform counts, or "" when it
+    fits. The form shows the same words beside the text."""
+    length = published_length(text, link, platform=account.platform)
+    if length <= account.text_limit:
+        return ""
+    return _(
+        "The post is %(length)s characters long; %(account)s allows %(limit)s. "
+        "Shorten it by %(over)s."
+    ) % {
+        "length": length,
+        "account": account.name,
+        "limit": account.text_limit,
+        "over": length - account.text_limit,
+    }
 
 
 def campaign_dates_message(campaign: Campaign, planned_for: datetime.datetime) -> str:
