@@ -48,6 +48,12 @@ def post_data(account, **overrides):
     return data
 
 
+def decide(client, post, outcome="approve", *, follow=False, **fields):
+    """Send the decision form on the post's page, for the revision it shows."""
+    data = {"outcome": outcome, "revision": post.current_revision_id, **fields}
+    return client.post(reverse("approvals:post_decide", args=[post.pk]), data, follow=follow)
+
+
 def messages_of(response):
     return [str(m) for m in response.context["messages"]] if response.context else []
 
@@ -282,10 +288,7 @@ def test_approving_from_the_post_page(senior_client, staff_user, account):
     post = submitted_post(staff_user, account)
     page = senior_client.get(post.get_absolute_url())
     assert "Record my decision" in page.content.decode()
-    response = senior_client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "approve", "revision": post.current_revision_id},
-    )
+    response = decide(senior_client, post)
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.status == PostStatus.APPROVED
@@ -293,10 +296,7 @@ def test_approving_from_the_post_page(senior_client, staff_user, account):
 
 def test_rejecting_without_a_comment_shows_the_form_again(senior_client, staff_user, account):
     post = submitted_post(staff_user, account)
-    response = senior_client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "reject", "revision": post.current_revision_id, "comment": ""},
-    )
+    response = decide(senior_client, post, "reject", comment="")
     assert response.status_code == 400
     assert "Say what needs to change, or why the post is rejected." in response.content.decode()
     assert Decision.objects.count() == 0
@@ -305,11 +305,7 @@ def test_rejecting_without_a_comment_shows_the_form_again(senior_client, staff_u
 def test_deciding_on_your_own_post_shows_a_message_not_an_error(client, senior_user, account):
     post = submitted_post(senior_user, account)
     client.force_login(senior_user)
-    response = client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "approve", "revision": post.current_revision_id},
-        follow=True,
-    )
+    response = decide(client, post, follow=True)
     assert response.status_code == 200
     assert any("your own post" in m for m in messages_of(response))
     assert Decision.objects.count() == 0
@@ -321,21 +317,14 @@ def test_approving_twice_tells_who_decided_first(
     post = submitted_post(staff_user, account)
     services.post_approve(actor=senior_user, post=post)
     client.force_login(second_senior_user)
-    response = client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "reject", "comment": "No", "revision": post.current_revision_id},
-        follow=True,
-    )
+    response = decide(client, post, "reject", comment="No", follow=True)
     assert any("Priya Shah already decided" in m for m in messages_of(response))
     assert Decision.objects.count() == 1
 
 
 def test_staff_cannot_post_a_decision(staff_client, other_staff_user, account):
     post = submitted_post(other_staff_user, account)
-    response = staff_client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "approve", "revision": post.current_revision_id},
-    )
+    response = decide(staff_client, post)
     assert response.status_code == 403
 
 
@@ -343,11 +332,7 @@ def test_acting_on_a_withdrawn_post_shows_a_message(client, staff_user, senior_u
     post = submitted_post(staff_user, account)
     services.post_withdraw(actor=staff_user, post=post)
     client.force_login(senior_user)
-    response = client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "approve", "revision": post.current_revision_id},
-        follow=True,
-    )
+    response = decide(client, post, follow=True)
     assert response.status_code == 200
     assert any("Withdrawn" in m for m in messages_of(response))
 
