@@ -618,16 +618,21 @@ class FlatSelect(forms.Select):
         )
 
 
-class AccountFilterForm(forms.Form):
-    """Narrows a list of posts to one account (the published log, and the base of the others)."""
-
-    account = forms.ModelChoiceField(
-        label=_("Account"),
-        queryset=Account.objects.none(),
+def _narrow_by(label, model) -> forms.ModelChoiceField:
+    """An optional filter offering "All" first; the form sets its queryset when it is made."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=model.objects.none(),
         required=False,
         empty_label=_("All"),
         widget=FlatSelect,
     )
+
+
+class AccountFilterForm(forms.Form):
+    """Narrows a list of posts to one account (the published log, and the base of the others)."""
+
+    account = _narrow_by(_("Account"), Account)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -637,13 +642,7 @@ class AccountFilterForm(forms.Form):
 class AccountAndCampaignFilterForm(AccountFilterForm):
     """Narrows a list of posts to one account or campaign (the queue and the calendar)."""
 
-    campaign = forms.ModelChoiceField(
-        label=_("Campaign"),
-        queryset=Campaign.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=FlatSelect,
-    )
+    campaign = _narrow_by(_("Campaign"), Campaign)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
