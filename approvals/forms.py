@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import uuid
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
@@ -26,7 +25,7 @@ from approvals.models import (
     PostStatus,
 )
 from approvals.platforms import PLATFORM_HOSTS, address_belongs_to, wrong_platform_message
-from redbridge_portal.forms import sensible_date_validators
+from redbridge_portal.forms import NoTagHelper, sensible_date_validators
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -36,15 +35,6 @@ def clause_url(number: str) -> str:
         return reverse("policy:clause", kwargs={"number": number})
     except NoReverseMatch:  # the policy pages are not mounted (never in the portal itself)
         return ""
-
-
-class NoTagHelper(FormHelper):
-    """Templates write the <form> tag and the buttons themselves (one primary button each)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form_tag = False
-        self.disable_csrf = True
 
 
 class AccountChoiceField(forms.ModelChoiceField):
