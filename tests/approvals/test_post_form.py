@@ -16,6 +16,7 @@ from tests.approvals.factories import (
     AccountFactory,
     draft_post,
     image_bytes,
+    post_form_data,
     proposed_campaign,
 )
 
@@ -32,16 +33,8 @@ def upload(name, fmt="PNG", color=(200, 30, 30)):
 
 
 def content(account, **overrides):
-    data = {
-        "form_token": str(uuid.uuid4()),
-        "image_key": str(uuid.uuid4()),
-        "account": account.pk,
-        "text": "Our choir sang at the town hall tonight.",
-        "purpose": "Shows the community what our pupils achieve.",
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
+    """The post form's data, under its own key for images chosen before saving."""
+    return post_form_data(account, **{"image_key": str(uuid.uuid4()), **overrides})
 
 
 def details(pending, **overrides):

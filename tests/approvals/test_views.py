@@ -23,6 +23,7 @@ from tests.approvals.factories import (
     approved_post,
     draft_post,
     image_bytes,
+    post_form_data,
     proposed_campaign,
     submitted_post,
 )
@@ -31,21 +32,6 @@ from tests.factories import StaffFactory
 pytestmark = pytest.mark.django_db
 
 SELF_CHECK_FIELDS = {f"check_{key}": "on" for key in ALL_CONFIRMED}
-
-
-def post_data(account, **overrides):
-    data = {
-        "form_token": str(uuid.uuid4()),
-        "account": account.pk,
-        "text": "Our choir sang at the town hall tonight.",
-        "purpose": "Shows the community what our pupils achieve.",
-        "link": "",
-        "planned_for": "",
-        "campaign": "",
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
 
 
 def decide(client, post, outcome="approve", *, follow=False, **fields):
@@ -79,7 +65,7 @@ def test_the_write_page_has_the_form_counter_preview_and_self_check(staff_client
 
 
 def test_saving_a_draft(staff_client, staff_user, account):
-    response = staff_client.post(reverse("approvals:post_create"), post_data(account))
+    response = staff_client.post(reverse("approvals:post_create"), post_form_data(account))
     post = Post.objects.get()
     assert response.status_code == 302
     assert response["Location"] == post.get_absolute_url()
@@ -88,7 +74,7 @@ def test_saving_a_draft(staff_client, staff_user, account):
 
 
 def test_the_same_form_sent_twice_creates_one_post_and_one_submission(staff_client, account):
-    data = post_data(account, action="submit", **SELF_CHECK_FIELDS)
+    data = post_form_data(account, action="submit", **SELF_CHECK_FIELDS)
     first = staff_client.post(reverse("approvals:post_create"), data)
     second = staff_client.post(reverse("approvals:post_create"), data, follow=True)
     assert first.status_code == 302
@@ -98,7 +84,7 @@ def test_the_same_form_sent_twice_creates_one_post_and_one_submission(staff_clie
 
 
 def test_sending_without_the_self_check_is_refused_line_by_line(staff_client, account):
-    data = post_data(account, action="submit", check_confidentiality="on")
+    data = post_form_data(account, action="submit", check_confidentiality="on")
     response = staff_client.post(reverse("approvals:post_create"), data)
     assert response.status_code == 200
     assert Post.objects.count() == 0
@@ -107,7 +93,9 @@ def test_sending_without_the_self_check_is_refused_line_by_line(staff_client, ac
 
 def test_text_over_the_accounts_limit_is_refused_with_a_message(staff_client):
     x = AccountFactory(name="X", text_limit=280)
-    response = staff_client.post(reverse("approvals:post_create"), post_data(x, text="a" * 300))
+    response = staff_client.post(
+        reverse("approvals:post_create"), post_form_data(x, text="a" * 300)
+    )
     assert response.status_code == 200
     assert "The post is 300 characters long; X allows 280. Shorten it by 20." in (
         response.content.decode()
@@ -118,7 +106,9 @@ def test_text_over_the_accounts_limit_is_refused_with_a_message(staff_client):
 def test_a_text_file_called_jpg_is_refused_by_the_form(staff_client, account):
     fake = io.BytesIO(b"not an image" * 50)
     fake.name = "holiday.jpg"
-    response = staff_client.post(reverse("approvals:post_create"), post_data(account, images=fake))
+    response = staff_client.post(
+        reverse("approvals:post_create"), post_form_data(account, images=fake)
+    )
     assert response.status_code == 200
     assert "holiday.jpg: The file is not an image we can use" in response.content.decode()
     assert Post.objects.count() == 0
@@ -128,7 +118,7 @@ def test_editing_an_approved_post_sends_it_back(staff_client, staff_user, senior
     post = approved_post(staff_user, senior_user, account)
     page = staff_client.get(reverse("approvals:post_edit", args=[post.pk]))
     assert "the approval no longer applies" in page.content.decode()
-    data = post_data(account, text="A changed text.", action="submit", **SELF_CHECK_FIELDS)
+    data = post_form_data(account, text="A changed text.", action="submit", **SELF_CHECK_FIELDS)
     response = staff_client.post(reverse("approvals:post_edit", args=[post.pk]), data)
     assert response.status_code == 302
     post.refresh_from_db()
