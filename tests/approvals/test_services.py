@@ -119,20 +119,18 @@ def test_a_post_needs_a_purpose(staff_user, account):
 
 def test_the_same_create_form_twice_makes_one_post(staff_user, account):
     token = uuid.uuid4()
-    first, created = services.post_create(
-        actor=staff_user,
-        content=content(account),
-        form_token=token,
-        submit=True,
-        self_check=ALL_CONFIRMED,
-    )
-    again, created_again = services.post_create(
-        actor=staff_user,
-        content=content(account),
-        form_token=token,
-        submit=True,
-        self_check=ALL_CONFIRMED,
-    )
+
+    def send_the_form():
+        return services.post_create(
+            actor=staff_user,
+            content=content(account),
+            form_token=token,
+            submit=True,
+            self_check=ALL_CONFIRMED,
+        )
+
+    first, created = send_the_form()
+    again, created_again = send_the_form()
     assert created and not created_again
     assert again == first
     assert Post.objects.count() == 1
