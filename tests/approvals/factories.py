@@ -5,6 +5,7 @@ import io
 import uuid
 
 import factory
+from django.urls import reverse
 from PIL import ExifTags, Image
 
 from approvals import services
@@ -12,6 +13,8 @@ from approvals.models import SELF_CHECK_KEYS, Account, Campaign, Platform
 from approvals.services import PostContent
 
 ALL_CONFIRMED = {key: True for key in SELF_CHECK_KEYS}
+# The self-check as the post's page sends it, every box ticked.
+SELF_CHECK_FIELDS = {f"check_{key}": "on" for key in SELF_CHECK_KEYS}
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
@@ -52,6 +55,13 @@ def post_form_data(account, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def submit_from_page(client, post, **options):
+    """Send the post to the senior team from its page, as its author would."""
+    return client.post(
+        reverse("approvals:post_submit", args=[post.pk]), SELF_CHECK_FIELDS, **options
+    )
 
 
 def draft_post(author, account=None, **overrides):

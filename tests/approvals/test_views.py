@@ -19,19 +19,19 @@ from approvals.models import (
 )
 from tests.approvals.factories import (
     ALL_CONFIRMED,
+    SELF_CHECK_FIELDS,
     AccountFactory,
     approved_post,
     draft_post,
     image_bytes,
     post_form_data,
     proposed_campaign,
+    submit_from_page,
     submitted_post,
 )
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
-
-SELF_CHECK_FIELDS = {f"check_{key}": "on" for key in ALL_CONFIRMED}
 
 
 def decide(client, post, outcome="approve", *, follow=False, **fields):
@@ -329,9 +329,8 @@ def test_acting_on_a_withdrawn_post_shows_a_message(client, staff_user, senior_u
 
 def test_submitting_from_the_post_page_twice_sends_once(staff_client, staff_user, account):
     post = draft_post(staff_user, account)
-    url = reverse("approvals:post_submit", args=[post.pk])
-    staff_client.post(url, SELF_CHECK_FIELDS)
-    again = staff_client.post(url, SELF_CHECK_FIELDS, follow=True)
+    submit_from_page(staff_client, post)
+    again = submit_from_page(staff_client, post, follow=True)
     assert PostRevision.objects.filter(post=post).count() == 1
     assert any("already submitted" in m for m in messages_of(again))
 
