@@ -94,19 +94,26 @@ def sink():
     controller.stop()
 
 
+# The worker's settings apart from its database file and mail server: no broker (the test calls
+# the task itself) and production's DEBUG off.
+WORKER_SETTINGS = {
+    "CELERY_BROKER_URL": "memory://",
+    "CACHE_URL": "locmemcache://",
+    "EMAIL_TIMEOUT": "30",
+    "SITE_URL": "https://portal.redbridge.example",
+    "SECRET_KEY": "tests-only-secret-key-not-for-production-0123456789",
+    "DEBUG": "false",
+    "HTTPS": "false",
+    "LOG_LEVEL": "ERROR",
+}
+
+
 def environment(tmp_path, smtp_port):
     return fresh_process.environment(
         without={"DATABASE_", "CELERY_"},
         DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
-        CELERY_BROKER_URL="memory://",
-        CACHE_URL="locmemcache://",
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
-        EMAIL_TIMEOUT="30",
-        SITE_URL="https://portal.redbridge.example",
-        SECRET_KEY="tests-only-secret-key-not-for-production-0123456789",
-        DEBUG="false",
-        HTTPS="false",
-        LOG_LEVEL="ERROR",
+        **WORKER_SETTINGS,
     )
 
 

@@ -71,18 +71,22 @@ def test_defaults_need_no_server():
     assert values["SESSION_COOKIE_AGE"] == 8 * 3600
 
 
+# A deployment's environment, every setting given.
+DEPLOYED = {
+    "SECRET_KEY": "x" * 50,
+    "DATABASE_URL": "postgres://portal:pw@db.internal:5432/portal",
+    "CELERY_BROKER_URL": "redis://cache.internal:6379/1",
+    "ALLOWED_HOSTS": "portal.redbridge.example,localhost",
+    "EMAIL_URL": "smtp+tls://mailer:pw@smtp.internal:587",
+    "DEFAULT_FROM_EMAIL": "portal@redbridge.example",
+    "SITE_URL": "https://portal.redbridge.example/",
+    "HTTPS": "true",
+    "SESSION_INACTIVITY_HOURS": "2",
+}
+
+
 def test_every_setting_is_read_from_the_environment():
-    result = read_settings(
-        SECRET_KEY="x" * 50,
-        DATABASE_URL="postgres://portal:pw@db.internal:5432/portal",
-        CELERY_BROKER_URL="redis://cache.internal:6379/1",
-        ALLOWED_HOSTS="portal.redbridge.example,localhost",
-        EMAIL_URL="smtp+tls://mailer:pw@smtp.internal:587",
-        DEFAULT_FROM_EMAIL="portal@redbridge.example",
-        SITE_URL="https://portal.redbridge.example/",
-        HTTPS="true",
-        SESSION_INACTIVITY_HOURS="2",
-    )
+    result = read_settings(**DEPLOYED)
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["DEBUG"] is False
