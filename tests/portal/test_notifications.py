@@ -148,20 +148,16 @@ def test_sending_twice_emails_once(staff_user, django_capture_on_commit_callback
 
 
 def test_reminder_send_once_sends_exactly_once(django_capture_on_commit_callbacks, senior_user):
+    def remind():
+        return services.reminder_send_once(
+            key="post:1:reminder:24h",
+            recipients=[senior_user],
+            kind=NotificationKind.APPROVAL_REMINDER,
+            subject="Still waiting",
+            message="A post has waited a day.",
+        )
+
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.reminder_send_once(
-            key="post:1:reminder:24h",
-            recipients=[senior_user],
-            kind=NotificationKind.APPROVAL_REMINDER,
-            subject="Still waiting",
-            message="A post has waited a day.",
-        )
-        second = services.reminder_send_once(
-            key="post:1:reminder:24h",
-            recipients=[senior_user],
-            kind=NotificationKind.APPROVAL_REMINDER,
-            subject="Still waiting",
-            message="A post has waited a day.",
-        )
+        first, second = remind(), remind()
     assert (first, second) == (True, False)
     assert len(mail.outbox) == 1
