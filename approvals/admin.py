@@ -4,6 +4,7 @@ only: statuses change only through `approvals.services` (the portal's own pages)
 from django.contrib import admin
 
 from approvals.models import Account, Campaign, Comment, Decision, Post, PostMedia, PostRevision
+from redbridge_portal.admin import ReadOnlyAdmin
 
 
 @admin.register(Account)
@@ -14,19 +15,6 @@ class AccountAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Posts keep pointing at their account; take an account out of use instead.
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shows records, never changes them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

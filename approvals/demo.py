@@ -114,6 +114,22 @@ def load_demo(*, stdout) -> None:
             )
             return created_post, created
 
+        def add_picture(target, author, alt_text, **details):
+            # Keeps everything the post says and attaches the demo image.
+            services.post_update(
+                actor=author,
+                post=target,
+                content=services.PostContent.of(target),
+                new_media=[
+                    services.NewMedia(
+                        image=clean_uploaded_image(_demo_image()),
+                        alt_text=alt_text,
+                        source=MediaSource.OWN,
+                        **details,
+                    )
+                ],
+            )
+
         def submit(target, author):
             if target.status == PostStatus.DRAFT:
                 services.post_submit(actor=author, post=target, self_check=ALL_CONFIRMED)
@@ -140,24 +156,11 @@ def load_demo(*, stdout) -> None:
             planned_for=now + datetime.timedelta(days=2),
         )
         if created:
-            services.post_update(
-                actor=sam,
-                post=trees,
-                content=services.PostContent(
-                    account=trees.account,
-                    text=trees.text,
-                    purpose=trees.purpose,
-                    link=trees.link,
-                    planned_for=trees.planned_for,
-                ),
-                new_media=[
-                    services.NewMedia(
-                        image=clean_uploaded_image(_demo_image()),
-                        alt_text="Young trees newly planted in a row beside the school pond",
-                        source=MediaSource.OWN,
-                        pupil_consent_confirmed=True,
-                    )
-                ],
+            add_picture(
+                trees,
+                sam,
+                "Young trees newly planted in a row beside the school pond",
+                pupil_consent_confirmed=True,
             )
         submit(trees, sam)
 
@@ -246,24 +249,11 @@ def load_demo(*, stdout) -> None:
         )
         if sports_post.status == PostStatus.DRAFT and not sports_post.media.exists():
             # An Instagram post goes out with a picture.
-            services.post_update(
-                actor=jo,
-                post=sports_post,
-                content=services.PostContent(
-                    account=sports_post.account,
-                    text=sports_post.text,
-                    purpose=sports_post.purpose,
-                    planned_for=sports_post.planned_for,
-                    campaign=sports_post.campaign,
-                ),
-                new_media=[
-                    services.NewMedia(
-                        image=clean_uploaded_image(_demo_image()),
-                        alt_text="The school field marked out with running lanes for sports week",
-                        source=MediaSource.OWN,
-                        shows_pupils=False,
-                    )
-                ],
+            add_picture(
+                sports_post,
+                jo,
+                "The school field marked out with running lanes for sports week",
+                shows_pupils=False,
             )
         submit(sports_post, jo)
 

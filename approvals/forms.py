@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import uuid
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
@@ -24,10 +23,9 @@ from approvals.models import (
     DecisionOutcome,
     MediaSource,
     PostStatus,
-    published_length,
 )
 from approvals.platforms import PLATFORM_HOSTS, address_belongs_to, wrong_platform_message
-from redbridge_portal.forms import sensible_date_validators
+from redbridge_portal.forms import NoTagHelper, sensible_date_validators
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -37,15 +35,6 @@ def clause_url(number: str) -> str:
         return reverse("policy:clause", kwargs={"number": number})
     except NoReverseMatch:  # the policy pages are not mounted (never in the portal itself)
         return ""
-
-
-class NoTagHelper(FormHelper):
-    """Templates write the <form> tag and the buttons themselves (one primary button each)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form_tag = False
-        self.disable_csrf = True
 
 
 class AccountChoiceField(forms.ModelChoiceField):
@@ -284,28 +273,16 @@ class PostForm(SelfCheckMixin, forms.Form):
 
     def clean(self):
         from approvals.platforms import image_required_message, needs_an_image
-        from approvals.services import campaign_dates_message
+        from approvals.services import campaign_dates_message, text_limit_message
 
         data = super().clean()
         for message in self.upload_errors:
             self.add_error("images", message)
         account, text = data.get("account"), data.get("text")
         if account and text is not None:
-            length = published_length(text, data.get("link") or "", platform=account.platform)
-            if length > account.text_limit:
-                self.add_error(
-                    "text",
-                    _(
-                        "The post is %(length)s characters long; %(account)s allows "
-                        "%(limit)s. Shorten it by %(over)s."
-                    )
-                    % {
-                        "length": length,
-                        "account": account.name,
-                        "limit": account.text_limit,
-                        "over": length - account.text_limit,
-                    },
-                )
+            message = text_limit_message(account, text, data.get("link") or "")
+            if message:
+                self.add_error("text", message)
         campaign, planned_for = data.get("campaign"), data.get("planned_for")
         if campaign and planned_for:
             message = campaign_dates_message(campaign, planned_for)
@@ -631,25 +608,53 @@ class FlatSelect(forms.Select):
         )
 
 
-class QueueFilterForm(forms.Form):
+def _narrow_by(label, model) -> forms.ModelChoiceField:
+    """An optional filter offering "All" first; the form sets its queryset when it is made."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=FlatSelect,
+    )
+
+
+class AccountFilterForm(forms.Form):
+    """Narrows a list of posts to one account (the published log, and the base of the others)."""
+
+    account = _narrow_by(_("Account"), Account)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = Account.objects.order_by("name")
+
+
+class AccountAndCampaignFilterForm(AccountFilterForm):
+    """Narrows a list of posts to one account or campaign (the queue and the calendar)."""
+
+    campaign = _narrow_by(_("Campaign"), Campaign)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        campaigns = Campaign.objects.order_by("-starts_on", "title")
+        self.fields["campaign"].queryset = campaigns
+        # Listed from (id, title) pairs: making 500 campaigns into model instances to show
+        # their titles cost more than the rest of the page. A chosen one is still checked
+        # against the queryset when the form is validated.
+        empty_label = self.fields["campaign"].empty_label
+        self.fields["campaign"].widget.options = lambda: [
+            ("", empty_label),
+            *campaigns.values_list("pk", "title"),
+        ]
+
+
+class QueueFilterForm(AccountAndCampaignFilterForm):
+    field_order = ["status", "account", "campaign", "author"]
+
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[(s.value, s.label) for s in selectors.QUEUE_STATUSES],
-        widget=FlatSelect,
-    )
-    account = forms.ModelChoiceField(
-        label=_("Account"),
-        queryset=Account.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=FlatSelect,
-    )
-    campaign = forms.ModelChoiceField(
-        label=_("Campaign"),
-        queryset=Campaign.objects.none(),
-        required=False,
-        empty_label=_("All"),
         widget=FlatSelect,
     )
     # Typed rather than chosen: a list of every member of staff was 2,000 options (100 KB on
@@ -661,20 +666,6 @@ class QueueFilterForm(forms.Form):
         help_text=_("Part of a name or school email address"),
         widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.order_by("name")
-        campaigns = Campaign.objects.order_by("-starts_on", "title")
-        self.fields["campaign"].queryset = campaigns
-        # Listed from (id, title) pairs: making 500 campaigns into model instances to show
-        # their titles cost more than the rest of the page. A chosen one is still checked
-        # against the queryset when the form is validated.
-        empty_label = self.fields["campaign"].empty_label
-        self.fields["campaign"].widget.options = lambda: [
-            ("", empty_label),
-            *campaigns.values_list("pk", "title"),
-        ]
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -688,25 +679,16 @@ class QueueFilterForm(forms.Form):
         }
 
 
-class PublishedLogFilterForm(forms.Form):
-    account = forms.ModelChoiceField(
-        label=_("Account"),
-        queryset=Account.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=FlatSelect,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.order_by("name")
+class PublishedLogFilterForm(AccountFilterForm):
+    """The published log is narrowed by account only."""
 
 
-class CalendarForm(forms.Form):
+class CalendarForm(AccountAndCampaignFilterForm):
     """Which period of the content calendar to show: a week or a month around a date, for one
     account or campaign or all of them. Bad values fall back to this month."""
 
     PERIODS = [("month", _("Month")), ("week", _("Week"))]
+    field_order = ["period", "date", "account", "campaign"]
 
     period = forms.ChoiceField(label=_("Show"), choices=PERIODS, required=False)
     date = forms.DateField(
@@ -715,32 +697,6 @@ class CalendarForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=sensible_date_validators(),
     )
-    account = forms.ModelChoiceField(
-        label=_("Account"),
-        queryset=Account.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=FlatSelect,
-    )
-    campaign = forms.ModelChoiceField(
-        label=_("Campaign"),
-        queryset=Campaign.objects.none(),
-        required=False,
-        empty_label=_("All"),
-        widget=FlatSelect,
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["account"].queryset = Account.objects.order_by("name")
-        campaigns = Campaign.objects.order_by("-starts_on", "title")
-        self.fields["campaign"].queryset = campaigns
-        # As on the queue: the campaigns are listed from (id, title) pairs.
-        empty_label = self.fields["campaign"].empty_label
-        self.fields["campaign"].widget.options = lambda: [
-            ("", empty_label),
-            *campaigns.values_list("pk", "title"),
-        ]
 
     def choices(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

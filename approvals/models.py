@@ -12,9 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-
-class ImmutableRecord(Exception):
-    """Raised when code tries to change a record that is frozen once written."""
+from redbridge_portal.models import AppendOnlyModel
 
 
 class Platform(models.TextChoices):
@@ -226,6 +224,20 @@ NEXT_STEP_FOR_AUTHOR = {
 }
 
 
+# What the author writes: kept on the post, frozen with each revision (the images apart).
+POST_CONTENT_FIELDS = ("account", "campaign", "text", "link", "purpose", "planned_for")
+
+
+class PostContentMixin:
+    """Reads the content fields the same way on a post and on a revision of it."""
+
+    def content_values(self) -> dict:
+        """The content as stored, by column (`account_id`, not the account), so that a post and
+        a revision compare without a query and a revision is made from the post's values."""
+        attnames = (self._meta.get_field(name).attname for name in POST_CONTENT_FIELDS)
+        return {attname: getattr(self, attname) for attname in attnames}
+
+
 class PostQuerySet(models.QuerySet):
     def awaiting_decision(self):
         """Submitted posts with no decision yet on their current revision."""
@@ -238,7 +250,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(current_revision__isnull=False)
 
 
-class Post(models.Model):
+class Post(PostContentMixin, models.Model):
     """A post for one of the school's accounts, written by a member of staff."""
 
     author = models.ForeignKey(
@@ -409,13 +421,10 @@ def published_length(text: str, link: str = "", *, platform: str = "") -> int:
     return platform_length(text, link, platform=platform)
 
 
-class ImmutableQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ImmutableRecord(_("Submitted revisions cannot be changed."))
-
-
-class PostRevision(models.Model):
+class PostRevision(PostContentMixin, AppendOnlyModel):
     """What was sent to the senior team, frozen: a decision always refers to one of these."""
+
+    refusal = _("Submitted revisions cannot be changed or deleted.")
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField(_("revision"))
@@ -438,8 +447,6 @@ class PostRevision(models.Model):
         help_text=_("The author's confirmations against clause 4.4, as sent."),
     )
 
-    objects = ImmutableQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("revision")
         ordering = ["post", "number"]
@@ -450,12 +457,6 @@ class PostRevision(models.Model):
 
     def __str__(self):
         return f"Revision {self.number} of post {self.post_id}"
-
-    def save(self, *args, **kwargs):
-        # A data-integrity guard, not business logic: what the senior team saw never changes.
-        if not self._state.adding:
-            raise ImmutableRecord(_("Submitted revisions cannot be changed."))
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         post_url = reverse("approvals:post_detail", kwargs={"pk": self.post_id})
@@ -574,9 +575,11 @@ class PendingImage(models.Model):
         return reverse("approvals:pending_image", kwargs={"pk": self.pk})
 
 
-class PublicationCorrection(models.Model):
+class PublicationCorrection(AppendOnlyModel):
     """A correction to the record of when and where a post went out; the values it replaced
     are kept here so the history shows both."""
+
+    refusal = _("Corrections cannot be changed or deleted.")
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="publication_corrections")
     corrected_by = models.ForeignKey(
@@ -592,8 +595,6 @@ class PublicationCorrection(models.Model):
     new_url = models.URLField(_("live web address (after)"), max_length=500)
     reason = models.TextField(_("why it was corrected"))
 
-    objects = ImmutableQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("correction to a publication record")
         ordering = ["corrected_at", "id"]
@@ -603,11 +604,6 @@ class PublicationCorrection(models.Model):
 
     def __str__(self):
         return f"Correction of post {self.post_id} by {self.corrected_by}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecord(_("Corrections cannot be changed."))
-        super().save(*args, **kwargs)
 
 
 # --- Decisions and comments -------------------------------------------------------------------
@@ -626,8 +622,10 @@ OUTCOME_TO_STATUS = {
 }
 
 
-class Decision(models.Model):
+class Decision(AppendOnlyModel):
     """A senior-team member's decision on one revision. One per revision, held by the database."""
+
+    refusal = _("Decisions cannot be changed or deleted.")
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="decisions")
     revision = models.ForeignKey(PostRevision, on_delete=models.PROTECT, related_name="decisions")
@@ -652,8 +650,6 @@ class Decision(models.Model):
         related_name="+",
     )
 
-    objects = ImmutableQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("decision")
         ordering = ["decided_at", "id"]
@@ -667,11 +663,6 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()} by {self.decided_by} (revision {self.revision_id})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ImmutableRecord(_("Decisions cannot be changed."))
-        super().save(*args, **kwargs)
 
 
 class Comment(models.Model):

@@ -25,6 +25,7 @@ from approvals.models import (
     CAMPAIGN_TRANSITIONS,
     EDITABLE_STATUSES,
     OUTCOME_TO_STATUS,
+    POST_CONTENT_FIELDS,
     POST_TRANSITIONS,
     RESUBMIT_ON_EDIT_STATUSES,
     SELF_CHECK_KEYS,
@@ -69,6 +70,10 @@ class PostContent:
     link: str = ""
     planned_for: datetime.datetime | None = None
     campaign: Campaign | None = None
+
+    @classmethod
+    def of(cls, post: Post) -> PostContent:
+        return cls(**{name: getattr(post, name) for name in POST_CONTENT_FIELDS})
 
 
 @dataclass(frozen=True)
@@ -138,22 +143,9 @@ def _check_content(content: PostContent) -> None:
         raise ApprovalError(
             _("Say what the post is for and how it benefits the school (clause 4.3).")
         )
-    length = published_length(
-        _normalise_text(content.text), content.link, platform=account.platform
-    )
-    if length > account.text_limit:
-        raise ApprovalError(
-            _(
-                "The post is %(length)s characters long (with its link); %(account)s allows "
-                "%(limit)s. Shorten it by %(over)s."
-            )
-            % {
-                "length": length,
-                "account": account.name,
-                "limit": account.text_limit,
-                "over": length - account.text_limit,
-            }
-        )
+    message = text_limit_message(account, _normalise_text(content.text), content.link)
+    if message:
+        raise ApprovalError(message)
     if content.campaign is not None and content.campaign.status == CampaignStatus.DECLINED:
         raise ApprovalError(
             _("The campaign “%(title)s” was declined, so posts cannot join it.")
@@ -163,6 +155,23 @@ def _check_content(content: PostContent) -> None:
         message = campaign_dates_message(content.campaign, content.planned_for)
         if message:
             raise ApprovalError(message)
+
+
+def text_limit_message(account: Account, text: str, link: str) -> str:
+    """Why the post is too long for `account`, counted as the platform counts, or "" when it
+    fits. The form shows the same words beside the text."""
+    length = published_length(text, link, platform=account.platform)
+    if length <= account.text_limit:
+        return ""
+    return _(
+        "The post is %(length)s characters long; %(account)s allows %(limit)s. "
+        "Shorten it by %(over)s."
+    ) % {
+        "length": length,
+        "account": account.name,
+        "limit": account.text_limit,
+        "over": length - account.text_limit,
+    }
 
 
 def campaign_dates_message(campaign: Campaign, planned_for: datetime.datetime) -> str:
@@ -199,15 +208,7 @@ def _differs_from_revision(post: Post, revision: PostRevision | None) -> bool:
         return True
     current_media = {m.pk for m in _current_media(post)}
     sent_media = set(revision.media.values_list("pk", flat=True))
-    return (
-        post.text != revision.text
-        or post.link != revision.link
-        or post.purpose != revision.purpose
-        or post.account_id != revision.account_id
-        or post.campaign_id != revision.campaign_id
-        or post.planned_for != revision.planned_for
-        or current_media != sent_media
-    )
+    return post.content_values() != revision.content_values() or current_media != sent_media
 
 
 def _policy_version_in_force():
@@ -497,16 +498,7 @@ def _submit_locked(
         raise ApprovalError(_("This post is already approved, and nothing in it has changed."))
     _check_move(post, PostStatus.SUBMITTED, _("sent to the senior team"))
     answers = _check_self_check(self_check)
-    _check_content(
-        PostContent(
-            account=post.account,
-            text=post.text,
-            purpose=post.purpose,
-            link=post.link,
-            planned_for=post.planned_for,
-            campaign=post.campaign,
-        )
-    )
+    _check_content(PostContent.of(post))
     if not post.account.is_active:
         raise ApprovalError(_("That account is no longer in use. Choose another."))
     current_media = _current_media(post)
@@ -514,16 +506,7 @@ def _submit_locked(
         raise ApprovalError(image_required_message(post.account.name))
     number = (revision.number if revision else 0) + 1
     new_revision = PostRevision.objects.create(
-        post=post,
-        number=number,
-        submitted_by=actor,
-        account_id=post.account_id,
-        campaign_id=post.campaign_id,
-        text=post.text,
-        link=post.link,
-        purpose=post.purpose,
-        planned_for=post.planned_for,
-        self_check=answers,
+        post=post, number=number, submitted_by=actor, self_check=answers, **post.content_values()
     )
     new_revision.media.set(current_media)
     status_before = post.status

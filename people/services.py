@@ -16,6 +16,8 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from people import importer
 from people.models import StaffImport
@@ -41,7 +43,7 @@ def normalise_email(email: str) -> str:
 
 def _check_may_manage(actor: User) -> None:
     if not roles.can_manage_people(actor):
-        raise AccountError("You do not have permission to manage people.")
+        raise AccountError(_("You do not have permission to manage people."))
 
 
 def _lock_policy_admins() -> None:
@@ -57,10 +59,20 @@ def _would_leave_no_policy_admin(person: User) -> bool:
 
 def _sign_in_instructions() -> str:
     if settings.SSO_PROVIDER:
-        return f"Sign in at {settings.SITE_URL}/ with your school account."
-    return (
-        f"To choose your password, go to {settings.SITE_URL}{reverse('password_reset')} and "
-        "enter your school email address."
+        return _("Sign in at %(site)s/ with your school account.") % {"site": settings.SITE_URL}
+    return _("To choose your password, go to %(address)s and enter your school email address.") % {
+        "address": settings.SITE_URL + reverse("password_reset")
+    }
+
+
+def _email_taken(email: str) -> AccountError:
+    return AccountError(_("Someone already has the email address %(email)s.") % {"email": email})
+
+
+def _only_policy_admin(person: User) -> AccountError:
+    return AccountError(
+        _("%(person)s is the only policy admin. Make someone else a policy admin first.")
+        % {"person": person}
     )
 
 
@@ -73,7 +85,7 @@ def person_add(*, actor: User, email: str, first_name: str, last_name: str, extr
     wanted = [role for role in EXTRA_ROLES if role in set(extra_roles)]
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
-            raise AccountError(f"Someone already has the email address {email}.")
+            raise _email_taken(email)
         person = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
         person.set_unusable_password()
         try:
@@ -81,7 +93,7 @@ def person_add(*, actor: User, email: str, first_name: str, last_name: str, extr
                 person.save()
         except IntegrityError:
             # The same form sent twice at once: the other request made the account.
-            raise AccountError(f"Someone already has the email address {email}.") from None
+            raise _email_taken(email) from None
         person.groups.add(*Group.objects.filter(name__in=[roles.STAFF, *wanted]))
         audit_record(
             actor=actor, action="user.created", target=person, data={"after": account_state(person)}
@@ -89,16 +101,23 @@ def person_add(*, actor: User, email: str, first_name: str, last_name: str, extr
         notify(
             recipients=[person],
             kind=NotificationKind.ACCOUNT_CHANGED,
-            subject="You have an account on the staff portal",
-            message=(
-                f"{actor} has given you an account on the {settings.SCHOOL_NAME} staff portal"
-                + (f" with the roles: {', '.join(['Staff', *wanted])}." if wanted else ".")
-                + " "
-                + _sign_in_instructions()
-            ),
+            subject=_("You have an account on the staff portal"),
+            message=_account_given_message(actor, roles_given=wanted),
             url=reverse("home"),
         )
     return person
+
+
+def _account_given_message(actor: User, *, roles_given=()) -> str:
+    where = {"actor": actor, "school": settings.SCHOOL_NAME}
+    if roles_given:
+        given = _(
+            "%(actor)s has given you an account on the %(school)s staff portal with the "
+            "roles: %(roles)s."
+        ) % {**where, "roles": ", ".join([roles.STAFF, *roles_given])}
+    else:
+        given = _("%(actor)s has given you an account on the %(school)s staff portal.") % where
+    return given + " " + _sign_in_instructions()
 
 
 def person_roles_set(*, actor: User, person: User, extra_roles) -> User:
@@ -107,7 +126,7 @@ def person_roles_set(*, actor: User, person: User, extra_roles) -> User:
     _check_may_manage(actor)
     if not roles.may_change_roles(actor, person):
         raise AccountError(
-            "You cannot change your own roles. Ask another policy admin to change them."
+            _("You cannot change your own roles. Ask another policy admin to change them.")
         )
     wanted = {role for role in EXTRA_ROLES if role in set(extra_roles)}
     with transaction.atomic():
@@ -118,9 +137,7 @@ def person_roles_set(*, actor: User, person: User, extra_roles) -> User:
         if held == wanted:
             return person
         if roles.POLICY_ADMIN in held - wanted and _would_leave_no_policy_admin(person):
-            raise AccountError(
-                f"{person} is the only policy admin. Make someone else a policy admin first."
-            )
+            raise _only_policy_admin(person)
         groups = {group.name: group for group in Group.objects.filter(name__in=EXTRA_ROLES)}
         person.groups.remove(*[groups[role] for role in held - wanted])
         person.groups.add(*[groups[role] for role in wanted - held])
@@ -132,15 +149,20 @@ def person_roles_set(*, actor: User, person: User, extra_roles) -> User:
         lines = []
         if added:
             lines.append(
-                f"You now have the role{'s' if len(added) > 1 else ''}: {', '.join(added)}."
+                ngettext(
+                    "You now have the role: %(roles)s.",
+                    "You now have the roles: %(roles)s.",
+                    len(added),
+                )
+                % {"roles": ", ".join(added)}
             )
         if removed:
-            lines.append(f"You no longer have: {', '.join(removed)}.")
+            lines.append(_("You no longer have: %(roles)s.") % {"roles": ", ".join(removed)})
         notify(
             recipients=[person],
             kind=NotificationKind.ACCOUNT_CHANGED,
-            subject="Your roles on the staff portal have changed",
-            message=f"{actor} changed your roles. " + " ".join(lines),
+            subject=_("Your roles on the staff portal have changed"),
+            message=_("%(actor)s changed your roles.") % {"actor": actor} + " " + " ".join(lines),
             url=reverse("account_profile"),
         )
     return person
@@ -152,27 +174,26 @@ def person_deactivate(*, actor: User, person: User) -> User:
     in the records and the published log. Refuses the actor's own account and the last policy
     admin; tells the person by email."""
     if not (roles.can_manage_people(actor) or actor.has_perm("redbridge_portal.change_user")):
-        raise AccountError("You do not have permission to close accounts.")
+        raise AccountError(_("You do not have permission to close accounts."))
     if actor.pk == person.pk:
-        raise AccountError("You cannot close your own account. Ask another administrator.")
+        raise AccountError(_("You cannot close your own account. Ask another administrator."))
     with transaction.atomic():
         _lock_policy_admins()
         person = User.objects.select_for_update().get(pk=person.pk)
         if not person.is_active:
-            raise AccountError(f"{person} already cannot sign in.")
+            raise AccountError(_("%(person)s already cannot sign in.") % {"person": person})
         if _would_leave_no_policy_admin(person):
-            raise AccountError(
-                f"{person} is the only policy admin. Make someone else a policy admin first."
-            )
+            raise _only_policy_admin(person)
         # Told before the account closes: notifications are not made for closed accounts.
         notify(
             recipients=[person],
             kind=NotificationKind.ACCOUNT_CHANGED,
-            subject="Your staff portal account has been closed",
-            message=(
-                f"{actor} has closed your account on the {settings.SCHOOL_NAME} staff portal. "
-                f"If this is a mistake, contact {settings.SUPPORT_CONTACT}."
-            ),
+            subject=_("Your staff portal account has been closed"),
+            message=_(
+                "%(actor)s has closed your account on the %(school)s staff portal. If this is a "
+                "mistake, contact %(contact)s."
+            )
+            % {"actor": actor, "school": settings.SCHOOL_NAME, "contact": settings.SUPPORT_CONTACT},
         )
         person.is_active = False
         person.save(update_fields=["is_active"])
@@ -189,17 +210,19 @@ def person_reactivate(*, actor: User, person: User) -> User:
     with transaction.atomic():
         person = User.objects.select_for_update().get(pk=person.pk)
         if person.is_anonymised:
-            raise AccountError("An anonymised account cannot be reopened. Add the person again.")
+            raise AccountError(_("An anonymised account cannot be reopened. Add the person again."))
         if person.is_active:
-            raise AccountError(f"{person} can already sign in.")
+            raise AccountError(_("%(person)s can already sign in.") % {"person": person})
         person.is_active = True
         person.save(update_fields=["is_active"])
         audit_record(actor=actor, action="user.reactivated", target=person)
         notify(
             recipients=[person],
             kind=NotificationKind.ACCOUNT_CHANGED,
-            subject="Your staff portal account is open again",
-            message=f"{actor} has reopened your account. " + _sign_in_instructions(),
+            subject=_("Your staff portal account is open again"),
+            message=_("%(actor)s has reopened your account.") % {"actor": actor}
+            + " "
+            + _sign_in_instructions(),
             url=reverse("home"),
         )
     return person
@@ -327,21 +350,25 @@ def staff_import_apply(
         _lock_policy_admins()
         staff_import = StaffImport.objects.select_for_update().get(pk=staff_import.pk)
         if staff_import.uploaded_by_id != actor.pk:
-            raise AccountError("Only the person who uploaded this file can import it.")
+            raise AccountError(_("Only the person who uploaded this file can import it."))
         if staff_import.applied_at is not None:
-            raise AccountError("This file has already been imported.")
+            raise AccountError(_("This file has already been imported."))
         plan = staff_import_plan(actor=actor, staff_import=staff_import)
         if plan.counts() != expected:
             raise AccountError(
-                "Accounts have changed since the preview was made. Check the new preview and "
-                "confirm again."
+                _(
+                    "Accounts have changed since the preview was made. Check the new preview "
+                    "and confirm again."
+                )
             )
         if plan.blocking:
             raise AccountError(" ".join(plan.blocking))
         if plan.errors and not only_valid_rows:
             raise AccountError(
-                "Some rows have errors. Correct the file and upload it again, or choose to "
-                "import only the rows without errors."
+                _(
+                    "Some rows have errors. Correct the file and upload it again, or choose to "
+                    "import only the rows without errors."
+                )
             )
         _import_new(actor, plan.new)
         _import_changes(actor, plan.changed)
@@ -401,11 +428,8 @@ def _import_new(actor: User, rows: list[dict]) -> None:
     notify(
         recipients=list(created.values()),
         kind=NotificationKind.ACCOUNT_CHANGED,
-        subject="You have an account on the staff portal",
-        message=(
-            f"{actor} has given you an account on the {settings.SCHOOL_NAME} staff portal. "
-            + _sign_in_instructions()
-        ),
+        subject=_("You have an account on the staff portal"),
+        message=_account_given_message(actor),
         url=reverse("home"),
     )
 
@@ -435,16 +459,20 @@ def _import_changes(actor: User, rows: list[dict]) -> None:
         notify(
             recipients=[person],
             kind=NotificationKind.ACCOUNT_CHANGED,
-            subject="Your staff portal account has changed",
-            message=(
-                f"{actor} updated your account from the school's staff list: your name is "
-                f"{row['first_name']} {row['last_name']}"
-                + (
-                    f", your roles: {', '.join([roles.STAFF, *row['roles']])}"
-                    if "roles" in row
-                    else ""
-                )
-                + "."
-            ),
+            subject=_("Your staff portal account has changed"),
+            message=_staff_list_change_message(actor, row),
             url=reverse("account_profile"),
         )
+
+
+def _staff_list_change_message(actor: User, row: dict) -> str:
+    values = {"actor": actor, "name": f"{row['first_name']} {row['last_name']}"}
+    if "roles" not in row:
+        return (
+            _("%(actor)s updated your account from the school's staff list: your name is %(name)s.")
+            % values
+        )
+    return _(
+        "%(actor)s updated your account from the school's staff list: your name is %(name)s, "
+        "your roles: %(roles)s."
+    ) % {**values, "roles": ", ".join([roles.STAFF, *row["roles"]])}

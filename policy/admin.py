@@ -26,6 +26,7 @@ from policy.models import (
     SignOffState,
 )
 from redbridge_portal import roles
+from redbridge_portal.admin import ReadOnlyAdmin
 
 
 def _version_of(obj) -> PolicyVersion | None:
@@ -273,7 +274,7 @@ class ClauseAdmin(NewRevisionMixin, HiddenFromIndexMixin, PolicyPermissionsMixin
 
 
 @admin.register(Acknowledgement)
-class AcknowledgementAdmin(admin.ModelAdmin):
+class AcknowledgementAdmin(ReadOnlyAdmin):
     """Read-only: acknowledgements are given by staff themselves."""
 
     list_display = ("user", "version", "acknowledged_at")
@@ -286,12 +287,3 @@ class AcknowledgementAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return roles.can_view_acknowledgements(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

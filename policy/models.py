@@ -19,10 +19,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from policy.search_indexes import SEARCH_CONFIG  # noqa: F401 (re-exported)
+from redbridge_portal.models import ImmutableRecord
 
 
-class PolicyVersionLocked(Exception):
-    """A published or superseded version (or something inside it) was about to change."""
+class PolicyVersionLocked(ImmutableRecord):
+    """A published or superseded version (or something inside it) was about to change.
+
+    Unlike the append-only records, a version is frozen only once it leaves the draft state, so
+    its guard asks the database for the status; what it raises is the same kind of refusal."""
 
 
 class PolicyVersionStatus(models.TextChoices):
@@ -353,6 +357,20 @@ class VersionContent(models.Model):
             raise PolicyVersionLocked(_locked_message())
 
 
+class EditedContent(VersionContent):
+    """A part of a version edited in place in the portal (policy.review): `revision` counts
+    its saved changes, so an editor working from an older one is told instead of overwriting."""
+
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text=_("Goes up at each saved change, so two editors never overwrite each other."),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Section(VersionContent):
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="sections")
     number = models.CharField(max_length=10, help_text=_("As shown in the contents, e.g. 4."))
@@ -377,7 +395,7 @@ class Section(VersionContent):
         return f"section-{self.number}"
 
 
-class Clause(VersionContent):
+class Clause(EditedContent):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="clauses")
     # Copied from the section on save: clause numbers are unique within a version, and
     # permalinks and search look clauses up by version without a join.
@@ -389,11 +407,6 @@ class Clause(VersionContent):
     )
     text = models.TextField()
     order = models.PositiveIntegerField(default=0, help_text=_("Lower numbers come first."))
-    revision = models.PositiveIntegerField(
-        default=1,
-        editable=False,
-        help_text=_("Goes up at each saved change, so two editors never overwrite each other."),
-    )
 
     class Meta:
         verbose_name = _("clause")
@@ -447,7 +460,7 @@ class Clause(VersionContent):
         return "clause-" + self.number.replace(".", "-")
 
 
-class ListItem(VersionContent):
+class ListItem(EditedContent):
     """One rule in a clause's list; `parent` nests it under another item of the same clause."""
 
     version_path = "clause__version"
@@ -464,11 +477,6 @@ class ListItem(VersionContent):
     )
     text = models.TextField()
     order = models.PositiveIntegerField(default=0, help_text=_("Lower numbers come first."))
-    revision = models.PositiveIntegerField(
-        default=1,
-        editable=False,
-        help_text=_("Goes up at each saved change, so two editors never overwrite each other."),
-    )
 
     class Meta:
         verbose_name = _("list item")
@@ -498,17 +506,12 @@ class ListItem(VersionContent):
             ancestor = ancestor.parent
 
 
-class Principle(VersionContent):
+class Principle(EditedContent):
     """One of the core principles that open the guidelines (numbered 1 to 5 in the source)."""
 
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="principles")
     number = models.PositiveIntegerField()
     text = models.CharField(max_length=300)
-    revision = models.PositiveIntegerField(
-        default=1,
-        editable=False,
-        help_text=_("Goes up at each saved change, so two editors never overwrite each other."),
-    )
 
     class Meta:
         verbose_name = _("core principle")
@@ -528,7 +531,7 @@ class Principle(VersionContent):
         return f"principle-{self.number}"
 
 
-class Guideline(VersionContent):
+class Guideline(EditedContent):
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="guidelines")
     title = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -538,11 +541,6 @@ class Guideline(VersionContent):
     )
     body = models.TextField()
     order = models.PositiveIntegerField(default=0, help_text=_("Lower numbers come first."))
-    revision = models.PositiveIntegerField(
-        default=1,
-        editable=False,
-        help_text=_("Goes up at each saved change, so two editors never overwrite each other."),
-    )
 
     class Meta:
         verbose_name = _("guideline")

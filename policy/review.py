@@ -129,63 +129,47 @@ def _item_label(item: ListItem) -> str:
 # --- Editing text --------------------------------------------------------------------------------
 
 
+def _part_name(part) -> str:
+    """How messages and the audit log name a part of the draft (read from the locked row)."""
+    if isinstance(part, Clause):
+        return _("clause %(number)s") % {"number": part.number}
+    if isinstance(part, ListItem):
+        return _item_label(part)
+    if isinstance(part, Principle):
+        return _("core principle %(number)s") % {"number": part.number}
+    return _("the guideline “%(title)s”") % {"title": part.title}
+
+
+def _wording_edit(actor, part, text: str, revision: int, *, action: str, limit=None):
+    """Change the wording of a clause, list item or core principle: the draft and the part
+    locked, a stale edit refused, and only a real change saved and recorded."""
+    with transaction.atomic():
+        version = _draft_for_editing(actor, part.owning_version_id())
+        part = _part(type(part), part.pk, version)
+        what = _part_name(part)
+        _check_revision(part, revision, what)
+        text = _clean_text(text, what=what)[:limit]
+        if text != part.text:
+            part.text = text
+            part.revision += 1
+            part.save(update_fields=["text", "revision"])
+            _record(actor, version, action, _("Edited %(what)s.") % {"what": what})
+    return part
+
+
 def clause_edit(*, actor, clause: Clause, text: str, revision: int) -> Clause:
     """Change a clause's wording. Raises EditConflict when `revision` is not the saved one."""
-    with transaction.atomic():
-        version = _draft_for_editing(actor, clause.version_id)
-        clause = _part(Clause, clause.pk, version)
-        what = _("clause %(number)s") % {"number": clause.number}
-        _check_revision(clause, revision, what)
-        text = _clean_text(text, what=what)
-        if text != clause.text:
-            clause.text = text
-            clause.revision += 1
-            clause.save(update_fields=["text", "revision"])
-            _record(
-                actor, version, "clause_edited", _("Edited clause %(n)s.") % {"n": clause.number}
-            )
-    return clause
+    return _wording_edit(actor, clause, text, revision, action="clause_edited")
 
 
 def list_item_edit(*, actor, item: ListItem, text: str, revision: int) -> ListItem:
     """Change one list item's wording (at any depth)."""
-    with transaction.atomic():
-        version = _draft_for_editing(actor, item.clause.version_id)
-        item = _part(ListItem, item.pk, version)
-        what = _item_label(item)
-        _check_revision(item, revision, what)
-        text = _clean_text(text, what=what)
-        if text != item.text:
-            item.text = text
-            item.revision += 1
-            item.save(update_fields=["text", "revision"])
-            _record(
-                actor,
-                version,
-                "item_edited",
-                _("Edited an item of clause %(n)s.") % {"n": item.clause.number},
-            )
-    return item
+    return _wording_edit(actor, item, text, revision, action="item_edited")
 
 
 def principle_edit(*, actor, principle: Principle, text: str, revision: int) -> Principle:
-    with transaction.atomic():
-        version = _draft_for_editing(actor, principle.version_id)
-        principle = _part(Principle, principle.pk, version)
-        what = _("core principle %(number)s") % {"number": principle.number}
-        _check_revision(principle, revision, what)
-        text = _clean_text(text, what=what)[:300]
-        if text != principle.text:
-            principle.text = text
-            principle.revision += 1
-            principle.save(update_fields=["text", "revision"])
-            _record(
-                actor,
-                version,
-                "principle_edited",
-                _("Edited core principle %(n)s.") % {"n": principle.number},
-            )
-    return principle
+    """Change a core principle's wording (at most 300 characters, as the model holds)."""
+    return _wording_edit(actor, principle, text, revision, action="principle_edited", limit=300)
 
 
 def guideline_edit(*, actor, guideline: Guideline, title: str, body: str, revision: int):
@@ -193,7 +177,7 @@ def guideline_edit(*, actor, guideline: Guideline, title: str, body: str, revisi
     with transaction.atomic():
         version = _draft_for_editing(actor, guideline.version_id)
         guideline = _part(Guideline, guideline.pk, version)
-        what = _("the guideline “%(title)s”") % {"title": guideline.title}
+        what = _part_name(guideline)
         _check_revision(guideline, revision, what)
         title = _clean_text(title, what=_("the guideline's heading"))[:200]
         body = _clean_text(body, what=what)

@@ -39,6 +39,17 @@ from redbridge_portal.models import NotificationKind, SentReminder
 from redbridge_portal.services import audit_record, notify
 
 POLICY_FILE = Path(__file__).resolve().parent / "content" / "social-media-policy.toml"
+# What a new draft takes over from the version under review; its dates, sign-off and summary of
+# changes start afresh.
+CARRIED_INTO_REVIEW = (
+    "title",
+    "school",
+    "person_responsible",
+    "person_responsible_role",
+    "guidelines_title",
+    "guidelines_introduction",
+    "principles_introduction",
+)
 
 
 class PolicyError(ActionRefused):
@@ -202,15 +213,9 @@ def policy_review_start(*, actor) -> PolicyVersion:
                 draft = PolicyVersion.objects.create(
                     number=last_number + 1,
                     status=PolicyVersionStatus.DRAFT,
-                    title=source.title,
-                    school=source.school,
-                    person_responsible=source.person_responsible,
-                    person_responsible_role=source.person_responsible_role,
-                    guidelines_title=source.guidelines_title,
-                    guidelines_introduction=source.guidelines_introduction,
-                    principles_introduction=source.principles_introduction,
                     based_on=source,
                     created_by=actor,
+                    **{name: getattr(source, name) for name in CARRIED_INTO_REVIEW},
                 )
         except IntegrityError as error:  # someone else started a review a moment ago
             raise PolicyError(

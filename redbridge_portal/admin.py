@@ -71,13 +71,24 @@ class UserAdmin(DjangoUserAdmin):
             try:
                 person_deactivate(actor=request.user, person=user)
             except services.AccountError as error:
-                self.message_user(request, f"{user}: {error}", messages.WARNING)
+                self.message_user(
+                    request,
+                    _("%(person)s: %(error)s") % {"person": user, "error": error},
+                    messages.WARNING,
+                )
             else:
-                self.message_user(request, f"{user} can no longer sign in.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("%(person)s can no longer sign in.") % {"person": user},
+                    messages.SUCCESS,
+                )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records the portal writes itself: visible to those allowed, never edited by hand."""
+    """Records the portal writes itself: visible to those allowed, never edited by hand.
+
+    Their changes go through the services, which check the actor's right and write the audit
+    row; an edit in the admin would do neither."""
 
     def has_add_permission(self, request):
         return False

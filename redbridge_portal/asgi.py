@@ -1,11 +1,5 @@
-"""
-ASGI config for redbridge_portal project.
-
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
-"""
+"""The entry point for an ASGI server, should the school host the portal on one; it is deployed
+with gunicorn through wsgi.py. The same start-up check refuses to run without a secret key."""
 
 import os
 

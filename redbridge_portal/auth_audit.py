@@ -33,24 +33,32 @@ def record_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
 def record_login_failed(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in `credentials`; only the address typed is kept.
-    username = str(credentials.get("username") or "")[:254]
-    audit_record(
-        actor=None,
-        action="login.failed",
-        target=_account_for(username),
-        summary="Wrong email address or password, or the account is locked or closed.",
-        data={"username": username},
+    _record_refused_sign_in(
+        "login.failed",
+        credentials.get("username"),
+        "Wrong email address or password, or the account is locked or closed.",
     )
 
 
 @receiver(user_locked_out, dispatch_uid="audit_locked_out")
 def record_locked_out(sender, request, username, ip_address, **kwargs):
+    _record_refused_sign_in(
+        "login.locked_out",
+        username,
+        "Too many failed sign-ins: signing in to this account is paused.",
+        ip_address=ip_address,
+    )
+
+
+def _record_refused_sign_in(action: str, username, summary: str, **details) -> None:
+    # Nobody is signed in yet, so the row names the account tried (if it exists) and keeps
+    # the address as typed.
     username = str(username or "")[:254]
     audit_record(
         actor=None,
-        action="login.locked_out",
+        action=action,
         target=_account_for(username),
-        summary="Too many failed sign-ins: signing in to this account is paused.",
+        summary=summary,
         data={"username": username},
-        ip_address=ip_address,
+        **details,
     )

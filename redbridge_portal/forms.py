@@ -24,6 +24,15 @@ def sensible_date_validators() -> list:
     ]
 
 
+class NoTagHelper(FormHelper):
+    """Templates write the <form> tag and the buttons themselves (one primary button each)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_tag = False
+        self.disable_csrf = True
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, asking for the school email address."""
 

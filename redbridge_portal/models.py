@@ -70,29 +70,53 @@ class User(AbstractUser):
         return self.email.endswith("@anonymised.invalid")
 
 
+class ImmutableRecord(Exception):
+    """Raised when code tries to change or delete a record that is kept exactly as written."""
+
+
 class AppendOnlyQuerySet(models.QuerySet):
-    """Refuses bulk changes: audit rows are written once and never altered or removed."""
+    """Refuses the bulk changes that would go round the model's own guard."""
 
     def update(self, **kwargs):
-        raise AuditLogImmutable(_("Audit events cannot be changed."))
+        raise ImmutableRecord(self.model.refusal)
 
     def delete(self):
-        raise AuditLogImmutable(_("Audit events cannot be deleted."))
-
-    _raw_delete = delete
+        raise ImmutableRecord(self.model.refusal)
 
 
-class AuditLogImmutable(Exception):
-    pass
+class AppendOnlyModel(models.Model):
+    """A record written once and then kept as it is: the audit log, what was sent to the senior
+    team, their decisions and corrections to a publication record.
+
+    A data-integrity guard, not business logic: the model, its queryset and the admin refuse
+    changes and deletions, so the record holds up if it is ever needed in a disciplinary case.
+    """
+
+    # What the refusal says; each record names itself.
+    refusal = _("This record cannot be changed or deleted.")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecord(self.refusal)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecord(self.refusal)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One thing that happened: who did what to which record, when (UTC) and from where.
 
-    Rows are only ever added (`redbridge_portal.services.audit_record`); the model, its
-    queryset and the admin refuse changes and deletions, and on PostgreSQL a trigger refuses
-    them too, so the record holds up if it is ever needed in a disciplinary case.
+    Rows are only ever added (`redbridge_portal.services.audit_record`); on PostgreSQL a trigger
+    refuses changes and deletions too.
     """
+
+    refusal = _("Audit events cannot be changed or deleted.")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -114,8 +138,6 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
@@ -124,15 +146,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}".strip()
-
-    def save(self, *args, **kwargs):
-        # A data-integrity guard, not business logic: an existing row may never be rewritten.
-        if not self._state.adding:
-            raise AuditLogImmutable(_("Audit events cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogImmutable(_("Audit events cannot be deleted."))
 
 
 class NotificationKind(models.TextChoices):

@@ -1,11 +1,5 @@
-"""
-WSGI config for redbridge_portal project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""The web server's entry point: gunicorn serves `application` (Procfile.production). The
+secret-key check runs once the apps are loaded, so a server without one stops at start-up."""
 
 import os
 

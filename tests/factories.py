@@ -1,10 +1,23 @@
 import factory
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from redbridge_portal import roles
 from redbridge_portal.models import User
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+def change_password(client, new_password: str, *, old_password: str = TEST_PASSWORD):
+    """Send the change-password form as the signed-in person would."""
+    return client.post(
+        reverse("password_change"),
+        {
+            "old_password": old_password,
+            "new_password1": new_password,
+            "new_password2": new_password,
+        },
+    )
 
 
 def with_roles(*default_roles):

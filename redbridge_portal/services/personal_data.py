@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from redbridge_portal.models import (
     EmailPreference,
@@ -23,7 +24,7 @@ def personal_data_export(*, actor: User, user: User) -> dict:
     from redbridge_portal import roles, selectors
 
     if not roles.can_manage_personal_data(actor):
-        raise AccountError("You do not have permission to export personal data.")
+        raise AccountError(_("You do not have permission to export personal data."))
     with transaction.atomic():
         audit_record(actor=actor, action="personal_data.exported", target=user)
     return selectors.personal_data_export(user)
@@ -47,13 +48,13 @@ def user_anonymise(*, actor: User, user: User) -> User:
     from redbridge_portal import roles
 
     if not roles.can_manage_personal_data(actor):
-        raise AccountError("You do not have permission to anonymise accounts.")
+        raise AccountError(_("You do not have permission to anonymise accounts."))
     if actor.pk == user.pk:
-        raise AccountError("You cannot anonymise your own account. Ask another policy admin.")
+        raise AccountError(_("You cannot anonymise your own account. Ask another policy admin."))
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.is_anonymised:
-            raise AccountError("This account has already been anonymised.")
+            raise AccountError(_("This account has already been anonymised."))
         old_email = user.email
         roles_before = roles.role_names(user)
         user.first_name = "Former member of staff"

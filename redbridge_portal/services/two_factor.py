@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from redbridge_portal.models import User
 from redbridge_portal.services.accounts import AccountError, user_sessions_end
@@ -53,7 +54,7 @@ def _backup_codes_replace(user: User) -> list[str]:
 
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=BACKUP_CODES_NAME, confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(settings.BACKUP_CODE_COUNT)]
+    codes = [StaticToken.random_token() for _number in range(settings.BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 
@@ -64,7 +65,7 @@ def two_factor_backup_codes_replace(*, user: User) -> list[str]:
 
     with transaction.atomic():
         if not user_has_device(user):
-            raise AccountError("Set up two-factor sign-in first.")
+            raise AccountError(_("Set up two-factor sign-in first."))
         codes = _backup_codes_replace(user)
         audit_record(actor=user, action="account.backup_codes_replaced", target=user)
     return codes
@@ -102,9 +103,9 @@ def two_factor_reset(*, actor: User, user: User) -> None:
     from redbridge_portal import roles
 
     if not roles.may_manage_accounts(actor):
-        raise AccountError("You do not have permission to reset two-factor sign-in.")
+        raise AccountError(_("You do not have permission to reset two-factor sign-in."))
     if actor.pk == user.pk:
-        raise AccountError("You cannot reset your own two-factor sign-in. Ask another admin.")
+        raise AccountError(_("You cannot reset your own two-factor sign-in. Ask another admin."))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()

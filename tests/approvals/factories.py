@@ -2,15 +2,19 @@
 the services, so each has the history (revisions, decisions, audit) the real thing would."""
 
 import io
+import uuid
 
 import factory
-from PIL import Image
+from django.urls import reverse
+from PIL import ExifTags, Image
 
 from approvals import services
 from approvals.models import SELF_CHECK_KEYS, Account, Campaign, Platform
 from approvals.services import PostContent
 
 ALL_CONFIRMED = {key: True for key in SELF_CHECK_KEYS}
+# The self-check as the post's page sends it, every box ticked.
+SELF_CHECK_FIELDS = {f"check_{key}": "on" for key in SELF_CHECK_KEYS}
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
@@ -35,6 +39,29 @@ def content(account, **overrides) -> PostContent:
     }
     values.update(overrides)
     return PostContent(**values)
+
+
+def post_form_data(account, **overrides) -> dict:
+    """What the post form sends when its author saves a draft."""
+    data = {
+        "form_token": str(uuid.uuid4()),
+        "account": account.pk,
+        "text": "Our choir sang at the town hall tonight.",
+        "purpose": "Shows the community what our pupils achieve.",
+        "link": "",
+        "planned_for": "",
+        "campaign": "",
+        "action": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+def submit_from_page(client, post, **options):
+    """Send the post to the senior team from its page, as its author would."""
+    return client.post(
+        reverse("approvals:post_submit", args=[post.pk]), SELF_CHECK_FIELDS, **options
+    )
 
 
 def draft_post(author, account=None, **overrides):
@@ -78,3 +105,16 @@ def image_bytes(fmt="JPEG", size=(64, 48), exif=None, color=(200, 30, 30)) -> by
     kwargs = {"exif": exif} if exif is not None else {}
     image.save(buffer, format=fmt, **kwargs)
     return buffer.getvalue()
+
+
+def exif_with_location(orientation=1) -> bytes:
+    """EXIF data as a phone camera writes it, with where the photo was taken."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    exif[ExifTags.Base.Make] = "SchoolCam"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 33.0, 12.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (0.0, 5.0, 30.0)
+    return exif.tobytes()

@@ -10,23 +10,11 @@ from PIL import ExifTags, Image
 from approvals import services
 from approvals.images import clean_uploaded_image
 from approvals.models import MediaSource, PostMedia
-from tests.approvals.factories import content, draft_post, image_bytes
+from tests.approvals.factories import content, draft_post, exif_with_location, image_bytes
 
 
 def upload(data: bytes, name="photo.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-def exif_with_gps_and_orientation(orientation=1) -> bytes:
-    exif = Image.Exif()
-    exif[ExifTags.Base.Orientation] = orientation
-    exif[ExifTags.Base.Make] = "SchoolCam"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (51.0, 33.0, 12.0)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
-    gps[ExifTags.GPS.GPSLongitude] = (0.0, 5.0, 30.0)
-    return exif.tobytes()
 
 
 def test_a_text_file_renamed_to_jpg_is_refused():
@@ -88,7 +76,7 @@ def test_accepted_formats_are_re_encoded_under_a_random_name(fmt, content_type, 
 
 
 def test_exif_and_gps_location_are_removed_and_the_photo_turned_upright():
-    data = image_bytes("JPEG", size=(64, 48), exif=exif_with_gps_and_orientation(6))
+    data = image_bytes("JPEG", size=(64, 48), exif=exif_with_location(6))
     original = Image.open(io.BytesIO(data))
     assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the test photo has a location
     clean = clean_uploaded_image(upload(data))
@@ -101,7 +89,7 @@ def test_exif_and_gps_location_are_removed_and_the_photo_turned_upright():
 
 @pytest.mark.django_db
 def test_uploaded_media_is_stored_outside_static_with_no_gps(staff_user, account, settings):
-    data = image_bytes("JPEG", exif=exif_with_gps_and_orientation())
+    data = image_bytes("JPEG", exif=exif_with_location())
     post, _created = services.post_create(
         actor=staff_user,
         content=content(account),

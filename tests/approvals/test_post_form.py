@@ -12,16 +12,16 @@ from django.utils import timezone
 
 from approvals.models import MediaSource, PendingImage, Platform, Post, PostMedia, PostStatus
 from tests.approvals.factories import (
-    ALL_CONFIRMED,
+    SELF_CHECK_FIELDS,
     AccountFactory,
     draft_post,
     image_bytes,
+    post_form_data,
     proposed_campaign,
 )
 
 pytestmark = pytest.mark.django_db
 
-SELF_CHECK = {f"check_{key}": "on" for key in ALL_CONFIRMED}
 CREATE = reverse("approvals:post_create")
 
 
@@ -32,16 +32,8 @@ def upload(name, fmt="PNG", color=(200, 30, 30)):
 
 
 def content(account, **overrides):
-    data = {
-        "form_token": str(uuid.uuid4()),
-        "image_key": str(uuid.uuid4()),
-        "account": account.pk,
-        "text": "Our choir sang at the town hall tonight.",
-        "purpose": "Shows the community what our pupils achieve.",
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
+    """The post form's data, under its own key for images chosen before saving."""
+    return post_form_data(account, **{"image_key": str(uuid.uuid4()), **overrides})
 
 
 def details(pending, **overrides):
@@ -82,7 +74,7 @@ def test_two_images_survive_a_mistake_and_are_saved_without_choosing_them_again(
     assert f'name="image_key" value="{data["image_key"]}"' in html
 
     # Sent again with the mistake put right and the images described, but no file chosen.
-    data.update(purpose="Shows the community what our pupils achieve.", **SELF_CHECK)
+    data.update(purpose="Shows the community what our pupils achieve.", **SELF_CHECK_FIELDS)
     for item in pending:
         data.update(details(item))
     second = staff_client.post(CREATE, data)
@@ -206,7 +198,7 @@ def test_a_250_character_post_with_a_link_fits_on_x(staff_client):
 
 def test_an_instagram_post_cannot_be_sent_without_an_image(staff_client):
     instagram = AccountFactory(name="Instagram", platform=Platform.INSTAGRAM, text_limit=2200)
-    response = staff_client.post(CREATE, content(instagram, action="submit", **SELF_CHECK))
+    response = staff_client.post(CREATE, content(instagram, action="submit", **SELF_CHECK_FIELDS))
     assert response.status_code == 200
     assert "add at least one image before you send the post" in response.content.decode()
     assert Post.objects.count() == 0

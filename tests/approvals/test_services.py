@@ -13,13 +13,12 @@ from approvals.models import (
     Comment,
     Decision,
     DecisionOutcome,
-    ImmutableRecord,
     Post,
     PostRevision,
     PostStatus,
 )
 from approvals.services import ApprovalError
-from redbridge_portal.models import AuditEvent, Notification, NotificationKind
+from redbridge_portal.models import AuditEvent, ImmutableRecord, Notification, NotificationKind
 from tests.approvals.factories import (
     ALL_CONFIRMED,
     AccountFactory,
@@ -120,20 +119,18 @@ def test_a_post_needs_a_purpose(staff_user, account):
 
 def test_the_same_create_form_twice_makes_one_post(staff_user, account):
     token = uuid.uuid4()
-    first, created = services.post_create(
-        actor=staff_user,
-        content=content(account),
-        form_token=token,
-        submit=True,
-        self_check=ALL_CONFIRMED,
-    )
-    again, created_again = services.post_create(
-        actor=staff_user,
-        content=content(account),
-        form_token=token,
-        submit=True,
-        self_check=ALL_CONFIRMED,
-    )
+
+    def send_the_form():
+        return services.post_create(
+            actor=staff_user,
+            content=content(account),
+            form_token=token,
+            submit=True,
+            self_check=ALL_CONFIRMED,
+        )
+
+    first, created = send_the_form()
+    again, created_again = send_the_form()
     assert created and not created_again
     assert again == first
     assert Post.objects.count() == 1
@@ -556,6 +553,8 @@ def test_a_revision_cannot_be_changed(staff_user, account):
         revision.save()
     with pytest.raises(ImmutableRecord):
         PostRevision.objects.filter(pk=revision.pk).update(text="Something else")
+    with pytest.raises(ImmutableRecord):
+        revision.delete()
     revision.refresh_from_db()
     assert revision.text != "Something else"
 
@@ -568,6 +567,8 @@ def test_a_decision_cannot_be_changed(staff_user, senior_user, account):
         decision.save()
     with pytest.raises(ImmutableRecord):
         Decision.objects.filter(pk=decision.pk).update(comment="changed")
+    with pytest.raises(ImmutableRecord):
+        Decision.objects.filter(pk=decision.pk).delete()
 
 
 def test_editing_the_post_leaves_the_submitted_revision_as_it_was(staff_user, account):

@@ -19,33 +19,25 @@ from approvals.models import (
 )
 from tests.approvals.factories import (
     ALL_CONFIRMED,
+    SELF_CHECK_FIELDS,
     AccountFactory,
     approved_post,
     draft_post,
     image_bytes,
+    post_form_data,
     proposed_campaign,
+    submit_from_page,
     submitted_post,
 )
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
-SELF_CHECK_FIELDS = {f"check_{key}": "on" for key in ALL_CONFIRMED}
 
-
-def post_data(account, **overrides):
-    data = {
-        "form_token": str(uuid.uuid4()),
-        "account": account.pk,
-        "text": "Our choir sang at the town hall tonight.",
-        "purpose": "Shows the community what our pupils achieve.",
-        "link": "",
-        "planned_for": "",
-        "campaign": "",
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
+def decide(client, post, outcome="approve", *, follow=False, **fields):
+    """Send the decision form on the post's page, for the revision it shows."""
+    data = {"outcome": outcome, "revision": post.current_revision_id, **fields}
+    return client.post(reverse("approvals:post_decide", args=[post.pk]), data, follow=follow)
 
 
 def messages_of(response):
@@ -73,7 +65,7 @@ def test_the_write_page_has_the_form_counter_preview_and_self_check(staff_client
 
 
 def test_saving_a_draft(staff_client, staff_user, account):
-    response = staff_client.post(reverse("approvals:post_create"), post_data(account))
+    response = staff_client.post(reverse("approvals:post_create"), post_form_data(account))
     post = Post.objects.get()
     assert response.status_code == 302
     assert response["Location"] == post.get_absolute_url()
@@ -82,7 +74,7 @@ def test_saving_a_draft(staff_client, staff_user, account):
 
 
 def test_the_same_form_sent_twice_creates_one_post_and_one_submission(staff_client, account):
-    data = post_data(account, action="submit", **SELF_CHECK_FIELDS)
+    data = post_form_data(account, action="submit", **SELF_CHECK_FIELDS)
     first = staff_client.post(reverse("approvals:post_create"), data)
     second = staff_client.post(reverse("approvals:post_create"), data, follow=True)
     assert first.status_code == 302
@@ -92,7 +84,7 @@ def test_the_same_form_sent_twice_creates_one_post_and_one_submission(staff_clie
 
 
 def test_sending_without_the_self_check_is_refused_line_by_line(staff_client, account):
-    data = post_data(account, action="submit", check_confidentiality="on")
+    data = post_form_data(account, action="submit", check_confidentiality="on")
     response = staff_client.post(reverse("approvals:post_create"), data)
     assert response.status_code == 200
     assert Post.objects.count() == 0
@@ -101,7 +93,9 @@ def test_sending_without_the_self_check_is_refused_line_by_line(staff_client, ac
 
 def test_text_over_the_accounts_limit_is_refused_with_a_message(staff_client):
     x = AccountFactory(name="X", text_limit=280)
-    response = staff_client.post(reverse("approvals:post_create"), post_data(x, text="a" * 300))
+    response = staff_client.post(
+        reverse("approvals:post_create"), post_form_data(x, text="a" * 300)
+    )
     assert response.status_code == 200
     assert "The post is 300 characters long; X allows 280. Shorten it by 20." in (
         response.content.decode()
@@ -112,7 +106,9 @@ def test_text_over_the_accounts_limit_is_refused_with_a_message(staff_client):
 def test_a_text_file_called_jpg_is_refused_by_the_form(staff_client, account):
     fake = io.BytesIO(b"not an image" * 50)
     fake.name = "holiday.jpg"
-    response = staff_client.post(reverse("approvals:post_create"), post_data(account, images=fake))
+    response = staff_client.post(
+        reverse("approvals:post_create"), post_form_data(account, images=fake)
+    )
     assert response.status_code == 200
     assert "holiday.jpg: The file is not an image we can use" in response.content.decode()
     assert Post.objects.count() == 0
@@ -122,7 +118,7 @@ def test_editing_an_approved_post_sends_it_back(staff_client, staff_user, senior
     post = approved_post(staff_user, senior_user, account)
     page = staff_client.get(reverse("approvals:post_edit", args=[post.pk]))
     assert "the approval no longer applies" in page.content.decode()
-    data = post_data(account, text="A changed text.", action="submit", **SELF_CHECK_FIELDS)
+    data = post_form_data(account, text="A changed text.", action="submit", **SELF_CHECK_FIELDS)
     response = staff_client.post(reverse("approvals:post_edit", args=[post.pk]), data)
     assert response.status_code == 302
     post.refresh_from_db()
@@ -282,10 +278,7 @@ def test_approving_from_the_post_page(senior_client, staff_user, account):
     post = submitted_post(staff_user, account)
     page = senior_client.get(post.get_absolute_url())
     assert "Record my decision" in page.content.decode()
-    response = senior_client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "approve", "revision": post.current_revision_id},
-    )
+    response = decide(senior_client, post)
     assert response.status_code == 302
     post.refresh_from_db()
     assert post.status == PostStatus.APPROVED
@@ -293,10 +286,7 @@ def test_approving_from_the_post_page(senior_client, staff_user, account):
 
 def test_rejecting_without_a_comment_shows_the_form_again(senior_client, staff_user, account):
     post = submitted_post(staff_user, account)
-    response = senior_client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "reject", "revision": post.current_revision_id, "comment": ""},
-    )
+    response = decide(senior_client, post, "reject", comment="")
     assert response.status_code == 400
     assert "Say what needs to change, or why the post is rejected." in response.content.decode()
     assert Decision.objects.count() == 0
@@ -305,11 +295,7 @@ def test_rejecting_without_a_comment_shows_the_form_again(senior_client, staff_u
 def test_deciding_on_your_own_post_shows_a_message_not_an_error(client, senior_user, account):
     post = submitted_post(senior_user, account)
     client.force_login(senior_user)
-    response = client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "approve", "revision": post.current_revision_id},
-        follow=True,
-    )
+    response = decide(client, post, follow=True)
     assert response.status_code == 200
     assert any("your own post" in m for m in messages_of(response))
     assert Decision.objects.count() == 0
@@ -321,21 +307,14 @@ def test_approving_twice_tells_who_decided_first(
     post = submitted_post(staff_user, account)
     services.post_approve(actor=senior_user, post=post)
     client.force_login(second_senior_user)
-    response = client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "reject", "comment": "No", "revision": post.current_revision_id},
-        follow=True,
-    )
+    response = decide(client, post, "reject", comment="No", follow=True)
     assert any("Priya Shah already decided" in m for m in messages_of(response))
     assert Decision.objects.count() == 1
 
 
 def test_staff_cannot_post_a_decision(staff_client, other_staff_user, account):
     post = submitted_post(other_staff_user, account)
-    response = staff_client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "approve", "revision": post.current_revision_id},
-    )
+    response = decide(staff_client, post)
     assert response.status_code == 403
 
 
@@ -343,20 +322,15 @@ def test_acting_on_a_withdrawn_post_shows_a_message(client, staff_user, senior_u
     post = submitted_post(staff_user, account)
     services.post_withdraw(actor=staff_user, post=post)
     client.force_login(senior_user)
-    response = client.post(
-        reverse("approvals:post_decide", args=[post.pk]),
-        {"outcome": "approve", "revision": post.current_revision_id},
-        follow=True,
-    )
+    response = decide(client, post, follow=True)
     assert response.status_code == 200
     assert any("Withdrawn" in m for m in messages_of(response))
 
 
 def test_submitting_from_the_post_page_twice_sends_once(staff_client, staff_user, account):
     post = draft_post(staff_user, account)
-    url = reverse("approvals:post_submit", args=[post.pk])
-    staff_client.post(url, SELF_CHECK_FIELDS)
-    again = staff_client.post(url, SELF_CHECK_FIELDS, follow=True)
+    submit_from_page(staff_client, post)
+    again = submit_from_page(staff_client, post, follow=True)
     assert PostRevision.objects.filter(post=post).count() == 1
     assert any("already submitted" in m for m in messages_of(again))
 

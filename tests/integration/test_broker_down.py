@@ -3,14 +3,13 @@ broker is back (the outbox sweep hands them over)."""
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 
-from approvals.models import SELF_CHECK_KEYS, PostStatus
+from approvals.models import PostStatus
 from redbridge_portal.celery import app
 from redbridge_portal.models import EmailStatus, Notification, NotificationKind
 from redbridge_portal.redis_guard import broker_breaker
 from redbridge_portal.services import notification_sweep_outbox
-from tests.approvals.factories import AccountFactory, draft_post
+from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
 from tests.factories import SeniorTeamFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +38,7 @@ def test_a_submission_succeeds_with_the_broker_down_and_is_emailed_later(
     client.force_login(author)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("approvals:post_submit", args=[post.pk]),
-            {f"check_{key}": "on" for key in SELF_CHECK_KEYS},
-            follow=True,
-        )
+        response = submit_from_page(client, post, follow=True)
 
     assert response.status_code == 200
     assert "Your post was sent to the senior team." in response.content.decode()

@@ -6,12 +6,10 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.urls import reverse
 
-from approvals.models import SELF_CHECK_KEYS
 from redbridge_portal.celery import app
 from redbridge_portal.models import EmailStatus, Notification, NotificationKind
-from tests.approvals.factories import AccountFactory, draft_post
+from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
 from tests.factories import SeniorTeamFactory, StaffFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -44,10 +42,7 @@ def test_a_submission_reaches_the_senior_team_by_email_through_the_worker(client
     post = draft_post(author, AccountFactory(name="X"))
     client.force_login(author)
 
-    response = client.post(
-        reverse("approvals:post_submit", args=[post.pk]),
-        {f"check_{key}": "on" for key in SELF_CHECK_KEYS},
-    )
+    response = submit_from_page(client, post)
 
     assert response.status_code == 302
     # The web request only queued the email; the worker sends it.

@@ -16,13 +16,12 @@ import subprocess
 import sys
 import threading
 from email import message_from_bytes
-from pathlib import Path
 
 import pytest
 
-aiosmtpd = pytest.importorskip("aiosmtpd.controller")
+from tests import fresh_process
 
-ROOT = Path(__file__).resolve().parents[2]
+aiosmtpd = pytest.importorskip("aiosmtpd.controller")
 
 SETUP = """
 import django
@@ -95,33 +94,31 @@ def sink():
     controller.stop()
 
 
+# The worker's settings apart from its database file and mail server: no broker (the test calls
+# the task itself) and production's DEBUG off.
+WORKER_SETTINGS = {
+    "CELERY_BROKER_URL": "memory://",
+    "CACHE_URL": "locmemcache://",
+    "EMAIL_TIMEOUT": "30",
+    "SITE_URL": "https://portal.redbridge.example",
+    "SECRET_KEY": "tests-only-secret-key-not-for-production-0123456789",
+    "DEBUG": "false",
+    "HTTPS": "false",
+    "LOG_LEVEL": "ERROR",
+}
+
+
 def environment(tmp_path, smtp_port):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="redbridge_portal.settings",
+    return fresh_process.environment(
+        without={"DATABASE_", "CELERY_"},
         DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}",
-        CELERY_BROKER_URL="memory://",
-        CACHE_URL="locmemcache://",
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
-        EMAIL_TIMEOUT="30",
-        SITE_URL="https://portal.redbridge.example",
-        SECRET_KEY="tests-only-secret-key-not-for-production-0123456789",
-        DEBUG="false",
-        HTTPS="false",
-        LOG_LEVEL="ERROR",
+        **WORKER_SETTINGS,
     )
-    return env
 
 
 def python(code, *args, env, timeout=120):
-    result = subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    result = fresh_process.run_python(["-c", code, *args], env=env, timeout=timeout)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 
@@ -135,7 +132,7 @@ def test_a_worker_killed_mid_send_gives_at_most_a_recognisable_duplicate(tmp_pat
 
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, notification_id],
-        cwd=ROOT,
+        cwd=fresh_process.BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -16,11 +16,11 @@ import redis
 from django.core.cache import cache
 from django.urls import reverse
 
-from approvals.models import SELF_CHECK_KEYS, Post, PostStatus
+from approvals.models import Post, PostStatus
 from redbridge_portal.celery import app
 from redbridge_portal.models import EmailStatus, Notification
 from redbridge_portal.redis_guard import FailFastConnection, broker_breaker, cache_breaker
-from tests.approvals.factories import AccountFactory, draft_post
+from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
 from tests.factories import SeniorTeamFactory, StaffFactory
 
 pytestmark = [
@@ -147,23 +147,12 @@ def test_with_redis_hung_a_submission_succeeds_once_and_is_emailed_later(
     # The same action with Redis answering, for comparison.
     usual = draft_post(author, AccountFactory(name="W"))
     with django_capture_on_commit_callbacks(execute=True):
-        response, usual_seconds = timed(
-            lambda: client.post(
-                reverse("approvals:post_submit", args=[usual.pk]),
-                {f"check_{key}": "on" for key in SELF_CHECK_KEYS},
-            )
-        )
+        response, usual_seconds = timed(lambda: submit_from_page(client, usual))
     assert response.status_code == 302
 
     os.kill(portal_on_redis.pid, signal.SIGSTOP)
     with django_capture_on_commit_callbacks(execute=True):
-        response, seconds = timed(
-            lambda: client.post(
-                reverse("approvals:post_submit", args=[post.pk]),
-                {f"check_{key}": "on" for key in SELF_CHECK_KEYS},
-                follow=True,
-            )
-        )
+        response, seconds = timed(lambda: submit_from_page(client, post, follow=True))
     assert response.status_code == 200
     assert "Your post was sent to the senior team." in response.content.decode()
     assert seconds < 5  # one broker timeout at most, never the old 42 s
@@ -175,12 +164,7 @@ def test_with_redis_hung_a_submission_succeeds_once_and_is_emailed_later(
     # A second action while Redis is still hung does not wait for it again.
     other = draft_post(author, AccountFactory(name="Y"))
     with django_capture_on_commit_callbacks(execute=True):
-        response, seconds = timed(
-            lambda: client.post(
-                reverse("approvals:post_submit", args=[other.pk]),
-                {f"check_{key}": "on" for key in SELF_CHECK_KEYS},
-            )
-        )
+        response, seconds = timed(lambda: submit_from_page(client, other))
     assert response.status_code == 302
     # No second wait for the broker (its timeout is a second).
     assert seconds < usual_seconds + 0.8, f"{seconds:.2f} s, usually {usual_seconds:.2f} s"

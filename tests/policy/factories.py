@@ -14,6 +14,15 @@ from policy.models import (
 )
 
 _numbers = itertools.count(1000)
+# What every built version says about itself; only its number differs.
+FRONT_MATTER = {
+    "title": "Social Media Policy",
+    "school": "Test School",
+    "person_responsible": "Alex Hoyle",
+    "person_responsible_role": "Assistant Headteacher",
+    "guidelines_introduction": "Introduction to the guidelines.",
+    "principles_introduction": "The core principles:",
+}
 
 
 def build_version(
@@ -30,15 +39,7 @@ def build_version(
 ) -> PolicyVersion:
     """A version with `sections` sections of `clauses` clauses, each with `items` list items
     carrying `subitems` nested items per level down to `depth` levels."""
-    version = PolicyVersion.objects.create(
-        number=number or next(_numbers),
-        title="Social Media Policy",
-        school="Test School",
-        person_responsible="Alex Hoyle",
-        person_responsible_role="Assistant Headteacher",
-        guidelines_introduction="Introduction to the guidelines.",
-        principles_introduction="The core principles:",
-    )
+    version = PolicyVersion.objects.create(number=number or next(_numbers), **FRONT_MATTER)
 
     def add_items(clause, parent, level, count):
         for position in range(1, count + 1):

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD, StaffFactory
+from tests.factories import TEST_PASSWORD, StaffFactory, change_password
 
 pytestmark = pytest.mark.django_db
 
@@ -69,13 +69,6 @@ def test_password_reset_emails_a_link_that_works(client):
 def test_password_change_refuses_a_common_password(client):
     user = StaffFactory()
     client.force_login(user)
-    response = client.post(
-        reverse("password_change"),
-        {
-            "old_password": TEST_PASSWORD,
-            "new_password1": "password123",
-            "new_password2": "password123",
-        },
-    )
+    response = change_password(client, "password123")
     assert response.status_code == 200
     assert "too common" in response.content.decode()

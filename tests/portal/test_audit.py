@@ -3,7 +3,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from redbridge_portal.middleware import current_ip_address
-from redbridge_portal.models import AuditEvent, AuditLogImmutable
+from redbridge_portal.models import AuditEvent, ImmutableRecord
 from redbridge_portal.services import audit_record
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +29,13 @@ def test_audit_record_says_who_did_what_to_which_record_and_from_where(staff_use
 def test_an_audit_row_cannot_be_changed_or_deleted_through_the_orm(staff_user):
     event = audit_record(actor=staff_user, action="test.done")
     event.summary = "rewritten"
-    with pytest.raises(AuditLogImmutable):
+    with pytest.raises(ImmutableRecord):
         event.save()
-    with pytest.raises(AuditLogImmutable):
+    with pytest.raises(ImmutableRecord):
         event.delete()
-    with pytest.raises(AuditLogImmutable):
+    with pytest.raises(ImmutableRecord):
         AuditEvent.objects.filter(pk=event.pk).update(summary="rewritten")
-    with pytest.raises(AuditLogImmutable):
+    with pytest.raises(ImmutableRecord):
         AuditEvent.objects.all().delete()
     assert AuditEvent.objects.get(pk=event.pk).summary == ""
 

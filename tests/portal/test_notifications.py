@@ -52,27 +52,20 @@ def test_nothing_is_sent_when_the_action_is_rolled_back(
     assert mail.outbox == []
 
 
-def test_a_person_who_turned_email_off_still_sees_it_in_the_portal(
-    django_capture_on_commit_callbacks, staff_user
+@pytest.mark.parametrize(
+    ("kind", "emailed"),
+    [(NotificationKind.POST_SUBMITTED, False), (NotificationKind.POST_DECIDED, True)],
+    ids=["email turned off", "a decision on your own post is always emailed"],
+)
+def test_turning_email_off_keeps_it_in_the_portal_except_for_mandatory_kinds(
+    django_capture_on_commit_callbacks, staff_user, kind, emailed
 ):
-    EmailPreference.objects.create(
-        user=staff_user, kind=NotificationKind.POST_SUBMITTED, email_enabled=False
-    )
+    EmailPreference.objects.create(user=staff_user, kind=kind, email_enabled=False)
     with django_capture_on_commit_callbacks(execute=True):
-        (notification,) = send([staff_user])
-    assert notification.email_status == EmailStatus.NOT_WANTED
-    assert mail.outbox == []
-
-
-def test_decisions_on_your_own_post_are_always_emailed(
-    django_capture_on_commit_callbacks, staff_user
-):
-    EmailPreference.objects.create(
-        user=staff_user, kind=NotificationKind.POST_DECIDED, email_enabled=False
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        send([staff_user], kind=NotificationKind.POST_DECIDED)
-    assert len(mail.outbox) == 1
+        (notification,) = send([staff_user], kind=kind)
+    notification.refresh_from_db()
+    assert notification.email_status == (EmailStatus.SENT if emailed else EmailStatus.NOT_WANTED)
+    assert len(mail.outbox) == (1 if emailed else 0)
 
 
 def test_the_same_key_is_never_sent_twice(django_capture_on_commit_callbacks, staff_user):
@@ -155,20 +148,16 @@ def test_sending_twice_emails_once(staff_user, django_capture_on_commit_callback
 
 
 def test_reminder_send_once_sends_exactly_once(django_capture_on_commit_callbacks, senior_user):
+    def remind():
+        return services.reminder_send_once(
+            key="post:1:reminder:24h",
+            recipients=[senior_user],
+            kind=NotificationKind.APPROVAL_REMINDER,
+            subject="Still waiting",
+            message="A post has waited a day.",
+        )
+
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.reminder_send_once(
-            key="post:1:reminder:24h",
-            recipients=[senior_user],
-            kind=NotificationKind.APPROVAL_REMINDER,
-            subject="Still waiting",
-            message="A post has waited a day.",
-        )
-        second = services.reminder_send_once(
-            key="post:1:reminder:24h",
-            recipients=[senior_user],
-            kind=NotificationKind.APPROVAL_REMINDER,
-            subject="Still waiting",
-            message="A post has waited a day.",
-        )
+        first, second = remind(), remind()
     assert (first, second) == (True, False)
     assert len(mail.outbox) == 1

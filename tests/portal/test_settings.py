@@ -2,14 +2,10 @@
 its settings once per process."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from tests import fresh_process
 
 PROBE = """
 import json
@@ -51,18 +47,13 @@ CLEARED = (
 )
 
 
+def run_python(code: str, **environment):
+    env = fresh_process.environment(without=CLEARED, **environment)
+    return fresh_process.run_python(["-c", code], env=env)
+
+
 def read_settings(**environment):
-    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
-    env.update(environment, DJANGO_SETTINGS_MODULE="redbridge_portal.settings")
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + PROBE],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return result
+    return run_python("import django; django.setup()\n" + PROBE, **environment)
 
 
 def test_defaults_need_no_server():
@@ -80,18 +71,22 @@ def test_defaults_need_no_server():
     assert values["SESSION_COOKIE_AGE"] == 8 * 3600
 
 
+# A deployment's environment, every setting given.
+DEPLOYED = {
+    "SECRET_KEY": "x" * 50,
+    "DATABASE_URL": "postgres://portal:pw@db.internal:5432/portal",
+    "CELERY_BROKER_URL": "redis://cache.internal:6379/1",
+    "ALLOWED_HOSTS": "portal.redbridge.example,localhost",
+    "EMAIL_URL": "smtp+tls://mailer:pw@smtp.internal:587",
+    "DEFAULT_FROM_EMAIL": "portal@redbridge.example",
+    "SITE_URL": "https://portal.redbridge.example/",
+    "HTTPS": "true",
+    "SESSION_INACTIVITY_HOURS": "2",
+}
+
+
 def test_every_setting_is_read_from_the_environment():
-    result = read_settings(
-        SECRET_KEY="x" * 50,
-        DATABASE_URL="postgres://portal:pw@db.internal:5432/portal",
-        CELERY_BROKER_URL="redis://cache.internal:6379/1",
-        ALLOWED_HOSTS="portal.redbridge.example,localhost",
-        EMAIL_URL="smtp+tls://mailer:pw@smtp.internal:587",
-        DEFAULT_FROM_EMAIL="portal@redbridge.example",
-        SITE_URL="https://portal.redbridge.example/",
-        HTTPS="true",
-        SESSION_INACTIVITY_HOURS="2",
-    )
+    result = read_settings(**DEPLOYED)
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["DEBUG"] is False
@@ -105,19 +100,6 @@ def test_every_setting_is_read_from_the_environment():
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["SESSION_COOKIE_SECURE"] is True
     assert values["SESSION_COOKIE_AGE"] == 2 * 3600
-
-
-def run_python(code: str, **environment):
-    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
-    env.update(environment, DJANGO_SETTINGS_MODULE="redbridge_portal.settings")
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 START_WEB = "import redbridge_portal.wsgi"

@@ -4,6 +4,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import TEST_PASSWORD
+from tests.security.world import build_world
 
 
 def current_code(device: TOTPDevice) -> str:
@@ -30,3 +31,13 @@ def sign_in(client, user, password=TEST_PASSWORD, **extra):
 def two_factor_required(settings):
     settings.TWO_FACTOR_REQUIRED = True
     return settings
+
+
+@pytest.fixture
+def world(db, settings):
+    """The realistic portal the access matrix and the fuzz test walk through."""
+    # Two-factor sign-in is tested on its own (test_two_factor); here the roles are.
+    settings.TWO_FACTOR_REQUIRED = False
+    # Hashing passwords properly takes half a second a user; nobody signs in with one here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return build_world()

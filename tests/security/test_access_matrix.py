@@ -20,10 +20,9 @@ from collections import defaultdict
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client
 
 from policy.models import ListItem, PolicyVersion
-from tests.security.world import ROLES, World, build_world
+from tests.security.world import ROLES, World, signed_in_clients
 from tests.urlwalk import all_routes
 
 
@@ -329,23 +328,8 @@ def cases(world):
 
 
 @pytest.fixture
-def world(db, settings):
-    # Two-factor sign-in is tested on its own (test_two_factor); here the roles are.
-    settings.TWO_FACTOR_REQUIRED = False
-    # Hashing passwords properly takes half a second a user; nobody signs in with one here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
-
-
-@pytest.fixture
 def clients(world):
-    result = {}
-    for role in ROLES:
-        client = Client()
-        if world.users[role] is not None:
-            client.force_login(world.users[role])
-        result[role] = client
-    return result
+    return signed_in_clients(world)
 
 
 def request(client, method, url):

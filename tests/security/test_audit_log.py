@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from redbridge_portal import roles
-from redbridge_portal.models import AuditEvent, AuditLogImmutable
+from redbridge_portal.models import AuditEvent, ImmutableRecord
 from redbridge_portal.services import audit_record
 
 pytestmark = pytest.mark.django_db
@@ -167,9 +167,9 @@ def test_the_csv_export_queries_do_not_grow(
 
 def test_an_audit_row_cannot_be_changed_or_deleted(admin_client, staff_user):
     event = audit_record(actor=staff_user, action="post.approved", target=staff_user)
-    with pytest.raises(AuditLogImmutable):
+    with pytest.raises(ImmutableRecord):
         AuditEvent.objects.filter(pk=event.pk).update(action="post.rejected")
-    with pytest.raises(AuditLogImmutable):
+    with pytest.raises(ImmutableRecord):
         event.delete()
     change = f"/admin/redbridge_portal/auditevent/{event.pk}/change/"
     admin_client.post(change, {"action": "post.rejected", "summary": "rewritten"})

@@ -9,11 +9,19 @@ from redbridge_portal import views
 pytestmark = pytest.mark.django_db
 
 
-def test_page_not_found(staff_client):
-    response = staff_client.get("/no-such-page/")
-    assert response.status_code == 404
+@pytest.mark.parametrize(
+    ("path", "status", "title"),
+    [
+        ("/no-such-page/", 404, "Page not found"),
+        ("/school-calendar/", 403, "You cannot use this page"),
+    ],
+    ids=["not found", "forbidden"],
+)
+def test_error_pages_say_what_happened_and_what_to_do_next(staff_client, path, status, title):
+    response = staff_client.get(path)
+    assert response.status_code == status
     page = response.content.decode()
-    assert "Page not found" in page
+    assert title in page
     assert "What to do next" in page
 
 
@@ -21,14 +29,6 @@ def test_page_not_found_for_someone_not_signed_in(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
-
-
-def test_forbidden(staff_client):
-    response = staff_client.get("/school-calendar/")
-    assert response.status_code == 403
-    page = response.content.decode()
-    assert "You cannot use this page" in page
-    assert "What to do next" in page
 
 
 def test_server_error_page_renders_without_a_request():

@@ -14,7 +14,6 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +22,7 @@ from approvals import services as approvals_services
 from redbridge_portal import services
 from tests.approvals.factories import ALL_CONFIRMED, content
 from tests.security.test_access_matrix import EXPECTED, ROLES, cases, request
-from tests.security.world import build_world
+from tests.security.world import signed_in_clients
 
 PROBE = '<script>alert("xss-probe")</script>'
 PROBE_ATTRIBUTE = '" onmouseover="alert(1)" x="'
@@ -81,22 +80,9 @@ NOT_ALLOWED = {"login", "403", "404", "405", "admin-login"}
 
 
 @pytest.fixture
-def world(db, settings):
-    settings.TWO_FACTOR_REQUIRED = False
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return build_world()
-
-
-@pytest.fixture
 def clients(world):
-    result = {}
-    for role in ROLES:
-        # A server error comes back as a 500 response (with its exception) to report.
-        client = Client(raise_request_exception=False)
-        if world.users[role] is not None:
-            client.force_login(world.users[role])
-        result[role] = client
-    return result
+    # A server error comes back as a 500 response (with its exception) to report.
+    return signed_in_clients(world, raise_request_exception=False)
 
 
 # Who sends each request: the first role in this order that may use it.

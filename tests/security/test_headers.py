@@ -1,15 +1,13 @@
 """Security headers on every page, a strict Content Security Policy that no template breaks, and
 Django's deployment checks with production settings."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests import fresh_process
 from tests.urlwalk import all_routes
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -104,17 +102,11 @@ PRODUCTION = {
 
 
 def run_with(environment, code):
-    cleared = {"DEBUG", "HTTPS", "TWO_FACTOR_REQUIRED"}  # the test run sets these itself
-    env = {k: v for k, v in os.environ.items() if k not in cleared}
-    env.update(environment, DJANGO_SETTINGS_MODULE="redbridge_portal.settings")
-    return subprocess.run(
-        [sys.executable, *code],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    # The test run sets these itself.
+    env = fresh_process.environment(
+        without={"DEBUG", "HTTPS", "TWO_FACTOR_REQUIRED"}, **environment
     )
+    return fresh_process.run_python(code, env=env, timeout=120)
 
 
 def test_check_deploy_is_clean_with_production_settings():

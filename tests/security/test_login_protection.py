@@ -11,7 +11,7 @@ from django.utils import timezone
 from people.services import person_deactivate
 from redbridge_portal import services
 from redbridge_portal.models import AuditEvent
-from tests.factories import TEST_PASSWORD, StaffFactory
+from tests.factories import TEST_PASSWORD, StaffFactory, change_password
 from tests.security.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -95,10 +95,7 @@ def test_short_and_common_passwords_are_refused(client):
     user = StaffFactory()
     client.force_login(user)
     for weak in ("Sh0rt!", "password1234", "1234567890123"):
-        response = client.post(
-            reverse("password_change"),
-            {"old_password": TEST_PASSWORD, "new_password1": weak, "new_password2": weak},
-        )
+        response = change_password(client, weak)
         assert response.status_code == 200, weak
         assert "There is a problem" in response.content.decode()
     user.refresh_from_db()

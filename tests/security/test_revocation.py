@@ -33,7 +33,13 @@ from people.services import person_deactivate
 from policy.services import policy_load_from_file
 from redbridge_portal import roles, services
 from tests.approvals.factories import submitted_post
-from tests.factories import TEST_PASSWORD, PolicyAdminFactory, SeniorTeamFactory, StaffFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    PolicyAdminFactory,
+    SeniorTeamFactory,
+    StaffFactory,
+    change_password,
+)
 from tests.security.conftest import give_two_factor
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -346,14 +352,7 @@ def test_changing_a_password_signs_out_every_other_session(world, redis_cache, c
     uses_the_portal(phone, post, redis_cache)
 
     cache_state.before_change(redis_cache)
-    response = client.post(
-        reverse("password_change"),
-        {
-            "old_password": TEST_PASSWORD,
-            "new_password1": "a-New-passphrase-for-2026",
-            "new_password2": "a-New-passphrase-for-2026",
-        },
-    )
+    response = change_password(client, "a-New-passphrase-for-2026")
     assert response.status_code == 302
     cache_state.before_next_request(redis_cache)
 

@@ -1,11 +1,7 @@
 """Two-factor sign-in for the people who can approve public posts or change the policy."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -16,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from redbridge_portal import roles
 from redbridge_portal.models import AuditEvent
+from tests import fresh_process
 from tests.factories import StaffFactory, UserFactory
 from tests.security.conftest import current_code, give_two_factor, sign_in
 
@@ -189,29 +186,18 @@ def test_a_policy_admin_can_reset_a_lost_phone(client, policy_admin, senior_user
     assert AuditEvent.objects.filter(action="account.two_factor_reset").count() == 1
 
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-
 @pytest.mark.parametrize(("debug", "expected"), [("false", True), ("true", False)])
 def test_the_setting_is_on_in_production_by_default(debug, expected):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "TWO_FACTOR_REQUIRED", "PYTEST_VERSION"}
-    }
-    env.update(DEBUG=debug, SECRET_KEY="x" * 50, DJANGO_SETTINGS_MODULE="redbridge_portal.settings")
-    result = subprocess.run(
+    env = fresh_process.environment(
+        without={"DEBUG", "TWO_FACTOR_REQUIRED", "PYTEST_VERSION"}, DEBUG=debug, SECRET_KEY="x" * 50
+    )
+    result = fresh_process.run_python(
         [
-            sys.executable,
             "-c",
             "import django, json; django.setup(); from django.conf import settings; "
             "print(json.dumps(settings.TWO_FACTOR_REQUIRED))",
         ],
-        cwd=BASE_DIR,
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) is expected

@@ -10,20 +10,13 @@ from django.urls import reverse
 from PIL import ExifTags, Image
 
 from approvals.models import PendingImage, PostMedia
-from tests.approvals.factories import AccountFactory, image_bytes
+from tests.approvals.factories import AccountFactory, exif_with_location, image_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 def photo_with_location() -> bytes:
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "SchoolCam"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (51.0, 33.0, 12.0)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
-    gps[ExifTags.GPS.GPSLongitude] = (0.0, 5.0, 30.0)
-    data = image_bytes("JPEG", size=(80, 60), exif=exif.tobytes())
+    data = image_bytes("JPEG", size=(80, 60), exif=exif_with_location())
     assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
     return data
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from approvals import services as approvals_services
@@ -34,6 +35,17 @@ ROLES = ("anonymous", "author", "other_staff", "senior", "policy_admin")
 class World:
     users: dict
     objects: dict
+
+
+def signed_in_clients(world: World, **client_options) -> dict[str, Client]:
+    """A test client for each of ROLES, signed in as that role's user (none for anonymous)."""
+    clients = {}
+    for role in ROLES:
+        client = Client(**client_options)
+        if world.users[role] is not None:
+            client.force_login(world.users[role])
+        clients[role] = client
+    return clients
 
 
 def _image(name="photo.jpg"):
