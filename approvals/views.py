@@ -550,7 +550,8 @@ def media(request, pk):
         raise Http404(_("The image file is missing.")) from None
     response = FileResponse(handle, content_type=item.content_type)
     response["Content-Disposition"] = f'inline; filename="{item.image.name.rsplit("/", 1)[-1]}"'
-    response["Cache-Control"] = "private, max-age=3600"
+    # No Cache-Control of its own: like the page it is on, a picture that may show pupils is not
+    # kept by a shared computer's browser after its user signs out (NoStoreForSignedInMiddleware).
     return response
 
 

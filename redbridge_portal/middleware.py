@@ -143,7 +143,7 @@ class NoStoreForSignedInMiddleware:
 
     On a shared staffroom computer, Back after signing out must not show the last page again
     (a concern about a pupil, a post waiting for a decision). A response that already says how
-    it may be cached (an image, a download) keeps its own header.
+    it may be cached keeps its own header.
     """
 
     def __init__(self, get_response):

@@ -65,6 +65,8 @@ def test_an_uploaded_photo_loses_its_location_and_is_served_only_to_those_allowe
     assert served.status_code == 200
     assert served["Content-Type"] == "image/jpeg"
     assert served["X-Content-Type-Options"] == "nosniff"
+    # A shared staffroom computer does not keep a picture of pupils after its user signs out.
+    assert "no-store" in served["Cache-Control"]
     body = b"".join(served.streaming_content)
     with Image.open(io.BytesIO(body)) as stored:
         assert not stored.getexif().get_ifd(ExifTags.IFD.GPSInfo)
