@@ -56,8 +56,17 @@ def question_for_page(user, pk: int) -> Question | None:
     )
 
 
-def question_list(user) -> QuerySet[Question]:
-    return visible_questions(user).select_related("asker", "answered_by").order_by("-created_at")
+def question_lists(user) -> dict:
+    """The questions page: whether the person is on the senior team, the questions they may
+    see that wait for an answer, and the latest answered ones. One query."""
+    asked = list(
+        visible_questions(user).select_related("asker", "answered_by").order_by("-created_at")[:200]
+    )
+    return {
+        "is_senior": roles.is_senior_team(user),
+        "waiting": [q for q in asked if q.status == QuestionStatus.ASKED],
+        "answered": [q for q in asked if q.status == QuestionStatus.ANSWERED][:50],
+    }
 
 
 # Answered questions stay on the asker's home panel this long, so they see the answer.

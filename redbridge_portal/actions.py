@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.shortcuts import redirect
 
 Row = TypeVar("Row", bound=models.Model)
+Done = TypeVar("Done")
 
 
 class ActionRefused(Exception):
@@ -62,13 +63,21 @@ def create_once(
         return existing, False
 
 
-def run_action(request, action: Callable[[], object], *, success: str, then: str):
+def run_action(
+    request,
+    action: Callable[[], Done],
+    *,
+    success: str,
+    then: str,
+    then_done: Callable[[Done], str] | None = None,
+):
     """Carry out a POSTed action: on success say `success`; if the service refuses, say why.
-    Either way go to `then` (the page the action was made from)."""
+    Either way go to `then` (the page the action was made from), unless `then_done` names
+    the page of what the action made (the new comment, the published answer)."""
     try:
-        action()
+        done = action()
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
-    else:
-        messages.success(request, success)
-    return redirect(then)
+        return redirect(then)
+    messages.success(request, success)
+    return redirect(then_done(done) if then_done else then)

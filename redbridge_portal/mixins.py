@@ -1,9 +1,24 @@
-"""What a page requires of the person asking, for class-based views: the answer comes from one
-rule in redbridge_portal.roles, so a page and its service cannot disagree."""
+"""What pages share, for class-based views.
+
+- `RoleRequiredMixin`: what a page requires of the person asking; the answer comes from one
+  rule in redbridge_portal.roles, so a page and its service cannot disagree.
+- `ObjectPageView` and `PostedFormMixin`: an object's page with the forms it offers, each form
+  sent to its own address and handled by one service.
+- `SendOnceFormView`: a form that creates one thing, however often it is sent.
+"""
 
 from __future__ import annotations
 
+import uuid
+
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.generic import FormView, TemplateView
+
+from redbridge_portal.actions import ActionRefused, run_action
 
 
 class RoleRequiredMixin:
@@ -18,3 +33,105 @@ class RoleRequiredMixin:
         if not type(self).allowed(request.user):
             raise PermissionDenied(self.refused)
         return super().dispatch(request, *args, **kwargs)
+
+
+class ObjectPageView(TemplateView):
+    """The page of the object whose `pk` is in the address, in the template as
+    `context_object_name`, with the forms it offers.
+
+    `find(user, pk)` is the feature's selector: it finds only what this person may see, so
+    anyone else gets 404 and the page does not tell them that the object exists.
+    `empty_forms()` gives each form on the page by its name in the template; a form sent with
+    problems takes its place (see `PostedFormMixin`).
+    """
+
+    find = None
+    not_found = ""
+    context_object_name = ""
+
+    def get_object(self):
+        found = type(self).find(self.request.user, self.kwargs["pk"])
+        if found is None:
+            raise Http404(self.not_found)
+        return found
+
+    def empty_forms(self) -> dict:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_page()
+
+    def render_page(self, *, status: int = 200, **sent_forms):
+        context = self.get_context_data(
+            **{self.context_object_name: self.object, **self.empty_forms(), **sent_forms}
+        )
+        return self.render_to_response(context, status=status)
+
+
+class PostedFormMixin:
+    """One form of an `ObjectPageView`, sent to its own address (POST only). Put it before the
+    page's class: `class ConcernResolveView(PostedFormMixin, ConcernPageView)`.
+
+    A form with problems is shown again in its place on the page (`form_name`), with
+    `invalid_message` and status 400. Otherwise the service is called as
+    `service(actor=..., <context_object_name>=the object, **the form's cleaned data)`, so the
+    form's fields are named as the service's arguments; `run_action` says what happened
+    (`success_message`, or why the service refused) and goes back to the page, or to
+    `success_url(done)` when the action made something with a page of its own.
+    """
+
+    http_method_names = ["post"]
+    form_name = ""
+    form_class = forms.Form  # no fields: an action that is only a button
+    service = None
+    invalid_message = ""
+    success_message = ""
+    success_url = None
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, self.invalid_message)
+            return self.render_page(status=400, **{self.form_name: form})
+        return run_action(
+            request,
+            lambda: type(self).service(
+                actor=request.user, **{self.context_object_name: self.object}, **form.cleaned_data
+            ),
+            success=self.success_message,
+            then=self.object.get_absolute_url(),
+            then_done=self.success_url,
+        )
+
+
+class SendOnceFormView(FormView):
+    """A form that creates one thing for the person sending it. It carries a one-off token
+    (`form_token`), so sending it twice creates one thing (see `create_once`).
+
+    `service(actor=..., **the form's cleaned data)` returns (the thing, created); the person
+    goes to the thing's page, told `sent_message` the first time. A form with problems, or
+    one the service refuses, is shown again with `not_sent_message` and status 400.
+    """
+
+    service = None
+    sent_message = ""
+    not_sent_message = ""
+
+    def get_initial(self):
+        return {**super().get_initial(), "form_token": uuid.uuid4()}
+
+    def form_valid(self, form):
+        try:
+            made, created = type(self).service(actor=self.request.user, **form.cleaned_data)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
+            return self.form_invalid(form)
+        if created:
+            messages.success(self.request, self.sent_message)
+        return redirect(made.get_absolute_url())
+
+    def form_invalid(self, form):
+        messages.error(self.request, self.not_sent_message)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
