@@ -29,7 +29,7 @@ urlpatterns = [
     # The annual review in the portal
     path("review/edit/", editor_views.editor, name="review_edit"),
     path("review/changes/", editor_views.changes_so_far, name="review_changes"),
-    path("review/summary/", editor_views.summary_edit, name="review_summary"),
+    path("review/summary/", editor_views.SummaryEditView.as_view(), name="review_summary"),
     path("review/send/", editor_views.send_for_sign_off, name="review_send"),
     path("review/sign-off/", editor_views.sign_off, name="review_sign_off"),
     path("review/reopen/", editor_views.reopen, name="review_reopen"),
@@ -40,15 +40,27 @@ urlpatterns = [
     path("review/clause/<int:pk>/remove/", editor_views.clause_remove, name="review_clause_remove"),
     path(
         "review/clause/<int:pk>/renumber/",
-        editor_views.clause_renumber,
+        editor_views.ClauseRenumberView.as_view(),
         name="review_clause_renumber",
     ),
     path("review/clause/<int:pk>/add-item/", editor_views.item_add, name="review_item_add"),
-    path("review/section/<int:pk>/add-clause/", editor_views.clause_add, name="review_clause_add"),
+    path(
+        "review/section/<int:pk>/add-clause/",
+        editor_views.ClauseAddView.as_view(),
+        name="review_clause_add",
+    ),
     path("review/item/<int:pk>/", editor_views.item_action, name="review_item"),
-    path("review/principle/<int:pk>/", editor_views.principle_edit, name="review_principle"),
-    path("review/guideline/<int:pk>/", editor_views.guideline_edit, name="review_guideline"),
-    path("search-words/", editor_views.search_synonyms, name="search_synonyms"),
+    path(
+        "review/principle/<int:pk>/",
+        editor_views.PrincipleEditView.as_view(),
+        name="review_principle",
+    ),
+    path(
+        "review/guideline/<int:pk>/",
+        editor_views.GuidelineEditView.as_view(),
+        name="review_guideline",
+    ),
+    path("search-words/", editor_views.SearchSynonymsView.as_view(), name="search_synonyms"),
     path(
         "search-words/<int:pk>/remove/",
         editor_views.search_synonym_remove,

@@ -4,7 +4,8 @@
   rule in redbridge_portal.roles, so a page and its service cannot disagree.
 - `ObjectPageView` and `PostedFormMixin`: an object's page with the forms it offers, each form
   sent to its own address and handled by one service.
-- `SendOnceFormView`: a form that creates one thing, however often it is sent.
+- `ServiceFormView`: a page whose form is handed to one service; `SendOnceFormView`, a form
+  that creates one thing, however often it is sent.
 """
 
 from __future__ import annotations
@@ -106,7 +107,43 @@ class PostedFormMixin:
         )
 
 
-class SendOnceFormView(FormView):
+class ServiceFormView(FormView):
+    """A page whose form is handed to one service (`act`). A form with problems, or one the
+    service refuses, is shown again with status 400: the refusal's message sits by the field
+    it names (its `field`, else `refusal_field`), or at the top. Otherwise the person is told
+    `done_message(done)` and sent to `done_url(done)`, `done` being what the service
+    returned."""
+
+    http_method_names = ["get", "post"]
+    refusal_field = None
+
+    def act(self, data: dict):
+        raise NotImplementedError
+
+    def done_message(self, done) -> str:
+        raise NotImplementedError
+
+    def done_url(self, done) -> str:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            done = self.act(form.cleaned_data)
+        except ActionRefused as refusal:
+            return self.show_refusal(form, refusal)
+        if message := self.done_message(done):
+            messages.success(self.request, message)
+        return redirect(self.done_url(done))
+
+    def show_refusal(self, form, refusal: ActionRefused):
+        form.add_error(getattr(refusal, "field", None) or self.refusal_field, refusal.message)
+        return self.form_invalid(form)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class SendOnceFormView(ServiceFormView):
     """A form that creates one thing for the person sending it. It carries a one-off token
     (`form_token`), so sending it twice creates one thing (see `create_once`).
 
@@ -122,16 +159,16 @@ class SendOnceFormView(FormView):
     def get_initial(self):
         return {**super().get_initial(), "form_token": uuid.uuid4()}
 
-    def form_valid(self, form):
-        try:
-            made, created = type(self).service(actor=self.request.user, **form.cleaned_data)
-        except ActionRefused as refusal:
-            form.add_error(None, refusal.message)
-            return self.form_invalid(form)
-        if created:
-            messages.success(self.request, self.sent_message)
-        return redirect(made.get_absolute_url())
+    def act(self, data):
+        made, self.created = type(self).service(actor=self.request.user, **data)
+        return made
+
+    def done_message(self, made):
+        return self.sent_message if self.created else ""
+
+    def done_url(self, made):
+        return made.get_absolute_url()
 
     def form_invalid(self, form):
         messages.error(self.request, self.not_sent_message)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return super().form_invalid(form)
