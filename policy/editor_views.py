@@ -9,6 +9,8 @@ the same part meanwhile) re-displays the page with both wordings, keeping what w
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -55,6 +57,31 @@ def _no_draft(request):
     return redirect("policy:review")
 
 
+def _for_the_draft(view):
+    """For policy admins (403 for anyone else) while there is a draft, which the view is
+    given; without one, the annual review's page says so."""
+
+    @wraps(view)
+    def for_the_draft(request, *args, **kwargs):
+        _require_manager(request)
+        draft = selectors.draft_version()
+        if draft is None:
+            return _no_draft(request)
+        return view(request, draft, *args, **kwargs)
+
+    return for_the_draft
+
+
+def _compared_with_current(draft):
+    """The published version and how the draft differs from it (None before the first)."""
+    current = selectors.current_version()
+    if current is None:
+        return None, None
+    return current, diff.compare_documents(
+        selectors.policy_document(current), selectors.policy_document(draft)
+    )
+
+
 def _part_of_draft(model, pk, draft):
     lookup = "clause__version" if model is ListItem else "version"
     part = model.objects.filter(pk=pk, **{lookup: draft}).first() if draft else None
@@ -81,11 +108,8 @@ def _editor_url(clause=None) -> str:
 
 
 @require_GET
-def editor(request):
-    _require_manager(request)
-    draft = selectors.draft_version()
-    if draft is None:
-        return _no_draft(request)
+@_for_the_draft
+def editor(request, draft):
     editing = selectors.review_editor(draft)
     return render(
         request,
@@ -99,17 +123,9 @@ def editor(request):
 
 
 @require_GET
-def changes_so_far(request):
-    _require_manager(request)
-    draft = selectors.draft_version()
-    if draft is None:
-        return _no_draft(request)
-    current = selectors.current_version()
-    comparison = (
-        diff.compare_documents(selectors.policy_document(current), selectors.policy_document(draft))
-        if current
-        else None
-    )
+@_for_the_draft
+def changes_so_far(request, draft):
+    current, comparison = _compared_with_current(draft)
     return render(
         request,
         "policy/review_changes.html",
@@ -175,11 +191,8 @@ def _clause_page(request, clause, *, problems=None, status=200):
 
 
 @require_GET
-def clause_editor(request, pk):
-    _require_manager(request)
-    draft = selectors.draft_version()
-    if draft is None:
-        return _no_draft(request)
+@_for_the_draft
+def clause_editor(request, draft, pk):
     return _clause_page(request, _part_of_draft(Clause, pk, draft))
 
 
@@ -518,11 +531,8 @@ class SummaryEditView(DraftFormView):
 
 
 @require_POST
-def send_for_sign_off(request):
-    _require_manager(request)
-    draft = selectors.draft_version()
-    if draft is None:
-        return _no_draft(request)
+@_for_the_draft
+def send_for_sign_off(request, draft):
     return run_action(
         request,
         lambda: review.policy_draft_send_for_sign_off(actor=request.user, version=draft),
@@ -536,11 +546,8 @@ def send_for_sign_off(request):
 
 
 @require_POST
-def reopen(request):
-    _require_manager(request)
-    draft = selectors.draft_version()
-    if draft is None:
-        return _no_draft(request)
+@_for_the_draft
+def reopen(request, draft):
     return run_action(
         request,
         lambda: review.policy_draft_reopen(actor=request.user, version=draft),
@@ -584,12 +591,7 @@ def sign_off(request):
         except PolicyError as error:
             messages.error(request, str(error))
             return redirect("policy:review_sign_off")
-    current = selectors.current_version()
-    comparison = (
-        diff.compare_documents(selectors.policy_document(current), selectors.policy_document(draft))
-        if current
-        else None
-    )
+    current, comparison = _compared_with_current(draft)
     return render(
         request,
         "policy/review_sign_off.html",
