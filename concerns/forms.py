@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from approvals.forms import NoTagHelper
 from approvals.images import clean_uploaded_image
 from concerns.models import ConcernUrgency
+from redbridge_portal.mixins import FieldsOnlyFormMixin
 
 
 class FirstOptionRadioSelect(forms.RadioSelect):
@@ -20,7 +20,7 @@ class FirstOptionRadioSelect(forms.RadioSelect):
         return super().id_for_label(id_, index)
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(FieldsOnlyFormMixin, forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     link = forms.URLField(
         label=_("Link to what you saw (optional)"),
@@ -51,22 +51,12 @@ class ConcernForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
-
-    def clean_description(self):
-        value = self.cleaned_data["description"].replace("\x00", "").strip()
-        if not value:
-            raise forms.ValidationError(_("Say what you saw and why it may need a response."))
-        return value
-
     def clean_screenshot(self):
         upload = self.cleaned_data.get("screenshot")
         return clean_uploaded_image(upload) if upload else None
 
 
-class ConcernActionForm(forms.Form):
+class ConcernActionForm(FieldsOnlyFormMixin, forms.Form):
     body = forms.CharField(
         label=_("What was done"),
         max_length=5000,
@@ -76,17 +66,10 @@ class ConcernActionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
         self.fields["body"].widget.attrs["id"] = "id_action_body"
 
-    def clean_body(self):
-        value = self.cleaned_data["body"].replace("\x00", "").strip()
-        if not value:
-            raise forms.ValidationError(_("Say what was done."))
-        return value
 
-
-class ConcernResolveForm(forms.Form):
+class ConcernResolveForm(FieldsOnlyFormMixin, forms.Form):
     outcome = forms.CharField(
         label=_("Outcome"),
         help_text=_("What the school did in the end. The person who raised it will read this."),
@@ -94,13 +77,3 @@ class ConcernResolveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say what the outcome was.")},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
-
-    def clean_outcome(self):
-        value = self.cleaned_data["outcome"].replace("\x00", "").strip()
-        if not value:
-            raise forms.ValidationError(_("Say what the outcome was."))
-        return value

@@ -6,14 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from policy.guidance_forms import NoTagHelper
 from policy.search_terms import parse_synonym_list
+from redbridge_portal.mixins import FieldsOnlyFormMixin
 
 TEXT_ROWS = 4
-
-
-def _tidy(value: str) -> str:
-    return (value or "").replace("\x00", "").strip()
 
 
 class RevisionField(forms.IntegerField):
@@ -25,13 +21,7 @@ class RevisionField(forms.IntegerField):
         super().__init__(min_value=0, max_value=2_000_000_000, **kwargs)
 
 
-class HelperMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
-
-
-class TextPartForm(HelperMixin, forms.Form):
+class TextPartForm(FieldsOnlyFormMixin, forms.Form):
     """The wording of a clause, a list item or a core principle."""
 
     text = forms.CharField(
@@ -42,14 +32,8 @@ class TextPartForm(HelperMixin, forms.Form):
     )
     revision = RevisionField()
 
-    def clean_text(self):
-        value = _tidy(self.cleaned_data["text"])
-        if not value:
-            raise forms.ValidationError(_("Enter the wording; to take it out, remove it instead."))
-        return value
 
-
-class GuidelineForm(HelperMixin, forms.Form):
+class GuidelineForm(FieldsOnlyFormMixin, forms.Form):
     title = forms.CharField(label=_("Heading"), max_length=200)
     body = forms.CharField(
         label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
@@ -57,7 +41,7 @@ class GuidelineForm(HelperMixin, forms.Form):
     revision = RevisionField()
 
 
-class AddClauseForm(HelperMixin, forms.Form):
+class AddClauseForm(FieldsOnlyFormMixin, forms.Form):
     number = forms.CharField(
         label=_("Clause number"),
         max_length=20,
@@ -72,7 +56,7 @@ class AddClauseForm(HelperMixin, forms.Form):
     )
 
 
-class AddItemForm(HelperMixin, forms.Form):
+class AddItemForm(FieldsOnlyFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Wording of the new item"),
         max_length=5000,
@@ -92,7 +76,7 @@ class AddItemForm(HelperMixin, forms.Form):
         self.fields["parent"].choices = choices
 
 
-class RenumberForm(HelperMixin, forms.Form):
+class RenumberForm(FieldsOnlyFormMixin, forms.Form):
     number = forms.CharField(
         label=_("New number"),
         max_length=20,
@@ -105,7 +89,7 @@ class RenumberForm(HelperMixin, forms.Form):
     revision = RevisionField()
 
 
-class SummaryForm(HelperMixin, forms.Form):
+class SummaryForm(FieldsOnlyFormMixin, forms.Form):
     change_summary = forms.CharField(
         label=_("What changed, for staff"),
         help_text=_(
@@ -118,7 +102,7 @@ class SummaryForm(HelperMixin, forms.Form):
     )
 
 
-class SendBackForm(HelperMixin, forms.Form):
+class SendBackForm(FieldsOnlyFormMixin, forms.Form):
     comments = forms.CharField(
         label=_("What should change"),
         max_length=4000,
@@ -127,7 +111,7 @@ class SendBackForm(HelperMixin, forms.Form):
     )
 
 
-class SynonymForm(HelperMixin, forms.Form):
+class SynonymForm(FieldsOnlyFormMixin, forms.Form):
     words = forms.CharField(
         label=_("Words that mean the same"),
         max_length=300,

@@ -1,20 +1,13 @@
 """Forms for the guidance pages: the pre-screen lists, questions and their answers."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from policy.screening import clean_lines, normalise_domain
+from redbridge_portal.mixins import FieldsOnlyFormMixin
 
 
-class NoTagHelper(FormHelper):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form_tag = False
-        self.disable_csrf = True
-
-
-class ScreeningListsForm(forms.Form):
+class ScreeningListsForm(FieldsOnlyFormMixin, forms.Form):
     terms = forms.CharField(
         label=_("Watched words and phrases"),
         help_text=_(
@@ -35,10 +28,6 @@ class ScreeningListsForm(forms.Form):
         max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
 
     def clean_terms(self):
         terms = clean_lines(self.cleaned_data["terms"], max_length=100)
@@ -63,14 +52,7 @@ class ScreeningListsForm(forms.Form):
         return sorted(set(domains))
 
 
-def _clean_text(value: str, message: str) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if not value:
-        raise forms.ValidationError(message)
-    return value
-
-
-class QuestionForm(forms.Form):
+class QuestionForm(FieldsOnlyFormMixin, forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
         label=_("Your question"),
@@ -83,15 +65,8 @@ class QuestionForm(forms.Form):
         error_messages={"required": _("Write your question.")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
 
-    def clean_text(self):
-        return _clean_text(self.cleaned_data["text"], _("Write your question."))
-
-
-class AnswerForm(forms.Form):
+class AnswerForm(FieldsOnlyFormMixin, forms.Form):
     answer = forms.CharField(
         label=_("Your answer"),
         max_length=10_000,
@@ -99,15 +74,8 @@ class AnswerForm(forms.Form):
         error_messages={"required": _("Write the answer.")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
 
-    def clean_answer(self):
-        return _clean_text(self.cleaned_data["answer"], _("Write the answer."))
-
-
-class FaqPublishForm(forms.Form):
+class FaqPublishForm(FieldsOnlyFormMixin, forms.Form):
     faq_question = forms.CharField(
         label=_("The question, as everyone will read it"),
         help_text=_("Take out names and anything that could identify the person who asked."),
@@ -121,17 +89,3 @@ class FaqPublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write the answer as everyone will read it.")},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
-
-    def clean_faq_question(self):
-        return _clean_text(
-            self.cleaned_data["faq_question"], _("Write the question as everyone will read it.")
-        )
-
-    def clean_faq_answer(self):
-        return _clean_text(
-            self.cleaned_data["faq_answer"], _("Write the answer as everyone will read it.")
-        )

@@ -6,12 +6,14 @@
   sent to its own address and handled by one service.
 - `ServiceFormView`: a page whose form is handed to one service; `SendOnceFormView`, a form
   that creates one thing, however often it is sent.
+- `FieldsOnlyFormMixin`: a form whose template writes the form tag and the button.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -34,6 +36,17 @@ class RoleRequiredMixin:
         if not type(self).allowed(request.user):
             raise PermissionDenied(self.refused)
         return super().dispatch(request, *args, **kwargs)
+
+
+class FieldsOnlyFormMixin:
+    """For a form whose template writes the <form> tag, the CSRF token and its one primary
+    button: crispy renders the fields only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
 
 class ObjectPageView(TemplateView):
