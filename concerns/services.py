@@ -92,7 +92,7 @@ def concern_raise(
             actor=actor,
             action="concern.raised",
             target=concern,
-            summary=f"Concern raised ({concern.get_urgency_display()})",
+            summary=_("Concern raised (%(urgency)s)") % {"urgency": concern.get_urgency_display()},
             data={"urgency": urgency},
         )
         urgent = urgency == ConcernUrgency.URGENT
@@ -172,16 +172,22 @@ def concern_take(*, actor, concern: Concern | int) -> Concern:
             actor=actor,
             action="concern.taken",
             target=locked,
-            summary=f"Taken on by {actor}" + (f" from {previous}" if previous else ""),
+            summary=(
+                _("Taken on by %(person)s from %(previous)s")
+                % {"person": actor, "previous": previous}
+                if previous
+                else _("Taken on by %(person)s") % {"person": actor}
+            ),
         )
         notify(
             recipients=[locked.reporter],
             kind=KIND_UPDATED,
-            subject="Your concern is being dealt with",
-            message=(
-                f"{actor} from the senior team is dealing with the concern you raised. "
+            subject=_("Your concern is being dealt with"),
+            message=_(
+                "%(person)s from the senior team is dealing with the concern you raised. "
                 "You will be told the outcome. You do not need to do anything."
-            ),
+            )
+            % {"person": actor},
             url=locked.get_absolute_url(),
         )
     return locked
@@ -222,15 +228,16 @@ def concern_resolve(*, actor, concern: Concern | int, outcome: str) -> Concern:
         locked.outcome = outcome
         locked.resolved_at = timezone.now()
         locked.save(update_fields=["status", "outcome", "resolved_at"])
-        audit_record(actor=actor, action="concern.resolved", target=locked, summary="Resolved")
+        audit_record(actor=actor, action="concern.resolved", target=locked, summary=_("Resolved"))
         notify(
             recipients=[locked.reporter],
             kind=KIND_UPDATED,
-            subject="The concern you raised is resolved",
-            message=(
-                f"{actor} recorded the outcome of the concern you raised: {outcome[:500]}\n"
+            subject=_("The concern you raised is resolved"),
+            message=_(
+                "%(person)s recorded the outcome of the concern you raised: %(outcome)s\n"
                 "Thank you for raising it."
-            ),
+            )
+            % {"person": actor, "outcome": outcome[:500]},
             url=locked.get_absolute_url(),
         )
     return locked
@@ -250,12 +257,16 @@ def send_concern_reminders(*, now: datetime | None = None) -> dict[str, int]:
                 key=f"concern:{concern.pk}:untaken",
                 recipients=[p for p in senior if p.pk != concern.reporter_id],
                 kind=KIND_REMINDER,
-                subject="Overdue: nobody has taken on a concern",
-                message=(
-                    f"{concern.reporter} raised a concern "
-                    f"({concern.get_urgency_display().lower()}) and nobody has taken it on: "
-                    f"{_summary(concern)}\nPlease take it on now."
-                ),
+                subject=_("Overdue: nobody has taken on a concern"),
+                message=_(
+                    "%(person)s raised a concern (%(urgency)s) and nobody has taken it on: "
+                    "%(summary)s\nPlease take it on now."
+                )
+                % {
+                    "person": concern.reporter,
+                    "urgency": concern.get_urgency_display().lower(),
+                    "summary": _summary(concern),
+                },
                 url=concern.get_absolute_url(),
             )
         elif concern.taken_at and now - concern.taken_at >= REMIND_OWNER_AFTER[concern.urgency]:
@@ -263,12 +274,16 @@ def send_concern_reminders(*, now: datetime | None = None) -> dict[str, int]:
                 key=f"concern:{concern.pk}:owner:{concern.owner_id}",
                 recipients=[concern.owner],
                 kind=KIND_REMINDER,
-                subject="A concern you took on is still open",
-                message=(
-                    f"You took on {concern.reporter}'s concern on "
-                    f"{timezone.localtime(concern.taken_at):%d %B}. It is still open: "
-                    f"{_summary(concern)}\nRecord the outcome when it is resolved."
-                ),
+                subject=_("A concern you took on is still open"),
+                message=_(
+                    "You took on %(person)s's concern on %(day)s. It is still open: "
+                    "%(summary)s\nRecord the outcome when it is resolved."
+                )
+                % {
+                    "person": concern.reporter,
+                    "day": f"{timezone.localtime(concern.taken_at):%d %B}",
+                    "summary": _summary(concern),
+                },
                 url=concern.get_absolute_url(),
             )
     return sent

@@ -153,8 +153,9 @@ def question_answer(*, actor, question: Question | int, answer: str) -> Question
         notify(
             recipients=[locked.asker],
             kind=KIND_ANSWERED,
-            subject="Your question has been answered",
-            message=f"{actor} answered your question.\n{answer[:1000]}",
+            subject=_("Your question has been answered"),
+            message=_("%(person)s answered your question.\n%(answer)s")
+            % {"person": actor, "answer": answer[:1000]},
             url=locked.get_absolute_url(),
         )
     return locked
