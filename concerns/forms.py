@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.images import clean_uploaded_image
 from concerns.models import ConcernUrgency
-from redbridge_portal.mixins import FieldsOnlyFormMixin
+from redbridge_portal.mixins import FieldsOnlyFormMixin, TextBoxField
 
 
 class FirstOptionRadioSelect(forms.RadioSelect):
@@ -29,15 +29,14 @@ class ConcernForm(FieldsOnlyFormMixin, forms.Form):
         max_length=500,
         assume_scheme="https",
     )
-    description = forms.CharField(
-        label=_("What is it?"),
+    description = TextBoxField(
+        _("What is it?"),
+        rows=6,
+        if_empty=_("Say what you saw and why it may need a response."),
         help_text=_(
             "What you saw, where, who it concerns and why you think the school may need to "
             "respond. Do not reply to it or share it further."
         ),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("Say what you saw and why it may need a response.")},
     )
     urgency = forms.ChoiceField(
         label=_("How urgent is it?"),
@@ -57,11 +56,10 @@ class ConcernForm(FieldsOnlyFormMixin, forms.Form):
 
 
 class ConcernActionForm(FieldsOnlyFormMixin, forms.Form):
-    body = forms.CharField(
-        label=_("What was done"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say what was done.")},
+    body = TextBoxField(
+        _("What was done"),
+        rows=3,
+        if_empty=_("Say what was done."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -70,10 +68,9 @@ class ConcernActionForm(FieldsOnlyFormMixin, forms.Form):
 
 
 class ConcernResolveForm(FieldsOnlyFormMixin, forms.Form):
-    outcome = forms.CharField(
-        label=_("Outcome"),
+    outcome = TextBoxField(
+        _("Outcome"),
+        rows=3,
+        if_empty=_("Say what the outcome was."),
         help_text=_("What the school did in the end. The person who raised it will read this."),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say what the outcome was.")},
     )

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from policy.search_terms import parse_synonym_list
-from redbridge_portal.mixins import FieldsOnlyFormMixin
+from redbridge_portal.mixins import FieldsOnlyFormMixin, TextBoxField
 
 TEXT_ROWS = 4
 
@@ -24,20 +24,17 @@ class RevisionField(forms.IntegerField):
 class TextPartForm(FieldsOnlyFormMixin, forms.Form):
     """The wording of a clause, a list item or a core principle."""
 
-    text = forms.CharField(
-        label=_("Wording"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": TEXT_ROWS}),
-        error_messages={"required": _("Enter the wording; to take it out, remove it instead.")},
+    text = TextBoxField(
+        _("Wording"),
+        rows=TEXT_ROWS,
+        if_empty=_("Enter the wording; to take it out, remove it instead."),
     )
     revision = RevisionField()
 
 
 class GuidelineForm(FieldsOnlyFormMixin, forms.Form):
     title = forms.CharField(label=_("Heading"), max_length=200)
-    body = forms.CharField(
-        label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
-    )
+    body = TextBoxField(_("Text"), rows=8)
     revision = RevisionField()
 
 
@@ -48,20 +45,18 @@ class AddClauseForm(FieldsOnlyFormMixin, forms.Form):
         help_text=_("As staff will cite it, for example 6.4."),
         error_messages={"required": _("Enter the clause's number, for example 6.4.")},
     )
-    text = forms.CharField(
-        label=_("Wording"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": TEXT_ROWS}),
-        error_messages={"required": _("Enter the wording of the new clause.")},
+    text = TextBoxField(
+        _("Wording"),
+        rows=TEXT_ROWS,
+        if_empty=_("Enter the wording of the new clause."),
     )
 
 
 class AddItemForm(FieldsOnlyFormMixin, forms.Form):
-    text = forms.CharField(
-        label=_("Wording of the new item"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Enter the wording of the new item.")},
+    text = TextBoxField(
+        _("Wording of the new item"),
+        rows=3,
+        if_empty=_("Enter the wording of the new item."),
     )
     parent = forms.TypedChoiceField(
         label=_("Where it goes"), coerce=int, empty_value=None, required=False
@@ -90,24 +85,24 @@ class RenumberForm(FieldsOnlyFormMixin, forms.Form):
 
 
 class SummaryForm(FieldsOnlyFormMixin, forms.Form):
-    change_summary = forms.CharField(
-        label=_("What changed, for staff"),
+    change_summary = TextBoxField(
+        _("What changed, for staff"),
+        rows=4,
+        max_length=2000,
         help_text=_(
             "Two or three sentences. Staff read this in the email asking them to acknowledge "
             "the new version. You can change it until the draft is sent for sign-off."
         ),
-        max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class SendBackForm(FieldsOnlyFormMixin, forms.Form):
-    comments = forms.CharField(
-        label=_("What should change"),
+    comments = TextBoxField(
+        _("What should change"),
+        rows=4,
+        if_empty=_("Say what should change before sending the draft back."),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Say what should change before sending the draft back.")},
     )
 
 

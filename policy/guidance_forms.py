@@ -4,29 +4,29 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from policy.screening import clean_lines, normalise_domain
-from redbridge_portal.mixins import FieldsOnlyFormMixin
+from redbridge_portal.mixins import FieldsOnlyFormMixin, TextBoxField
 
 
 class ScreeningListsForm(FieldsOnlyFormMixin, forms.Form):
-    terms = forms.CharField(
-        label=_("Watched words and phrases"),
+    terms = TextBoxField(
+        _("Watched words and phrases"),
+        rows=12,
+        max_length=20_000,
         help_text=_(
             "One a line. Drafts that use any of them are pointed out to the author and the "
             "senior team, for example derogatory words or internal matters such as "
             "“staff meeting”."
         ),
         required=False,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 12}),
     )
-    domains = forms.CharField(
-        label=_("The school's usual sites"),
+    domains = TextBoxField(
+        _("The school's usual sites"),
+        rows=8,
+        max_length=20_000,
         help_text=_(
             "One domain a line, for example bbc.co.uk. Links to other sites are pointed out."
         ),
         required=False,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 8}),
     )
 
     def clean_terms(self):
@@ -54,38 +54,36 @@ class ScreeningListsForm(FieldsOnlyFormMixin, forms.Form):
 
 class QuestionForm(FieldsOnlyFormMixin, forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    text = forms.CharField(
-        label=_("Your question"),
+    text = TextBoxField(
+        _("Your question"),
+        rows=5,
+        if_empty=_("Write your question."),
         help_text=_(
             "For example: “Can I share the school's post about sports day on my own account?” "
             "Only you and the senior team will see it."
         ),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Write your question.")},
     )
 
 
 class AnswerForm(FieldsOnlyFormMixin, forms.Form):
-    answer = forms.CharField(
-        label=_("Your answer"),
+    answer = TextBoxField(
+        _("Your answer"),
+        rows=5,
+        if_empty=_("Write the answer."),
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Write the answer.")},
     )
 
 
 class FaqPublishForm(FieldsOnlyFormMixin, forms.Form):
-    faq_question = forms.CharField(
-        label=_("The question, as everyone will read it"),
+    faq_question = TextBoxField(
+        _("The question, as everyone will read it"),
+        rows=3,
+        if_empty=_("Write the question as everyone will read it."),
         help_text=_("Take out names and anything that could identify the person who asked."),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Write the question as everyone will read it.")},
     )
-    faq_answer = forms.CharField(
-        label=_("The answer, as everyone will read it"),
+    faq_answer = TextBoxField(
+        _("The answer, as everyone will read it"),
+        rows=5,
+        if_empty=_("Write the answer as everyone will read it."),
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Write the answer as everyone will read it.")},
     )

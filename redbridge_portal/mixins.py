@@ -1,4 +1,4 @@
-"""What pages share, for class-based views.
+"""What pages and their forms share.
 
 - `RoleRequiredMixin`: what a page requires of the person asking; the answer comes from one
   rule in redbridge_portal.roles, so a page and its service cannot disagree.
@@ -6,7 +6,8 @@
   sent to its own address and handled by one service.
 - `ServiceFormView`: a page whose form is handed to one service; `SendOnceFormView`, a form
   that creates one thing, however often it is sent.
-- `FieldsOnlyFormMixin`: a form whose template writes the form tag and the button.
+- `FieldsOnlyFormMixin`: a form whose template writes the form tag and the button;
+  `TextBoxField`, a box for a few sentences.
 """
 
 from __future__ import annotations
@@ -47,6 +48,17 @@ class FieldsOnlyFormMixin:
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class TextBoxField(forms.CharField):
+    """A box for a few sentences, `rows` high. `if_empty` is what to say when a required box is
+    left empty (or holds only spaces, which the field strips)."""
+
+    def __init__(self, label, *, rows: int, if_empty=None, max_length: int = 5000, **kwargs):
+        if if_empty:
+            kwargs["error_messages"] = {"required": if_empty}
+        widget = forms.Textarea(attrs={"rows": rows})
+        super().__init__(label=label, max_length=max_length, widget=widget, **kwargs)
 
 
 class ObjectPageView(TemplateView):
