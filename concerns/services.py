@@ -25,7 +25,7 @@ from concerns.models import (
     ConcernUrgency,
 )
 from redbridge_portal import roles
-from redbridge_portal.actions import ActionRefused, create_once
+from redbridge_portal.actions import ActionRefused, create_once, written
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify, reminder_send_once
 
@@ -68,9 +68,9 @@ def concern_raise(
 ) -> tuple[Concern, bool]:
     """Record a concern and tell the senior team now. Returns (concern, created); the same
     form sent twice returns the first concern. Raises ConcernError for bad input."""
-    description = (description or "").replace("\x00", "").strip()
-    if not description:
-        raise ConcernError(_("Say what you saw and why it may need a response."))
+    description = written(
+        description, or_refuse=ConcernError(_("Say what you saw and why it may need a response."))
+    )
     if urgency not in ConcernUrgency.values:
         raise ConcernError(_("Choose how urgent it is."))
     if not roles.is_staff_member(actor):
@@ -195,9 +195,7 @@ def concern_take(*, actor, concern: Concern | int) -> Concern:
 
 def concern_add_action(*, actor, concern: Concern | int, body: str) -> ConcernAction:
     """The owner records something done about the concern."""
-    body = (body or "").replace("\x00", "").strip()
-    if not body:
-        raise ConcernError(_("Say what was done."))
+    body = written(body, or_refuse=ConcernError(_("Say what was done.")))
     with transaction.atomic():
         locked = _move(
             concern,
@@ -213,9 +211,7 @@ def concern_add_action(*, actor, concern: Concern | int, body: str) -> ConcernAc
 
 def concern_resolve(*, actor, concern: Concern | int, outcome: str) -> Concern:
     """The owner records the outcome; the reporter is told it."""
-    outcome = (outcome or "").replace("\x00", "").strip()
-    if not outcome:
-        raise ConcernError(_("Say what the outcome was."))
+    outcome = written(outcome, or_refuse=ConcernError(_("Say what the outcome was.")))
     with transaction.atomic():
         locked = _move(
             concern,

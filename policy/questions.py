@@ -23,7 +23,7 @@ from policy.models import (
     QuestionStatus,
 )
 from redbridge_portal import roles
-from redbridge_portal.actions import ActionRefused, create_once
+from redbridge_portal.actions import ActionRefused, create_once, written
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify
 
@@ -33,10 +33,6 @@ KIND_ANSWERED = NotificationKind.QUESTION_ANSWERED
 
 class QuestionError(ActionRefused):
     """A refused action on a question, with a message a user can read."""
-
-
-def _clean(value: str) -> str:
-    return (value or "").replace("\x00", "").strip()
 
 
 # --- Reads -----------------------------------------------------------------------------------
@@ -105,9 +101,7 @@ def faqs() -> list[dict]:
 
 def question_ask(*, actor, text: str, form_token: uuid.UUID | None = None) -> tuple[Question, bool]:
     """Record a question and tell the senior team. Returns (question, created)."""
-    text = _clean(text)
-    if not text:
-        raise QuestionError(_("Write your question."))
+    text = written(text, or_refuse=QuestionError(_("Write your question.")))
     if not (actor and actor.is_authenticated and actor.is_active):
         raise QuestionError(_("Sign in to ask a question."))
 
@@ -134,9 +128,7 @@ def question_ask(*, actor, text: str, form_token: uuid.UUID | None = None) -> tu
 
 def question_answer(*, actor, question: Question | int, answer: str) -> Question:
     """A senior-team member answers; the asker is told."""
-    answer = _clean(answer)
-    if not answer:
-        raise QuestionError(_("Write the answer."))
+    answer = written(answer, or_refuse=QuestionError(_("Write the answer.")))
     with transaction.atomic():
         pk = question if isinstance(question, int) else question.pk
         locked = Question.objects.select_for_update().select_related("asker").get(pk=pk)
@@ -165,9 +157,9 @@ def faq_publish(
     *, actor, question: Question | int, faq_question: str, faq_answer: str
 ) -> FrequentlyAskedQuestion:
     """Publish an answered question for everyone, in the (anonymised) words given. Once only."""
-    faq_question, faq_answer = _clean(faq_question), _clean(faq_answer)
-    if not (faq_question and faq_answer):
-        raise QuestionError(_("Write the question and the answer as everyone will read them."))
+    refusal = QuestionError(_("Write the question and the answer as everyone will read them."))
+    faq_question = written(faq_question, or_refuse=refusal)
+    faq_answer = written(faq_answer, or_refuse=refusal)
     with transaction.atomic():
         pk = question if isinstance(question, int) else question.pk
         locked = Question.objects.select_for_update().get(pk=pk)

@@ -30,6 +30,15 @@ class ActionRefused(Exception):
         self.message = message
 
 
+def written(text: str | None, *, or_refuse: ActionRefused) -> str:
+    """What someone wrote, without NUL characters and the spaces around it; `or_refuse` is
+    raised when nothing is left (the service's own check, whatever the form did)."""
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise or_refuse
+    return text
+
+
 def create_once(
     model: type[Row],
     *,
