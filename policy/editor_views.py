@@ -42,9 +42,10 @@ from policy.models import (
     SignOffState,
 )
 from policy.review import EditConflict, PolicyError
+from policy.views import PolicyManagerRequiredMixin
 from redbridge_portal import roles
 from redbridge_portal.actions import run_action
-from redbridge_portal.mixins import RoleRequiredMixin, ServiceFormView
+from redbridge_portal.mixins import ServiceFormView
 
 
 def _require_manager(request) -> None:
@@ -355,12 +356,7 @@ def clause_remove(request, pk):
     return redirect(_editor_url())
 
 
-class PolicyAdminFormView(RoleRequiredMixin, ServiceFormView):
-    allowed = staticmethod(roles.can_manage_policy)
-    refused = _("Only policy admins can run the annual review.")
-
-
-class DraftFormView(PolicyAdminFormView):
+class DraftFormView(PolicyManagerRequiredMixin, ServiceFormView):
     """A form page of the review editor about the draft or one part of it (`part_model`, by
     the `pk` in the address; a part of another version is not found)."""
 
@@ -609,7 +605,7 @@ def sign_off(request):
 # --- Search words ------------------------------------------------------------------------------
 
 
-class SearchSynonymsView(PolicyAdminFormView):
+class SearchSynonymsView(PolicyManagerRequiredMixin, ServiceFormView):
     """The sets of words the policy search treats as the same, kept by the policy admins."""
 
     template_name = "policy/search_synonyms.html"
