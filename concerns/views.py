@@ -34,9 +34,7 @@ class ConcernPageView(ObjectPageView):
     context_object_name = "concern"
     find = staticmethod(selectors.concern_for_page)
     not_found = _("No such concern, or it is not yours to see.")
-
-    def empty_forms(self):
-        return {"action_form": ConcernActionForm(), "resolve_form": ConcernResolveForm()}
+    form_classes = {"action_form": ConcernActionForm, "resolve_form": ConcernResolveForm}
 
     def get_context_data(self, **kwargs):
         user, concern = self.request.user, self.object
@@ -57,14 +55,14 @@ class ConcernTakeView(PostedFormMixin, ConcernPageView):
 
 
 class ConcernActionView(PostedFormMixin, ConcernPageView):
-    form_name, form_class = "action_form", ConcernActionForm
+    form_name = "action_form"
     service = staticmethod(services.concern_add_action)
     invalid_message = _("Nothing was recorded. Check the problems listed.")
     success_message = _("The action was recorded.")
 
 
 class ConcernResolveView(PostedFormMixin, ConcernPageView):
-    form_name, form_class = "resolve_form", ConcernResolveForm
+    form_name = "resolve_form"
     service = staticmethod(services.concern_resolve)
     invalid_message = _("The concern was not resolved. Check the problems listed.")
     success_message = _(

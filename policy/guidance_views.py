@@ -61,15 +61,14 @@ class QuestionPageView(ObjectPageView):
     context_object_name = "question"
     find = staticmethod(questions.question_for_page)
     not_found = _("No such question, or it is not yours to see.")
+    form_classes = {"answer_form": AnswerForm, "publish_form": FaqPublishForm}
 
     def empty_forms(self):
+        # The published wording starts as the original, for the senior team to reword so
+        # that nobody can be identified.
         question = self.object
-        return {
-            "answer_form": AnswerForm(),
-            "publish_form": FaqPublishForm(
-                initial={"faq_question": question.text, "faq_answer": question.answer}
-            ),
-        }
+        initial = {"faq_question": question.text, "faq_answer": question.answer}
+        return {**super().empty_forms(), "publish_form": FaqPublishForm(initial=initial)}
 
     def get_context_data(self, **kwargs):
         user, question = self.request.user, self.object
@@ -82,7 +81,7 @@ class QuestionPageView(ObjectPageView):
 
 
 class QuestionAnswerView(PostedFormMixin, QuestionPageView):
-    form_name, form_class = "answer_form", AnswerForm
+    form_name = "answer_form"
     service = staticmethod(questions.question_answer)
     invalid_message = _("The answer was not sent. Check the problems listed.")
     success_message = _("Your answer was sent to the person who asked.")
@@ -91,7 +90,7 @@ class QuestionAnswerView(PostedFormMixin, QuestionPageView):
 class QuestionPublishView(PostedFormMixin, QuestionPageView):
     """Publishing makes a frequently asked question; the person goes to it."""
 
-    form_name, form_class = "publish_form", FaqPublishForm
+    form_name = "publish_form"
     service = staticmethod(questions.faq_publish)
     invalid_message = _("Nothing was published. Check the problems listed.")
     success_message = _("The answer is published in the frequently asked questions.")

@@ -67,13 +67,14 @@ class ObjectPageView(TemplateView):
 
     `find(user, pk)` is the feature's selector: it finds only what this person may see, so
     anyone else gets 404 and the page does not tell them that the object exists.
-    `empty_forms()` gives each form on the page by its name in the template; a form sent with
-    problems takes its place (see `PostedFormMixin`).
+    `form_classes` names each form on the page as the template does; `empty_forms()` makes
+    them, and a form sent with problems takes its place (see `PostedFormMixin`).
     """
 
     find = None
     not_found = ""
     context_object_name = ""
+    form_classes: dict = {}
 
     def get_object(self):
         found = type(self).find(self.request.user, self.kwargs["pk"])
@@ -82,7 +83,7 @@ class ObjectPageView(TemplateView):
         return found
 
     def empty_forms(self) -> dict:
-        return {}
+        return {name: form_class() for name, form_class in self.form_classes.items()}
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -99,8 +100,9 @@ class PostedFormMixin:
     """One form of an `ObjectPageView`, sent to its own address (POST only). Put it before the
     page's class: `class ConcernResolveView(PostedFormMixin, ConcernPageView)`.
 
-    A form with problems is shown again in its place on the page (`form_name`), with
-    `invalid_message` and status 400. Otherwise the service is called as
+    The form is the page's form named `form_name` (none for an action that is only a button).
+    A form with problems is shown again in its place on the page, with `invalid_message` and
+    status 400. Otherwise the service is called as
     `service(actor=..., <context_object_name>=the object, **the form's cleaned data)`, so the
     form's fields are named as the service's arguments; `run_action` says what happened
     (`success_message`, or why the service refused) and goes back to the page, or to
@@ -109,7 +111,6 @@ class PostedFormMixin:
 
     http_method_names = ["post"]
     form_name = ""
-    form_class = forms.Form  # no fields: an action that is only a button
     service = None
     invalid_message = ""
     success_message = ""
@@ -117,7 +118,7 @@ class PostedFormMixin:
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        form = self.form_class(request.POST)
+        form = self.form_classes.get(self.form_name, forms.Form)(request.POST)
         if not form.is_valid():
             messages.error(request, self.invalid_message)
             return self.render_page(status=400, **{self.form_name: form})
