@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from approvals.forms import NoTagHelper
 from approvals.images import clean_uploaded_image
 from concerns.models import ConcernUrgency
+from redbridge_portal.mixins import FieldsOnlyFormMixin, TextBoxField
 
 
 class FirstOptionRadioSelect(forms.RadioSelect):
@@ -20,7 +20,7 @@ class FirstOptionRadioSelect(forms.RadioSelect):
         return super().id_for_label(id_, index)
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(FieldsOnlyFormMixin, forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     link = forms.URLField(
         label=_("Link to what you saw (optional)"),
@@ -29,15 +29,14 @@ class ConcernForm(forms.Form):
         max_length=500,
         assume_scheme="https",
     )
-    description = forms.CharField(
-        label=_("What is it?"),
+    description = TextBoxField(
+        _("What is it?"),
+        rows=6,
+        if_empty=_("Say what you saw and why it may need a response."),
         help_text=_(
             "What you saw, where, who it concerns and why you think the school may need to "
             "respond. Do not reply to it or share it further."
         ),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("Say what you saw and why it may need a response.")},
     )
     urgency = forms.ChoiceField(
         label=_("How urgent is it?"),
@@ -51,56 +50,27 @@ class ConcernForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
-
-    def clean_description(self):
-        value = self.cleaned_data["description"].replace("\x00", "").strip()
-        if not value:
-            raise forms.ValidationError(_("Say what you saw and why it may need a response."))
-        return value
-
     def clean_screenshot(self):
         upload = self.cleaned_data.get("screenshot")
         return clean_uploaded_image(upload) if upload else None
 
 
-class ConcernActionForm(forms.Form):
-    body = forms.CharField(
-        label=_("What was done"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say what was done.")},
+class ConcernActionForm(FieldsOnlyFormMixin, forms.Form):
+    body = TextBoxField(
+        _("What was done"),
+        rows=3,
+        if_empty=_("Say what was done."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
         self.fields["body"].widget.attrs["id"] = "id_action_body"
 
-    def clean_body(self):
-        value = self.cleaned_data["body"].replace("\x00", "").strip()
-        if not value:
-            raise forms.ValidationError(_("Say what was done."))
-        return value
 
-
-class ConcernResolveForm(forms.Form):
-    outcome = forms.CharField(
-        label=_("Outcome"),
+class ConcernResolveForm(FieldsOnlyFormMixin, forms.Form):
+    outcome = TextBoxField(
+        _("Outcome"),
+        rows=3,
+        if_empty=_("Say what the outcome was."),
         help_text=_("What the school did in the end. The person who raised it will read this."),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say what the outcome was.")},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
-
-    def clean_outcome(self):
-        value = self.cleaned_data["outcome"].replace("\x00", "").strip()
-        if not value:
-            raise forms.ValidationError(_("Say what the outcome was."))
-        return value

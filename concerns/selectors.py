@@ -31,8 +31,17 @@ def concern_for_page(user, pk: int) -> Concern | None:
     )
 
 
-def concern_list(user) -> QuerySet[Concern]:
-    return visible_concerns(user).select_related("reporter", "owner").order_by("-created_at")
+def concern_lists(user) -> dict:
+    """The concerns page: whether the person is on the senior team, the open concerns they
+    may see, and the latest resolved ones. One query."""
+    concerns = list(
+        visible_concerns(user).select_related("reporter", "owner").order_by("-created_at")[:200]
+    )
+    return {
+        "is_senior": roles.is_senior_team(user),
+        "open_concerns": [c for c in concerns if c.status != ConcernStatus.RESOLVED],
+        "resolved_concerns": [c for c in concerns if c.status == ConcernStatus.RESOLVED][:50],
+    }
 
 
 def personal_data(user) -> dict:

@@ -25,7 +25,7 @@ from concerns.models import (
     ConcernUrgency,
 )
 from redbridge_portal import roles
-from redbridge_portal.actions import ActionRefused, create_once
+from redbridge_portal.actions import ActionRefused, create_once, written
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify, reminder_send_once
 
@@ -68,9 +68,9 @@ def concern_raise(
 ) -> tuple[Concern, bool]:
     """Record a concern and tell the senior team now. Returns (concern, created); the same
     form sent twice returns the first concern. Raises ConcernError for bad input."""
-    description = (description or "").replace("\x00", "").strip()
-    if not description:
-        raise ConcernError(_("Say what you saw and why it may need a response."))
+    description = written(
+        description, or_refuse=ConcernError(_("Say what you saw and why it may need a response."))
+    )
     if urgency not in ConcernUrgency.values:
         raise ConcernError(_("Choose how urgent it is."))
     if not roles.is_staff_member(actor):
@@ -92,7 +92,7 @@ def concern_raise(
             actor=actor,
             action="concern.raised",
             target=concern,
-            summary=f"Concern raised ({concern.get_urgency_display()})",
+            summary=_("Concern raised (%(urgency)s)") % {"urgency": concern.get_urgency_display()},
             data={"urgency": urgency},
         )
         urgent = urgency == ConcernUrgency.URGENT
@@ -172,16 +172,22 @@ def concern_take(*, actor, concern: Concern | int) -> Concern:
             actor=actor,
             action="concern.taken",
             target=locked,
-            summary=f"Taken on by {actor}" + (f" from {previous}" if previous else ""),
+            summary=(
+                _("Taken on by %(person)s from %(previous)s")
+                % {"person": actor, "previous": previous}
+                if previous
+                else _("Taken on by %(person)s") % {"person": actor}
+            ),
         )
         notify(
             recipients=[locked.reporter],
             kind=KIND_UPDATED,
-            subject="Your concern is being dealt with",
-            message=(
-                f"{actor} from the senior team is dealing with the concern you raised. "
+            subject=_("Your concern is being dealt with"),
+            message=_(
+                "%(person)s from the senior team is dealing with the concern you raised. "
                 "You will be told the outcome. You do not need to do anything."
-            ),
+            )
+            % {"person": actor},
             url=locked.get_absolute_url(),
         )
     return locked
@@ -189,9 +195,7 @@ def concern_take(*, actor, concern: Concern | int) -> Concern:
 
 def concern_add_action(*, actor, concern: Concern | int, body: str) -> ConcernAction:
     """The owner records something done about the concern."""
-    body = (body or "").replace("\x00", "").strip()
-    if not body:
-        raise ConcernError(_("Say what was done."))
+    body = written(body, or_refuse=ConcernError(_("Say what was done.")))
     with transaction.atomic():
         locked = _move(
             concern,
@@ -207,9 +211,7 @@ def concern_add_action(*, actor, concern: Concern | int, body: str) -> ConcernAc
 
 def concern_resolve(*, actor, concern: Concern | int, outcome: str) -> Concern:
     """The owner records the outcome; the reporter is told it."""
-    outcome = (outcome or "").replace("\x00", "").strip()
-    if not outcome:
-        raise ConcernError(_("Say what the outcome was."))
+    outcome = written(outcome, or_refuse=ConcernError(_("Say what the outcome was.")))
     with transaction.atomic():
         locked = _move(
             concern,
@@ -222,15 +224,16 @@ def concern_resolve(*, actor, concern: Concern | int, outcome: str) -> Concern:
         locked.outcome = outcome
         locked.resolved_at = timezone.now()
         locked.save(update_fields=["status", "outcome", "resolved_at"])
-        audit_record(actor=actor, action="concern.resolved", target=locked, summary="Resolved")
+        audit_record(actor=actor, action="concern.resolved", target=locked, summary=_("Resolved"))
         notify(
             recipients=[locked.reporter],
             kind=KIND_UPDATED,
-            subject="The concern you raised is resolved",
-            message=(
-                f"{actor} recorded the outcome of the concern you raised: {outcome[:500]}\n"
+            subject=_("The concern you raised is resolved"),
+            message=_(
+                "%(person)s recorded the outcome of the concern you raised: %(outcome)s\n"
                 "Thank you for raising it."
-            ),
+            )
+            % {"person": actor, "outcome": outcome[:500]},
             url=locked.get_absolute_url(),
         )
     return locked
@@ -250,12 +253,16 @@ def send_concern_reminders(*, now: datetime | None = None) -> dict[str, int]:
                 key=f"concern:{concern.pk}:untaken",
                 recipients=[p for p in senior if p.pk != concern.reporter_id],
                 kind=KIND_REMINDER,
-                subject="Overdue: nobody has taken on a concern",
-                message=(
-                    f"{concern.reporter} raised a concern "
-                    f"({concern.get_urgency_display().lower()}) and nobody has taken it on: "
-                    f"{_summary(concern)}\nPlease take it on now."
-                ),
+                subject=_("Overdue: nobody has taken on a concern"),
+                message=_(
+                    "%(person)s raised a concern (%(urgency)s) and nobody has taken it on: "
+                    "%(summary)s\nPlease take it on now."
+                )
+                % {
+                    "person": concern.reporter,
+                    "urgency": concern.get_urgency_display().lower(),
+                    "summary": _summary(concern),
+                },
                 url=concern.get_absolute_url(),
             )
         elif concern.taken_at and now - concern.taken_at >= REMIND_OWNER_AFTER[concern.urgency]:
@@ -263,12 +270,16 @@ def send_concern_reminders(*, now: datetime | None = None) -> dict[str, int]:
                 key=f"concern:{concern.pk}:owner:{concern.owner_id}",
                 recipients=[concern.owner],
                 kind=KIND_REMINDER,
-                subject="A concern you took on is still open",
-                message=(
-                    f"You took on {concern.reporter}'s concern on "
-                    f"{timezone.localtime(concern.taken_at):%d %B}. It is still open: "
-                    f"{_summary(concern)}\nRecord the outcome when it is resolved."
-                ),
+                subject=_("A concern you took on is still open"),
+                message=_(
+                    "You took on %(person)s's concern on %(day)s. It is still open: "
+                    "%(summary)s\nRecord the outcome when it is resolved."
+                )
+                % {
+                    "person": concern.reporter,
+                    "day": f"{timezone.localtime(concern.taken_at):%d %B}",
+                    "summary": _summary(concern),
+                },
                 url=concern.get_absolute_url(),
             )
     return sent

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.services import EXTRA_ROLES
 from redbridge_portal import roles
+from redbridge_portal.mixins import FieldsOnlyFormMixin
 
 ROLE_HELP = {
     roles.SENIOR_TEAM: _("Approves, sends back or rejects posts and campaigns."),
@@ -58,14 +59,8 @@ class PersonAddForm(forms.Form):
         return email
 
 
-class PersonRolesForm(forms.Form):
+class PersonRolesForm(FieldsOnlyFormMixin, forms.Form):
     extra_roles = RolesField()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's own form tag carries the token
 
 
 class StaffImportForm(forms.Form):

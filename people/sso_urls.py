@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext as _
 
 from people.sso_config import OIDC_PROVIDER_ID
 
@@ -22,9 +23,9 @@ def only_for(provider: str, view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if settings.SSO_PROVIDER != provider:
-            raise Http404("Signing in with a school account is not set up for this provider.")
+            raise Http404(_("Signing in with a school account is not set up for this provider."))
         if kwargs.get("provider_id", OIDC_PROVIDER_ID) != OIDC_PROVIDER_ID:
-            raise Http404("No such provider.")
+            raise Http404(_("No such provider."))
         return view(request, *args, **kwargs)
 
     return wrapper

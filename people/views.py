@@ -14,8 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_otp import user_has_device
@@ -83,27 +82,32 @@ class PersonRolesView(PeopleManagerRequiredMixin, View):
         )
 
 
-class PersonDeactivateView(PeopleManagerRequiredMixin, View):
+class PersonActionView(PeopleManagerRequiredMixin, View):
+    """A POST-only action on someone's account, calling one service as
+    `service(actor=..., <person_argument>=the person)`."""
+
+    service = None
+    person_argument = "person"
+    done_message = ""
+
     def post(self, request, pk):
         person = self.get_person()
         return run_action(
             request,
-            lambda: services.person_deactivate(actor=request.user, person=person),
-            success=_("%(name)s can no longer sign in, and has been signed out everywhere.")
-            % {"name": person},
+            lambda: type(self).service(actor=request.user, **{self.person_argument: person}),
+            success=self.done_message % {"name": person},
             then=reverse("person_detail", kwargs={"pk": person.pk}),
         )
 
 
-class PersonReactivateView(PeopleManagerRequiredMixin, View):
-    def post(self, request, pk):
-        person = self.get_person()
-        return run_action(
-            request,
-            lambda: services.person_reactivate(actor=request.user, person=person),
-            success=_("%(name)s can sign in again.") % {"name": person},
-            then=reverse("person_detail", kwargs={"pk": person.pk}),
-        )
+class PersonDeactivateView(PersonActionView):
+    service = staticmethod(services.person_deactivate)
+    done_message = _("%(name)s can no longer sign in, and has been signed out everywhere.")
+
+
+class PersonReactivateView(PersonActionView):
+    service = staticmethod(services.person_reactivate)
+    done_message = _("%(name)s can sign in again.")
 
 
 class StaffImportView(PeopleManagerRequiredMixin, FormView):
@@ -276,11 +280,10 @@ class PeopleView(RoleRequiredMixin, TemplateView):
         return context
 
 
-class PersonMixin(RoleRequiredMixin):
-    allowed = staticmethod(roles.can_manage_personal_data)
+class PersonMixin(PeopleManagerRequiredMixin):
+    """A person's page and their personal data: for those who may manage personal data."""
 
-    def get_person(self):
-        return get_object_or_404(get_user_model(), pk=self.kwargs["pk"])
+    allowed = staticmethod(roles.can_manage_personal_data)
 
 
 class PersonDetailView(PersonMixin, TemplateView):
@@ -339,24 +342,8 @@ class PersonAnonymiseView(PersonMixin, FormView):
         return redirect("person_detail", pk=person.pk)
 
 
-class PersonActionView(PersonMixin, View):
-    """A POST-only action on someone's account, calling one service."""
-
-    service = None
-    done_message = ""
-
-    def post(self, request, pk):
-        person = self.get_person()
-        return run_action(
-            request,
-            lambda: type(self).service(actor=request.user, user=person),
-            success=self.done_message % {"name": person},
-            then=reverse("person_detail", kwargs={"pk": person.pk}),
-        )
-
-
 class PersonTwoFactorResetView(PersonActionView):
+    allowed = staticmethod(roles.can_manage_personal_data)
     service = staticmethod(portal_services.two_factor_reset)
-    done_message = gettext_lazy(
-        "%(name)s will set up two-factor sign-in again next time they sign in."
-    )
+    person_argument = "user"
+    done_message = _("%(name)s will set up two-factor sign-in again next time they sign in.")

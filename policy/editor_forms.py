@@ -6,14 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from policy.guidance_forms import NoTagHelper
 from policy.search_terms import parse_synonym_list
+from redbridge_portal.mixins import FieldsOnlyFormMixin, TextBoxField
 
 TEXT_ROWS = 4
-
-
-def _tidy(value: str) -> str:
-    return (value or "").replace("\x00", "").strip()
 
 
 class RevisionField(forms.IntegerField):
@@ -25,59 +21,42 @@ class RevisionField(forms.IntegerField):
         super().__init__(min_value=0, max_value=2_000_000_000, **kwargs)
 
 
-class HelperMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
-
-
-class TextPartForm(HelperMixin, forms.Form):
+class TextPartForm(FieldsOnlyFormMixin, forms.Form):
     """The wording of a clause, a list item or a core principle."""
 
-    text = forms.CharField(
-        label=_("Wording"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": TEXT_ROWS}),
-        error_messages={"required": _("Enter the wording; to take it out, remove it instead.")},
+    text = TextBoxField(
+        _("Wording"),
+        rows=TEXT_ROWS,
+        if_empty=_("Enter the wording; to take it out, remove it instead."),
     )
     revision = RevisionField()
 
-    def clean_text(self):
-        value = _tidy(self.cleaned_data["text"])
-        if not value:
-            raise forms.ValidationError(_("Enter the wording; to take it out, remove it instead."))
-        return value
 
-
-class GuidelineForm(HelperMixin, forms.Form):
+class GuidelineForm(FieldsOnlyFormMixin, forms.Form):
     title = forms.CharField(label=_("Heading"), max_length=200)
-    body = forms.CharField(
-        label=_("Text"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
-    )
+    body = TextBoxField(_("Text"), rows=8)
     revision = RevisionField()
 
 
-class AddClauseForm(HelperMixin, forms.Form):
+class AddClauseForm(FieldsOnlyFormMixin, forms.Form):
     number = forms.CharField(
         label=_("Clause number"),
         max_length=20,
         help_text=_("As staff will cite it, for example 6.4."),
         error_messages={"required": _("Enter the clause's number, for example 6.4.")},
     )
-    text = forms.CharField(
-        label=_("Wording"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": TEXT_ROWS}),
-        error_messages={"required": _("Enter the wording of the new clause.")},
+    text = TextBoxField(
+        _("Wording"),
+        rows=TEXT_ROWS,
+        if_empty=_("Enter the wording of the new clause."),
     )
 
 
-class AddItemForm(HelperMixin, forms.Form):
-    text = forms.CharField(
-        label=_("Wording of the new item"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Enter the wording of the new item.")},
+class AddItemForm(FieldsOnlyFormMixin, forms.Form):
+    text = TextBoxField(
+        _("Wording of the new item"),
+        rows=3,
+        if_empty=_("Enter the wording of the new item."),
     )
     parent = forms.TypedChoiceField(
         label=_("Where it goes"), coerce=int, empty_value=None, required=False
@@ -92,7 +71,7 @@ class AddItemForm(HelperMixin, forms.Form):
         self.fields["parent"].choices = choices
 
 
-class RenumberForm(HelperMixin, forms.Form):
+class RenumberForm(FieldsOnlyFormMixin, forms.Form):
     number = forms.CharField(
         label=_("New number"),
         max_length=20,
@@ -105,29 +84,29 @@ class RenumberForm(HelperMixin, forms.Form):
     revision = RevisionField()
 
 
-class SummaryForm(HelperMixin, forms.Form):
-    change_summary = forms.CharField(
-        label=_("What changed, for staff"),
+class SummaryForm(FieldsOnlyFormMixin, forms.Form):
+    change_summary = TextBoxField(
+        _("What changed, for staff"),
+        rows=4,
+        max_length=2000,
         help_text=_(
             "Two or three sentences. Staff read this in the email asking them to acknowledge "
             "the new version. You can change it until the draft is sent for sign-off."
         ),
-        max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-class SendBackForm(HelperMixin, forms.Form):
-    comments = forms.CharField(
-        label=_("What should change"),
+class SendBackForm(FieldsOnlyFormMixin, forms.Form):
+    comments = TextBoxField(
+        _("What should change"),
+        rows=4,
+        if_empty=_("Say what should change before sending the draft back."),
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Say what should change before sending the draft back.")},
     )
 
 
-class SynonymForm(HelperMixin, forms.Form):
+class SynonymForm(FieldsOnlyFormMixin, forms.Form):
     words = forms.CharField(
         label=_("Words that mean the same"),
         max_length=300,

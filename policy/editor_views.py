@@ -9,12 +9,15 @@ the same part meanwhile) re-displays the page with both wordings, keeping what w
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,7 +42,10 @@ from policy.models import (
     SignOffState,
 )
 from policy.review import EditConflict, PolicyError
+from policy.views import PolicyManagerRequiredMixin
 from redbridge_portal import roles
+from redbridge_portal.actions import run_action
+from redbridge_portal.mixins import ServiceFormView
 
 
 def _require_manager(request) -> None:
@@ -47,11 +53,34 @@ def _require_manager(request) -> None:
         raise PermissionDenied(_("Only policy admins can run the annual review."))
 
 
-def _draft_or_redirect(request):
-    draft = selectors.draft_version()
-    if draft is None:
-        messages.info(request, _("There is no draft being reviewed. Start the annual review."))
-    return draft
+def _no_draft(request):
+    messages.info(request, _("There is no draft being reviewed. Start the annual review."))
+    return redirect("policy:review")
+
+
+def _for_the_draft(view):
+    """For policy admins (403 for anyone else) while there is a draft, which the view is
+    given; without one, the annual review's page says so."""
+
+    @wraps(view)
+    def for_the_draft(request, *args, **kwargs):
+        _require_manager(request)
+        draft = selectors.draft_version()
+        if draft is None:
+            return _no_draft(request)
+        return view(request, draft, *args, **kwargs)
+
+    return for_the_draft
+
+
+def _compared_with_current(draft):
+    """The published version and how the draft differs from it (None before the first)."""
+    current = selectors.current_version()
+    if current is None:
+        return None, None
+    return current, diff.compare_documents(
+        selectors.policy_document(current), selectors.policy_document(draft)
+    )
 
 
 def _part_of_draft(model, pk, draft):
@@ -80,11 +109,8 @@ def _editor_url(clause=None) -> str:
 
 
 @require_GET
-def editor(request):
-    _require_manager(request)
-    draft = _draft_or_redirect(request)
-    if draft is None:
-        return redirect("policy:review")
+@_for_the_draft
+def editor(request, draft):
     editing = selectors.review_editor(draft)
     return render(
         request,
@@ -98,17 +124,9 @@ def editor(request):
 
 
 @require_GET
-def changes_so_far(request):
-    _require_manager(request)
-    draft = _draft_or_redirect(request)
-    if draft is None:
-        return redirect("policy:review")
-    current = selectors.current_version()
-    comparison = (
-        diff.compare_documents(selectors.policy_document(current), selectors.policy_document(draft))
-        if current
-        else None
-    )
+@_for_the_draft
+def changes_so_far(request, draft):
+    current, comparison = _compared_with_current(draft)
     return render(
         request,
         "policy/review_changes.html",
@@ -174,11 +192,8 @@ def _clause_page(request, clause, *, problems=None, status=200):
 
 
 @require_GET
-def clause_editor(request, pk):
-    _require_manager(request)
-    draft = _draft_or_redirect(request)
-    if draft is None:
-        return redirect("policy:review")
+@_for_the_draft
+def clause_editor(request, draft, pk):
     return _clause_page(request, _part_of_draft(Clause, pk, draft))
 
 
@@ -341,223 +356,200 @@ def clause_remove(request, pk):
     return redirect(_editor_url())
 
 
-@require_http_methods(["GET", "POST"])
-def clause_add(request, pk):
-    _require_manager(request)
-    draft = selectors.draft_version()
-    section = _part_of_draft(Section, pk, draft)
-    form = AddClauseForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            clause = review.clause_add(
-                actor=request.user,
-                section=section,
-                number=form.cleaned_data["number"],
-                text=form.cleaned_data["text"],
-            )
-        except PolicyError as error:
-            form.add_error(getattr(error, "field", None), str(error))
-        else:
-            messages.success(request, _("Clause %(n)s was added.") % {"n": clause.number})
-            return redirect(_clause_url(clause))
-    return render(
-        request,
-        "policy/review_clause_add.html",
-        {"draft": draft, "section": section, "form": form},
-        status=400 if form.errors else 200,
-    )
+class DraftFormView(PolicyManagerRequiredMixin, ServiceFormView):
+    """A form page of the review editor about the draft or one part of it (`part_model`, by
+    the `pk` in the address; a part of another version is not found)."""
+
+    part_model = None
+
+    @cached_property
+    def draft(self):
+        return selectors.draft_version()
+
+    @cached_property
+    def part(self):
+        return _part_of_draft(self.part_model, self.kwargs["pk"], self.draft)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(draft=self.draft, **kwargs)
 
 
-@require_http_methods(["GET", "POST"])
-def clause_renumber(request, pk):
+class ClauseAddView(DraftFormView):
+    template_name = "policy/review_clause_add.html"
+    form_class = AddClauseForm
+    part_model = Section
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.part, **kwargs)
+
+    def act(self, data):
+        return review.clause_add(actor=self.request.user, section=self.part, **data)
+
+    def done_message(self, clause):
+        return _("Clause %(n)s was added.") % {"n": clause.number}
+
+    def done_url(self, clause):
+        return _clause_url(clause)
+
+
+class ClauseRenumberView(DraftFormView):
     """Renumbering is deliberate: the page says what cites the clause's number first."""
-    _require_manager(request)
-    draft = selectors.draft_version()
-    clause = _part_of_draft(Clause, pk, draft)
-    form = RenumberForm(
-        request.POST if request.method == "POST" else None, initial={"revision": clause.revision}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            review.clause_renumber(
-                actor=request.user,
-                clause=clause,
-                number=form.cleaned_data["number"],
-                revision=form.cleaned_data["revision"],
-            )
-        except PolicyError as error:
-            form.add_error(getattr(error, "field", None), str(error))
-        else:
-            messages.success(
-                request,
-                _("Clause %(old)s is now clause %(new)s.")
-                % {"old": clause.number, "new": form.cleaned_data["number"]},
-            )
-            return redirect(_clause_url(clause))
-    return render(
-        request,
-        "policy/review_clause_renumber.html",
-        {
-            "draft": draft,
-            "clause": clause,
-            "form": form,
-            "citations": selectors.clause_citations(draft, clause),
-        },
-        status=400 if form.errors else 200,
-    )
+
+    template_name = "policy/review_clause_renumber.html"
+    form_class = RenumberForm
+    part_model = Clause
+
+    def get_initial(self):
+        return {"revision": self.part.revision}
+
+    def get_context_data(self, **kwargs):
+        citations = selectors.clause_citations(self.draft, self.part)
+        return super().get_context_data(clause=self.part, citations=citations, **kwargs)
+
+    def act(self, data):
+        numbers = {"old": self.part.number, "new": data["number"]}
+        review.clause_renumber(
+            actor=self.request.user,
+            clause=self.part,
+            number=data["number"],
+            revision=data["revision"],
+        )
+        return numbers
+
+    def done_message(self, numbers):
+        return _("Clause %(old)s is now clause %(new)s.") % numbers
+
+    def done_url(self, numbers):
+        return _clause_url(self.part)
 
 
 # --- Core principles and guidelines -----------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def principle_edit(request, pk):
-    _require_manager(request)
-    draft = selectors.draft_version()
-    principle = _part_of_draft(Principle, pk, draft)
-    form = TextPartForm(
-        request.POST if request.method == "POST" else None,
-        initial={"text": principle.text, "revision": principle.revision},
-    )
+class DraftPartEditView(DraftFormView):
+    """The wording of a core principle or a guideline. If someone else saved it since the
+    page was opened, the page shows their wording (status 409) and keeps what was typed, with
+    the new revision, so that saving again (after checking) overwrites knowingly."""
+
+    template_name = "policy/review_part.html"
     current = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            review.principle_edit(
-                actor=request.user,
-                principle=principle,
-                text=form.cleaned_data["text"],
-                revision=form.cleaned_data["revision"],
-            )
-        except EditConflict as conflict:
-            current = conflict.current
-            data = request.POST.copy()
-            data["revision"] = str(current.revision)
-            form = TextPartForm(data)
-            form.is_valid()
-            form.add_error(None, str(conflict))
-        except PolicyError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("Core principle %(n)s was saved.") % {"n": principle.number}
-            )
-            return redirect(f"{_editor_url()}#{principle.anchor}")
-    return render(
-        request,
-        "policy/review_part.html",
-        {
-            "draft": draft,
-            "form": form,
-            "title": _("Core principle %(n)s") % {"n": principle.number},
-            "current": current.text if current else None,
-        },
-        status=409 if current else (400 if form.errors else 200),
-    )
+
+    def get_context_data(self, **kwargs):
+        current = self.current and self.saved_wording(self.current)
+        return super().get_context_data(title=self.title(), current=current, **kwargs)
+
+    def show_refusal(self, form, refusal):
+        if not isinstance(refusal, EditConflict):
+            return super().show_refusal(form, refusal)
+        self.current = refusal.current
+        data = self.request.POST.copy()
+        data["revision"] = str(self.current.revision)
+        form = self.form_class(data)
+        form.is_valid()
+        form.add_error(None, refusal.message)
+        return self.render_to_response(self.get_context_data(form=form), status=409)
+
+    def done_url(self, part):
+        return f"{_editor_url()}#{self.part.anchor}"
 
 
-@require_http_methods(["GET", "POST"])
-def guideline_edit(request, pk):
-    _require_manager(request)
-    draft = selectors.draft_version()
-    guideline = _part_of_draft(Guideline, pk, draft)
-    form = GuidelineForm(
-        request.POST if request.method == "POST" else None,
-        initial={"title": guideline.title, "body": guideline.body, "revision": guideline.revision},
-    )
-    current = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            review.guideline_edit(actor=request.user, guideline=guideline, **form.cleaned_data)
-        except EditConflict as conflict:
-            current = conflict.current
-            data = request.POST.copy()
-            data["revision"] = str(current.revision)
-            form = GuidelineForm(data)
-            form.is_valid()
-            form.add_error(None, str(conflict))
-        except PolicyError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The guideline was saved."))
-            return redirect(f"{_editor_url()}#{guideline.anchor}")
-    return render(
-        request,
-        "policy/review_part.html",
-        {
-            "draft": draft,
-            "form": form,
-            "title": _("Guideline: %(t)s") % {"t": guideline.title},
-            "current": f"{current.title}\n\n{current.body}" if current else None,
-        },
-        status=409 if current else (400 if form.errors else 200),
-    )
+class PrincipleEditView(DraftPartEditView):
+    form_class = TextPartForm
+    part_model = Principle
+
+    def get_initial(self):
+        return {"text": self.part.text, "revision": self.part.revision}
+
+    def title(self):
+        return _("Core principle %(n)s") % {"n": self.part.number}
+
+    def saved_wording(self, principle):
+        return principle.text
+
+    def act(self, data):
+        return review.principle_edit(actor=self.request.user, principle=self.part, **data)
+
+    def done_message(self, principle):
+        return _("Core principle %(n)s was saved.") % {"n": self.part.number}
+
+
+class GuidelineEditView(DraftPartEditView):
+    form_class = GuidelineForm
+    part_model = Guideline
+
+    def get_initial(self):
+        guideline = self.part
+        return {"title": guideline.title, "body": guideline.body, "revision": guideline.revision}
+
+    def title(self):
+        return _("Guideline: %(t)s") % {"t": self.part.title}
+
+    def saved_wording(self, guideline):
+        return f"{guideline.title}\n\n{guideline.body}"
+
+    def act(self, data):
+        return review.guideline_edit(actor=self.request.user, guideline=self.part, **data)
+
+    def done_message(self, guideline):
+        return _("The guideline was saved.")
 
 
 # --- Summary and sign-off ------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def summary_edit(request):
-    _require_manager(request)
-    draft = _draft_or_redirect(request)
-    if draft is None:
-        return redirect("policy:review")
-    form = SummaryForm(
-        request.POST if request.method == "POST" else None,
-        initial={"change_summary": draft.change_summary},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            review.policy_draft_summary_update(
-                actor=request.user,
-                version=draft,
-                change_summary=form.cleaned_data["change_summary"],
-            )
-        except PolicyError as error:
-            form.add_error("change_summary", str(error))
-        else:
-            messages.success(request, _("The summary of changes was saved."))
-            return redirect("policy:review")
-    return render(
-        request,
-        "policy/review_summary.html",
-        {"draft": draft, "form": form},
-        status=400 if form.errors else 200,
-    )
+class SummaryEditView(DraftFormView):
+    template_name = "policy/review_summary.html"
+    form_class = SummaryForm
+    refusal_field = "change_summary"
+
+    def get(self, request, *args, **kwargs):
+        return self.without_draft() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.without_draft() or super().post(request, *args, **kwargs)
+
+    def without_draft(self):
+        return _no_draft(self.request) if self.draft is None else None
+
+    def get_initial(self):
+        return {"change_summary": self.draft.change_summary}
+
+    def act(self, data):
+        return review.policy_draft_summary_update(
+            actor=self.request.user, version=self.draft, **data
+        )
+
+    def done_message(self, version):
+        return _("The summary of changes was saved.")
+
+    def done_url(self, version):
+        return reverse("policy:review")
 
 
 @require_POST
-def send_for_sign_off(request):
-    _require_manager(request)
-    draft = _draft_or_redirect(request)
-    if draft is None:
-        return redirect("policy:review")
-    try:
-        review.policy_draft_send_for_sign_off(actor=request.user, version=draft)
-    except PolicyError as error:
-        messages.error(request, str(error))
-        return redirect("policy:review")
-    messages.success(
+@_for_the_draft
+def send_for_sign_off(request, draft):
+    return run_action(
         request,
-        _("Version %(n)s was sent for sign-off. The senior team has been asked to check it.")
+        lambda: review.policy_draft_send_for_sign_off(actor=request.user, version=draft),
+        success=_(
+            "Version %(n)s was sent for sign-off. The senior team has been asked to check it."
+        )
         % {"n": draft.number},
+        then=reverse("policy:review"),
+        then_done=lambda version: reverse("policy:review_sign_off"),
     )
-    return redirect("policy:review_sign_off")
 
 
 @require_POST
-def reopen(request):
-    _require_manager(request)
-    draft = _draft_or_redirect(request)
-    if draft is None:
-        return redirect("policy:review")
-    try:
-        review.policy_draft_reopen(actor=request.user, version=draft)
-    except PolicyError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The draft can be changed again; it will need signing off."))
-    return redirect("policy:review")
+@_for_the_draft
+def reopen(request, draft):
+    return run_action(
+        request,
+        lambda: review.policy_draft_reopen(actor=request.user, version=draft),
+        success=_("The draft can be changed again; it will need signing off."),
+        then=reverse("policy:review"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -595,12 +587,7 @@ def sign_off(request):
         except PolicyError as error:
             messages.error(request, str(error))
             return redirect("policy:review_sign_off")
-    current = selectors.current_version()
-    comparison = (
-        diff.compare_documents(selectors.policy_document(current), selectors.policy_document(draft))
-        if current
-        else None
-    )
+    current, comparison = _compared_with_current(draft)
     return render(
         request,
         "policy/review_sign_off.html",
@@ -618,25 +605,25 @@ def sign_off(request):
 # --- Search words ------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
-def search_synonyms(request):
+class SearchSynonymsView(PolicyManagerRequiredMixin, ServiceFormView):
     """The sets of words the policy search treats as the same, kept by the policy admins."""
-    _require_manager(request)
-    form = SynonymForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.search_synonym_add(actor=request.user, words=form.cleaned_data["words"])
-        except PolicyError as error:
-            form.add_error("words", str(error))
-        else:
-            messages.success(request, _("The words were added. Search finds them together now."))
-            return redirect("policy:search_synonyms")
-    return render(
-        request,
-        "policy/search_synonyms.html",
-        {"form": form, "synonyms": SearchSynonym.objects.order_by("words")},
-        status=400 if form.errors else 200,
-    )
+
+    template_name = "policy/search_synonyms.html"
+    form_class = SynonymForm
+    refusal_field = "words"
+
+    def get_context_data(self, **kwargs):
+        synonyms = SearchSynonym.objects.order_by("words")
+        return super().get_context_data(synonyms=synonyms, **kwargs)
+
+    def act(self, data):
+        return services.search_synonym_add(actor=self.request.user, **data)
+
+    def done_message(self, synonym):
+        return _("The words were added. Search finds them together now.")
+
+    def done_url(self, synonym):
+        return reverse("policy:search_synonyms")
 
 
 @require_POST

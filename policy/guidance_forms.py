@@ -1,44 +1,33 @@
 """Forms for the guidance pages: the pre-screen lists, questions and their answers."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from policy.screening import clean_lines, normalise_domain
+from redbridge_portal.mixins import FieldsOnlyFormMixin, TextBoxField
 
 
-class NoTagHelper(FormHelper):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form_tag = False
-        self.disable_csrf = True
-
-
-class ScreeningListsForm(forms.Form):
-    terms = forms.CharField(
-        label=_("Watched words and phrases"),
+class ScreeningListsForm(FieldsOnlyFormMixin, forms.Form):
+    terms = TextBoxField(
+        _("Watched words and phrases"),
+        rows=12,
+        max_length=20_000,
         help_text=_(
             "One a line. Drafts that use any of them are pointed out to the author and the "
             "senior team, for example derogatory words or internal matters such as "
             "“staff meeting”."
         ),
         required=False,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 12}),
     )
-    domains = forms.CharField(
-        label=_("The school's usual sites"),
+    domains = TextBoxField(
+        _("The school's usual sites"),
+        rows=8,
+        max_length=20_000,
         help_text=_(
             "One domain a line, for example bbc.co.uk. Links to other sites are pointed out."
         ),
         required=False,
-        max_length=20_000,
-        widget=forms.Textarea(attrs={"rows": 8}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
 
     def clean_terms(self):
         terms = clean_lines(self.cleaned_data["terms"], max_length=100)
@@ -63,75 +52,38 @@ class ScreeningListsForm(forms.Form):
         return sorted(set(domains))
 
 
-def _clean_text(value: str, message: str) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if not value:
-        raise forms.ValidationError(message)
-    return value
-
-
-class QuestionForm(forms.Form):
+class QuestionForm(FieldsOnlyFormMixin, forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    text = forms.CharField(
-        label=_("Your question"),
+    text = TextBoxField(
+        _("Your question"),
+        rows=5,
+        if_empty=_("Write your question."),
         help_text=_(
             "For example: “Can I share the school's post about sports day on my own account?” "
             "Only you and the senior team will see it."
         ),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Write your question.")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
 
-    def clean_text(self):
-        return _clean_text(self.cleaned_data["text"], _("Write your question."))
-
-
-class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Your answer"),
+class AnswerForm(FieldsOnlyFormMixin, forms.Form):
+    answer = TextBoxField(
+        _("Your answer"),
+        rows=5,
+        if_empty=_("Write the answer."),
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Write the answer.")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
 
-    def clean_answer(self):
-        return _clean_text(self.cleaned_data["answer"], _("Write the answer."))
-
-
-class FaqPublishForm(forms.Form):
-    faq_question = forms.CharField(
-        label=_("The question, as everyone will read it"),
+class FaqPublishForm(FieldsOnlyFormMixin, forms.Form):
+    faq_question = TextBoxField(
+        _("The question, as everyone will read it"),
+        rows=3,
+        if_empty=_("Write the question as everyone will read it."),
         help_text=_("Take out names and anything that could identify the person who asked."),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Write the question as everyone will read it.")},
     )
-    faq_answer = forms.CharField(
-        label=_("The answer, as everyone will read it"),
+    faq_answer = TextBoxField(
+        _("The answer, as everyone will read it"),
+        rows=5,
+        if_empty=_("Write the answer as everyone will read it."),
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": _("Write the answer as everyone will read it.")},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
-
-    def clean_faq_question(self):
-        return _clean_text(
-            self.cleaned_data["faq_question"], _("Write the question as everyone will read it.")
-        )
-
-    def clean_faq_answer(self):
-        return _clean_text(
-            self.cleaned_data["faq_answer"], _("Write the answer as everyone will read it.")
-        )

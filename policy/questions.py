@@ -23,7 +23,7 @@ from policy.models import (
     QuestionStatus,
 )
 from redbridge_portal import roles
-from redbridge_portal.actions import ActionRefused, create_once
+from redbridge_portal.actions import ActionRefused, create_once, written
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify
 
@@ -33,10 +33,6 @@ KIND_ANSWERED = NotificationKind.QUESTION_ANSWERED
 
 class QuestionError(ActionRefused):
     """A refused action on a question, with a message a user can read."""
-
-
-def _clean(value: str) -> str:
-    return (value or "").replace("\x00", "").strip()
 
 
 # --- Reads -----------------------------------------------------------------------------------
@@ -56,8 +52,17 @@ def question_for_page(user, pk: int) -> Question | None:
     )
 
 
-def question_list(user) -> QuerySet[Question]:
-    return visible_questions(user).select_related("asker", "answered_by").order_by("-created_at")
+def question_lists(user) -> dict:
+    """The questions page: whether the person is on the senior team, the questions they may
+    see that wait for an answer, and the latest answered ones. One query."""
+    asked = list(
+        visible_questions(user).select_related("asker", "answered_by").order_by("-created_at")[:200]
+    )
+    return {
+        "is_senior": roles.is_senior_team(user),
+        "waiting": [q for q in asked if q.status == QuestionStatus.ASKED],
+        "answered": [q for q in asked if q.status == QuestionStatus.ANSWERED][:50],
+    }
 
 
 # Answered questions stay on the asker's home panel this long, so they see the answer.
@@ -96,9 +101,7 @@ def faqs() -> list[dict]:
 
 def question_ask(*, actor, text: str, form_token: uuid.UUID | None = None) -> tuple[Question, bool]:
     """Record a question and tell the senior team. Returns (question, created)."""
-    text = _clean(text)
-    if not text:
-        raise QuestionError(_("Write your question."))
+    text = written(text, or_refuse=QuestionError(_("Write your question.")))
     if not (actor and actor.is_authenticated and actor.is_active):
         raise QuestionError(_("Sign in to ask a question."))
 
@@ -125,9 +128,7 @@ def question_ask(*, actor, text: str, form_token: uuid.UUID | None = None) -> tu
 
 def question_answer(*, actor, question: Question | int, answer: str) -> Question:
     """A senior-team member answers; the asker is told."""
-    answer = _clean(answer)
-    if not answer:
-        raise QuestionError(_("Write the answer."))
+    answer = written(answer, or_refuse=QuestionError(_("Write the answer.")))
     with transaction.atomic():
         pk = question if isinstance(question, int) else question.pk
         locked = Question.objects.select_for_update().select_related("asker").get(pk=pk)
@@ -144,8 +145,9 @@ def question_answer(*, actor, question: Question | int, answer: str) -> Question
         notify(
             recipients=[locked.asker],
             kind=KIND_ANSWERED,
-            subject="Your question has been answered",
-            message=f"{actor} answered your question.\n{answer[:1000]}",
+            subject=_("Your question has been answered"),
+            message=_("%(person)s answered your question.\n%(answer)s")
+            % {"person": actor, "answer": answer[:1000]},
             url=locked.get_absolute_url(),
         )
     return locked
@@ -155,9 +157,9 @@ def faq_publish(
     *, actor, question: Question | int, faq_question: str, faq_answer: str
 ) -> FrequentlyAskedQuestion:
     """Publish an answered question for everyone, in the (anonymised) words given. Once only."""
-    faq_question, faq_answer = _clean(faq_question), _clean(faq_answer)
-    if not (faq_question and faq_answer):
-        raise QuestionError(_("Write the question and the answer as everyone will read them."))
+    refusal = QuestionError(_("Write the question and the answer as everyone will read them."))
+    faq_question = written(faq_question, or_refuse=refusal)
+    faq_answer = written(faq_answer, or_refuse=refusal)
     with transaction.atomic():
         pk = question if isinstance(question, int) else question.pk
         locked = Question.objects.select_for_update().get(pk=pk)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.shortcuts import redirect
 
 Row = TypeVar("Row", bound=models.Model)
+Done = TypeVar("Done")
 
 
 class ActionRefused(Exception):
@@ -27,6 +28,15 @@ class ActionRefused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+def written(text: str | None, *, or_refuse: ActionRefused) -> str:
+    """What someone wrote, without NUL characters and the spaces around it; `or_refuse` is
+    raised when nothing is left (the service's own check, whatever the form did)."""
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise or_refuse
+    return text
 
 
 def create_once(
@@ -62,13 +72,21 @@ def create_once(
         return existing, False
 
 
-def run_action(request, action: Callable[[], object], *, success: str, then: str):
+def run_action(
+    request,
+    action: Callable[[], Done],
+    *,
+    success: str,
+    then: str,
+    then_done: Callable[[Done], str] | None = None,
+):
     """Carry out a POSTed action: on success say `success`; if the service refuses, say why.
-    Either way go to `then` (the page the action was made from)."""
+    Either way go to `then` (the page the action was made from), unless `then_done` names
+    the page of what the action made (the new comment, the published answer)."""
     try:
-        action()
+        done = action()
     except ActionRefused as refusal:
         messages.error(request, refusal.message)
-    else:
-        messages.success(request, success)
-    return redirect(then)
+        return redirect(then)
+    messages.success(request, success)
+    return redirect(then_done(done) if then_done else then)
