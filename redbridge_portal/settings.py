@@ -107,6 +107,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "redbridge_portal.context_processors.portal",
             ],
+            # Every template translates its words, and most link static files or draw forms:
+            # these tags need no {% load %}.
+            "builtins": [
+                "django.templatetags.i18n",
+                "django.templatetags.static",
+                "crispy_forms.templatetags.crispy_forms_tags",
+            ],
         },
     },
 ]
