@@ -378,12 +378,14 @@ def clause_renumber(*, actor, clause: Clause, number: str, revision: int) -> Cla
 def _set_sign_off_state(version: PolicyVersion, new_state: str, *, fields=()) -> None:
     """The one place a draft's sign-off state changes, along SIGN_OFF_TRANSITIONS."""
     if new_state not in SIGN_OFF_TRANSITIONS[version.sign_off_state]:
+        move = {
+            SignOffState.EDITING: _("taken back for changes"),
+            SignOffState.AWAITING: _("sent for sign-off"),
+            SignOffState.SIGNED_OFF: _("signed off"),
+        }[new_state]
         raise PolicyError(
-            _("The draft is %(state)s, so it cannot become %(new)s.")
-            % {
-                "state": version.get_sign_off_state_display().lower(),
-                "new": SignOffState(new_state).label.lower(),
-            }
+            _("The draft is %(state)s, so it cannot be %(move)s.")
+            % {"state": version.get_sign_off_state_display().lower(), "move": move}
         )
     version.sign_off_state = new_state
     version.save(update_fields=["sign_off_state", *fields])

@@ -250,8 +250,15 @@ def test_sending_back_needs_comments_and_reopens_editing(draft, policy_admin, se
         actor=policy_admin, clause=_clause(draft, "6.3"), text="Clearer.", revision=1
     )
     # It cannot be signed off until it is sent again.
-    with pytest.raises(PolicyError, match="cannot become signed off"):
+    with pytest.raises(PolicyError, match="cannot be signed off"):
         review.policy_draft_sign_off(actor=senior_user, version=draft)
+
+
+def test_reopening_a_draft_being_edited_is_refused_in_a_sentence(draft, policy_admin):
+    with pytest.raises(
+        PolicyError, match="^The draft is being edited, so it cannot be taken back for changes.$"
+    ):
+        review.policy_draft_reopen(actor=policy_admin, version=draft)
 
 
 def test_reopening_a_signed_off_draft_clears_the_sign_off(draft, policy_admin, senior_user):
