@@ -17,6 +17,7 @@ import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -375,8 +376,11 @@ def clause_renumber(*, actor, clause: Clause, number: str, revision: int) -> Cla
 # --- Sign-off ------------------------------------------------------------------------------------
 
 
-def _set_sign_off_state(version: PolicyVersion, new_state: str, *, fields=()) -> None:
-    """The one place a draft's sign-off state changes, along SIGN_OFF_TRANSITIONS."""
+def _set_sign_off_state(
+    version: PolicyVersion, new_state: str, *, actor, action: str, summary: str, fields=()
+) -> None:
+    """The one place a draft's sign-off state changes, along SIGN_OFF_TRANSITIONS: saves the
+    state with `fields` and records `action` in the audit log."""
     if new_state not in SIGN_OFF_TRANSITIONS[version.sign_off_state]:
         move = {
             SignOffState.EDITING: _("taken back for changes"),
@@ -389,6 +393,7 @@ def _set_sign_off_state(version: PolicyVersion, new_state: str, *, fields=()) ->
         )
     version.sign_off_state = new_state
     version.save(update_fields=["sign_off_state", *fields])
+    audit_record(actor=actor, action=action, target=version, summary=summary)
 
 
 def _locked_draft(version: PolicyVersion) -> PolicyVersion:
@@ -416,22 +421,18 @@ def policy_draft_send_for_sign_off(*, actor, version: PolicyVersion) -> PolicyVe
         _set_sign_off_state(
             version,
             SignOffState.AWAITING,
-            fields=["prepared_by", "submitted_at", "sign_off_comments"],
-        )
-        audit_record(
             actor=actor,
             action="policy.draft_sent_for_sign_off",
-            target=version,
             summary=_("Sent draft version %(n)s for sign-off.") % {"n": version.number},
+            fields=["prepared_by", "submitted_at", "sign_off_comments"],
         )
         signers = [
             person
             for person in roles.policy_sign_off_candidates(version)
             if roles.may_sign_off_policy(person, version)
         ]
-        notify(
-            recipients=signers,
-            kind=NotificationKind.POLICY_REVIEW,
+        _tell_about_sign_off(
+            signers,
             subject=_("Please sign off version %(n)s of the Social Media Policy")
             % {"n": version.number},
             message=_(
@@ -439,16 +440,21 @@ def policy_draft_send_for_sign_off(*, actor, version: PolicyVersion) -> PolicyVe
                 "to check the changes and sign off version %(n)s, or send it back with comments."
             )
             % {"who": actor, "n": version.number},
-            url=_sign_off_url(),
             key=f"policy-sign-off-{version.pk}-{version.submitted_at.isoformat()}",
         )
     return version
 
 
-def _sign_off_url() -> str:
-    from django.urls import reverse
-
-    return reverse("policy:review_sign_off")
+def _tell_about_sign_off(recipients, *, subject: str, message: str, key: str | None = None) -> None:
+    """Notify about the draft's sign-off, linking to the sign-off page."""
+    notify(
+        recipients=recipients,
+        kind=NotificationKind.POLICY_REVIEW,
+        subject=subject,
+        message=message,
+        url=reverse("policy:review_sign_off"),
+        key=key,
+    )
 
 
 def _require_signer(actor, version: PolicyVersion) -> None:
@@ -470,21 +476,18 @@ def policy_draft_sign_off(*, actor, version: PolicyVersion) -> PolicyVersion:
         version.signed_off_by = actor
         version.signed_off_at = timezone.now()
         _set_sign_off_state(
-            version, SignOffState.SIGNED_OFF, fields=["signed_off_by", "signed_off_at"]
-        )
-        audit_record(
+            version,
+            SignOffState.SIGNED_OFF,
             actor=actor,
             action="policy.draft_signed_off",
-            target=version,
             summary=_("Signed off draft version %(n)s.") % {"n": version.number},
+            fields=["signed_off_by", "signed_off_at"],
         )
-        notify(
-            recipients=[version.prepared_by] if version.prepared_by else [],
-            kind=NotificationKind.POLICY_REVIEW,
+        _tell_about_sign_off(
+            [version.prepared_by] if version.prepared_by else [],
             subject=_("Version %(n)s of the policy is signed off") % {"n": version.number},
             message=_("%(who)s signed off version %(n)s. You can publish it now.")
             % {"who": actor, "n": version.number},
-            url=_sign_off_url(),
         )
     return version
 
@@ -498,20 +501,19 @@ def policy_draft_send_back(*, actor, version: PolicyVersion, comments: str) -> P
         if not comments:
             raise PolicyError(_("Say what should change before sending the draft back."))
         version.sign_off_comments = comments[:4000]
-        _set_sign_off_state(version, SignOffState.EDITING, fields=["sign_off_comments"])
-        audit_record(
+        _set_sign_off_state(
+            version,
+            SignOffState.EDITING,
             actor=actor,
             action="policy.draft_sent_back",
-            target=version,
             summary=comments[:500],
+            fields=["sign_off_comments"],
         )
-        notify(
-            recipients=[version.prepared_by] if version.prepared_by else [],
-            kind=NotificationKind.POLICY_REVIEW,
+        _tell_about_sign_off(
+            [version.prepared_by] if version.prepared_by else [],
             subject=_("Version %(n)s of the policy was sent back") % {"n": version.number},
             message=_("%(who)s sent version %(n)s back with comments: %(comments)s")
             % {"who": actor, "n": version.number, "comments": comments},
-            url=_sign_off_url(),
         )
     return version
 
@@ -525,12 +527,11 @@ def policy_draft_reopen(*, actor, version: PolicyVersion) -> PolicyVersion:
         version.signed_off_by = None
         version.signed_off_at = None
         _set_sign_off_state(
-            version, SignOffState.EDITING, fields=["signed_off_by", "signed_off_at"]
-        )
-        audit_record(
+            version,
+            SignOffState.EDITING,
             actor=actor,
             action="policy.draft_reopened",
-            target=version,
             summary=_("Reopened draft version %(n)s for changes.") % {"n": version.number},
+            fields=["signed_off_by", "signed_off_at"],
         )
     return version
