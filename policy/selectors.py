@@ -759,31 +759,19 @@ def personal_data(user) -> dict:
 
 def _policy_work_personal_data(user) -> dict:
     """The policy versions a person drafted, prepared, signed off or published and the frequently
-    asked questions
-    they published: the record of their work on the policy."""
+    asked questions they published: the record of their work on the policy."""
     from policy.models import FrequentlyAskedQuestion, PolicyVersion
 
+    def version_numbers(**role) -> list[int]:
+        return list(
+            PolicyVersion.objects.filter(**role).order_by("pk").values_list("number", flat=True)
+        )
+
     return {
-        "versions_drafted": list(
-            PolicyVersion.objects.filter(created_by=user)
-            .order_by("pk")
-            .values_list("number", flat=True)
-        ),
-        "versions_published": list(
-            PolicyVersion.objects.filter(published_by=user)
-            .order_by("pk")
-            .values_list("number", flat=True)
-        ),
-        "versions_prepared": list(
-            PolicyVersion.objects.filter(prepared_by=user)
-            .order_by("pk")
-            .values_list("number", flat=True)
-        ),
-        "versions_signed_off": list(
-            PolicyVersion.objects.filter(signed_off_by=user)
-            .order_by("pk")
-            .values_list("number", flat=True)
-        ),
+        "versions_drafted": version_numbers(created_by=user),
+        "versions_published": version_numbers(published_by=user),
+        "versions_prepared": version_numbers(prepared_by=user),
+        "versions_signed_off": version_numbers(signed_off_by=user),
         "frequently_asked_questions_published": list(
             FrequentlyAskedQuestion.objects.filter(published_by=user)
             .order_by("pk")
