@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from redbridge_portal.models import AppendOnlyModel
+from redbridge_portal.records import form_token_field, optional_foreign_key
 
 
 class Platform(models.TextChoices):
@@ -101,30 +102,21 @@ class Campaign(models.Model):
         _("status"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.PROPOSED
     )
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
+    decided_by = optional_foreign_key(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="decided_campaigns",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    policy_version = models.ForeignKey(
+    policy_version = optional_foreign_key(
         "policy.PolicyVersion",
         verbose_name=_("policy version in force at the decision"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
     )
-    form_token = models.UUIDField(
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Stops a form sent twice proposing twice."),
-    )
+    form_token = form_token_field(_("Stops a form sent twice proposing twice."))
 
     objects = CampaignQuerySet.as_manager()
 
@@ -262,13 +254,8 @@ class Post(PostContentMixin, models.Model):
     account = models.ForeignKey(
         Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="posts"
     )
-    campaign = models.ForeignKey(
-        Campaign,
-        verbose_name=_("campaign"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="posts",
+    campaign = optional_foreign_key(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="posts"
     )
     text = models.TextField(_("text of the post"))
     link = models.URLField(_("link"), max_length=500, blank=True)
@@ -294,47 +281,28 @@ class Post(PostContentMixin, models.Model):
         help_text=_("When the current revision was sent to the senior team."),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    current_revision = models.ForeignKey(
+    current_revision = optional_foreign_key(
         "PostRevision",
         verbose_name=_("latest revision sent"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
     )
-    last_decision = models.ForeignKey(
-        "Decision",
-        verbose_name=_("latest decision"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
+    last_decision = optional_foreign_key(
+        "Decision", verbose_name=_("latest decision"), on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(_("went out at"), null=True, blank=True)
     published_url = models.URLField(_("live web address"), max_length=500, blank=True)
-    published_by = models.ForeignKey(
+    published_by = optional_foreign_key(
         settings.AUTH_USER_MODEL,
         verbose_name=_("publication recorded by"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    copied_from = models.ForeignKey(
-        "self",
-        verbose_name=_("started from"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="copies",
+    copied_from = optional_foreign_key(
+        "self", verbose_name=_("started from"), on_delete=models.SET_NULL, related_name="copies"
     )
-    form_token = models.UUIDField(
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Stops a form sent twice (a double click) creating two posts."),
-    )
+    form_token = form_token_field(_("Stops a form sent twice (a double click) creating two posts."))
 
     objects = PostQuerySet.as_manager()
 
@@ -641,12 +609,10 @@ class Decision(AppendOnlyModel):
     cited_clauses = models.JSONField(
         _("clauses cited"), default=list, blank=True, help_text=_('Clause numbers, e.g. ["4.4"].')
     )
-    policy_version = models.ForeignKey(
+    policy_version = optional_foreign_key(
         "policy.PolicyVersion",
         verbose_name=_("policy version in force"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
     )
 
@@ -678,12 +644,10 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     body = models.TextField(_("comment"))
     cited_clauses = models.JSONField(_("clauses cited"), default=list, blank=True)
-    policy_version = models.ForeignKey(
+    policy_version = optional_foreign_key(
         "policy.PolicyVersion",
         verbose_name=_("policy version in force"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
     )
 

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from redbridge_portal.records import form_token_field, optional_foreign_key
+
 
 class ConcernUrgency(models.TextChoices):
     URGENT = "urgent", _("Urgent: someone may be at risk or harm is spreading now")
@@ -67,18 +69,16 @@ class Concern(models.Model):
         _("status"), max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.RAISED
     )
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
-    owner = models.ForeignKey(
+    owner = optional_foreign_key(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dealt with by"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="concerns_owned",
     )
     taken_at = models.DateTimeField(_("taken on at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
-    form_token = models.UUIDField(null=True, blank=True, editable=False)
+    form_token = form_token_field()
 
     objects = ConcernQuerySet.as_manager()
 

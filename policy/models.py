@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policy.search_indexes import SEARCH_CONFIG  # noqa: F401 (re-exported)
 from redbridge_portal.models import ImmutableRecord
+from redbridge_portal.records import form_token_field, optional_foreign_key
 
 
 class PolicyVersionLocked(ImmutableRecord):
@@ -139,27 +140,16 @@ class PolicyVersion(models.Model):
         blank=True,
         help_text=_("A few sentences for staff: what changed in this version and why."),
     )
-    based_on = models.ForeignKey(
-        "self",
-        verbose_name=_("copied from"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    based_on = optional_foreign_key(
+        "self", verbose_name=_("copied from"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    created_by = optional_foreign_key(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
+    published_by = optional_foreign_key(
         settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Empty for the version loaded from the school's policy file."),
@@ -171,21 +161,17 @@ class PolicyVersion(models.Model):
         choices=SignOffState.choices,
         default=SignOffState.EDITING,
     )
-    prepared_by = models.ForeignKey(
+    prepared_by = optional_foreign_key(
         settings.AUTH_USER_MODEL,
         verbose_name=_("prepared by"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("The policy admin who sent the draft for sign-off."),
     )
     submitted_at = models.DateTimeField(_("sent for sign-off at"), null=True, blank=True)
-    signed_off_by = models.ForeignKey(
+    signed_off_by = optional_foreign_key(
         settings.AUTH_USER_MODEL,
         verbose_name=_("signed off by"),
-        null=True,
-        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -466,11 +452,9 @@ class ListItem(EditedContent):
     version_path = "clause__version"
 
     clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="items")
-    parent = models.ForeignKey(
+    parent = optional_foreign_key(
         "self",
         verbose_name=_("inside item"),
-        null=True,
-        blank=True,
         on_delete=models.CASCADE,
         related_name="children",
         help_text=_("Leave empty for an item of the clause's own list."),
@@ -751,16 +735,14 @@ class Question(models.Model):
     )
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
+    answered_by = optional_foreign_key(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    form_token = models.UUIDField(null=True, blank=True, editable=False)
+    form_token = form_token_field()
 
     class Meta:
         verbose_name = _("question to the senior team")

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from redbridge_portal.records import optional_foreign_key
+
 
 class UserManager(DjangoUserManager):
     """Staff sign in with their school email address; case never matters."""
@@ -119,12 +121,10 @@ class AuditEvent(AppendOnlyModel):
     refusal = _("Audit events cannot be changed or deleted.")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
+    actor = optional_foreign_key(
         "redbridge_portal.User",
         verbose_name=_("who"),
         on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
         help_text=_("Empty for the system itself (scheduled tasks) and for failed sign-ins."),
     )
