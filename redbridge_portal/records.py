@@ -1,11 +1,11 @@
-"""Helpers for declaring the portal's records (model fields shared by every app)."""
+"""Field declarations that the portal's records share across apps."""
 
 from django.db import models
 
 
 def optional_foreign_key(to, **options) -> models.ForeignKey:
-    """A link to another record that may be missing: empty in the database and in forms (a
-    decision not yet taken, a person since removed)."""
+    """A link to another record that may be missing (a decision not yet taken, a post started
+    from scratch): null in the database and optional in forms."""
     return models.ForeignKey(to, null=True, blank=True, **options)
 
 
