@@ -31,7 +31,7 @@ from policy.models import (
     Section,
     SignOffState,
 )
-from policy.services import PolicyError, _require_manager
+from policy.services import PolicyError, require_policy_admin
 from redbridge_portal import roles
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.services import audit_record, notify
@@ -60,7 +60,7 @@ class EditConflict(PolicyError):
 
 def _draft_for_editing(actor, version_id: int) -> PolicyVersion:
     """The draft, locked, after checking it may be edited by `actor` now."""
-    _require_manager(actor)
+    require_policy_admin(actor)
     version = PolicyVersion.objects.select_for_update().get(pk=version_id)
     if not version.is_draft:
         raise PolicyError(
@@ -408,7 +408,7 @@ def _locked_draft(version: PolicyVersion) -> PolicyVersion:
 def policy_draft_send_for_sign_off(*, actor, version: PolicyVersion) -> PolicyVersion:
     """A policy admin sends the draft for sign-off: it stops being editable, records them as
     the person who prepared it, and tells those who may sign it off."""
-    _require_manager(actor)
+    require_policy_admin(actor)
     with transaction.atomic():
         version = _locked_draft(version)
         if not version.change_summary.strip():
@@ -521,7 +521,7 @@ def policy_draft_send_back(*, actor, version: PolicyVersion, comments: str) -> P
 def policy_draft_reopen(*, actor, version: PolicyVersion) -> PolicyVersion:
     """A policy admin takes the draft back to change it, from waiting for sign-off or from
     signed off; any sign-off is cleared, so it must be signed off again."""
-    _require_manager(actor)
+    require_policy_admin(actor)
     with transaction.atomic():
         version = _locked_draft(version)
         version.signed_off_by = None

@@ -65,7 +65,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, last_day))
 
 
-def _require_manager(actor) -> None:
+def require_policy_admin(actor) -> None:
+    """The guard of every annual-review service (the review module's too)."""
     if not roles.can_manage_policy(actor):
         raise PolicyError(_("Only policy admins can run the annual review of the policy."))
 
@@ -198,7 +199,7 @@ def policy_review_start(*, actor) -> PolicyVersion:
     """Start the annual review: copy the published version, with everything in it, into a new
     draft that policy admins edit in the portal (policy.review). Only one draft may exist at a
     time (the database holds that rule too). Records `policy.review_started` in the audit log."""
-    _require_manager(actor)
+    require_policy_admin(actor)
     with transaction.atomic():
         if PolicyVersion.objects.drafts().exists():
             raise PolicyError(
@@ -254,7 +255,7 @@ def policy_review_start(*, actor) -> PolicyVersion:
 
 def policy_review_discard(*, actor, version: PolicyVersion) -> None:
     """Throw away a draft (the review is started again from the published version)."""
-    _require_manager(actor)
+    require_policy_admin(actor)
     with transaction.atomic():
         version = _locked_version(version.pk)
         if not version.is_draft:
@@ -280,7 +281,7 @@ def policy_version_publish(
     Records `policy.published` in the audit log and asks every member of staff to acknowledge
     the new version (notifications, emailed after commit), and closes the review cycle.
     """
-    _require_manager(actor)
+    require_policy_admin(actor)
     with transaction.atomic():
         version = _locked_version(version.pk)
         if not version.is_draft:
@@ -451,7 +452,7 @@ def policy_acknowledgement_remind(*, actor, version: PolicyVersion) -> int:
 
 def search_synonym_add(*, actor, words: list[str]) -> SearchSynonym:
     """Add a set of words the policy search treats as the same."""
-    _require_manager(actor)
+    require_policy_admin(actor)
     words = [" ".join(word.split()) for word in words if word.strip()]
     if len(words) < 2:
         raise PolicyError(_("Enter two or more words, separated by commas."))
@@ -471,7 +472,7 @@ def search_synonym_add(*, actor, words: list[str]) -> SearchSynonym:
 
 
 def search_synonym_remove(*, actor, synonym: SearchSynonym) -> None:
-    _require_manager(actor)
+    require_policy_admin(actor)
     with transaction.atomic():
         audit_record(
             actor=actor,
