@@ -23,10 +23,11 @@ def broker_down(monkeypatch):
     monkeypatch.setenv("CELERY_BROKER_URL", UNREACHABLE)
     monkeypatch.setitem(app.conf, "broker_url", UNREACHABLE)
     monkeypatch.setitem(app.conf, "task_always_eager", False)
-    # A fresh producer pool, so no connection opened earlier to the real broker is reused.
-    monkeypatch.setattr(app, "_pool", None)
-    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    # Celery's public clean-up drops its connection pools: nothing opened earlier to the real
+    # broker is reused, and nothing opened to the unreachable one outlives the test.
+    app.close()
     yield
+    app.close()
 
 
 def test_a_submission_succeeds_with_the_broker_down_and_is_emailed_later(
@@ -47,6 +48,8 @@ def test_a_submission_succeeds_with_the_broker_down_and_is_emailed_later(
     notification = Notification.objects.get(recipient=senior, kind=NotificationKind.POST_SUBMITTED)
     assert notification.email_status == EmailStatus.PENDING
     assert mail.outbox == []
+    # The email task really went to the unreachable broker, and the failure was noticed.
+    assert broker_breaker.is_open
 
     # The broker comes back (tasks run in this process again): the sweep sends the email.
     app.conf.task_always_eager = True
