@@ -103,15 +103,19 @@ class PolicyDocumentView(TemplateView):
         return context
 
 
-class PolicyVersionView(PolicyDocumentView):
-    """One version at its own address: superseded ones stay readable; a draft is a preview
-    for policy admins (404 for everyone else)."""
+class VersionInAddressMixin:
+    """The version whose number is in the address: superseded ones stay readable; a draft is
+    a preview for policy admins (404 for everyone else)."""
 
     def get_version(self):
         version = selectors.version_by_number(self.kwargs["version"], user=self.request.user)
         if version is None:
             raise Http404(_("There is no such version of the policy."))
         return version
+
+
+class PolicyVersionView(VersionInAddressMixin, PolicyDocumentView):
+    """One version at its own address."""
 
 
 class ClauseView(TemplateView):
@@ -151,12 +155,8 @@ class ClauseView(TemplateView):
         return context
 
 
-class VersionClauseView(ClauseView):
-    def get_version(self):
-        version = selectors.version_by_number(self.kwargs["version"], user=self.request.user)
-        if version is None:
-            raise Http404(_("There is no such version of the policy."))
-        return version
+class VersionClauseView(VersionInAddressMixin, ClauseView):
+    """A clause as one version of the policy words it."""
 
 
 class SearchView(TemplateView):
