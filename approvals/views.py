@@ -50,6 +50,7 @@ from approvals.models import (
 from approvals.services import ApprovalError, PostContent
 from policy import prescreen
 from redbridge_portal import roles
+from redbridge_portal.actions import run_action
 from redbridge_portal.csv_export import csv_download
 from redbridge_portal.mixins import RoleRequiredMixin
 
@@ -87,7 +88,6 @@ class MyPostsView(TemplateView):
     template_name = "approvals/my_posts.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         status = self.request.GET.get("status") or ""
         if status not in PostStatus.values:
             status = ""
@@ -95,16 +95,14 @@ class MyPostsView(TemplateView):
             selectors.my_posts(self.request.user, status=status or None),
             self.request.GET.get("page"),
         )
-        context.update(
-            {
-                "page_obj": page,
-                "posts": page.object_list,
-                "status_filter": status,
-                "statuses": PostStatus.choices,
-                "query_string": urlencode({"status": status}) if status else "",
-            }
+        return super().get_context_data(
+            page_obj=page,
+            posts=page.object_list,
+            status_filter=status,
+            statuses=PostStatus.choices,
+            query_string=urlencode({"status": status}) if status else "",
+            **kwargs,
         )
-        return context
 
 
 # --- Writing ----------------------------------------------------------------------------------
@@ -374,13 +372,12 @@ def post_submit(request, pk):
 @require_POST
 def post_withdraw(request, pk):
     post = _own_post_or_404(request, pk)
-    try:
-        services.post_withdraw(actor=request.user, post=post)
-    except ApprovalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The post was withdrawn."))
-    return _back_to(post)
+    return run_action(
+        request,
+        lambda: services.post_withdraw(actor=request.user, post=post),
+        success=_("The post was withdrawn."),
+        then=post.get_absolute_url(),
+    )
 
 
 @require_POST
@@ -421,18 +418,18 @@ def post_comment(request, pk):
     if not form.is_valid():
         messages.error(request, _("Your comment was not added. Check the problems listed."))
         return _post_page(request, post, status=400, comment_form=form)
-    try:
-        comment = services.post_comment(
+    return run_action(
+        request,
+        lambda: services.post_comment(
             actor=request.user,
             post=post,
             body=form.cleaned_data["body"],
             clauses=form.cleaned_data.get("clauses") or [],
-        )
-    except ApprovalError as error:
-        messages.error(request, error.message)
-        return _back_to(post)
-    messages.success(request, _("Your comment was added."))
-    return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+        ),
+        success=_("Your comment was added."),
+        then=post.get_absolute_url(),
+        then_done=lambda comment: f"{post.get_absolute_url()}#comment-{comment.pk}",
+    )
 
 
 @require_POST
@@ -616,14 +613,11 @@ class CampaignListView(TemplateView):
         return context
 
 
-class CampaignCreateView(FormView):
+class CampaignCreateView(RoleRequiredMixin, FormView):
     template_name = "approvals/campaign_form.html"
     form_class = CampaignForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.can_propose_campaigns(request.user):
-            raise PermissionDenied(_("You cannot propose campaigns."))
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(roles.can_propose_campaigns)
+    refused = gettext_lazy("You cannot propose campaigns.")
 
     def form_valid(self, form):
         data = form.cleaned_data
