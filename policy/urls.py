@@ -72,11 +72,7 @@ urlpatterns = [
         name="acknowledgements_remind",
     ),
     # Guidance before anyone breaks a rule
-    path(
-        "pre-screen-lists/",
-        guidance_views.ScreeningListsView.as_view(),
-        name="screening_lists",
-    ),
+    path("pre-screen-lists/", guidance_views.ScreeningListsView.as_view(), name="screening_lists"),
     path("questions/", guidance_views.QuestionListView.as_view(), name="question_list"),
     path("questions/ask/", guidance_views.QuestionCreateView.as_view(), name="question_create"),
     path("questions/<int:pk>/", guidance_views.QuestionPageView.as_view(), name="question_detail"),
