@@ -55,18 +55,6 @@ from redbridge_portal.csv_export import csv_download
 from redbridge_portal.mixins import RoleRequiredMixin
 
 
-class SeniorTeamRequiredMixin(RoleRequiredMixin):
-    """The page is for the senior team: others get 403 (the service checks again)."""
-
-    allowed = staticmethod(roles.can_decide_posts)
-    refused = gettext_lazy("Only the senior team can use this page.")
-
-
-class CanWritePostsMixin(RoleRequiredMixin):
-    allowed = staticmethod(roles.can_submit_posts)
-    refused = gettext_lazy("You cannot write posts for the school's accounts.")
-
-
 def _visible_post_or_404(request, pk) -> Post:
     post = selectors.post_for_page(request.user, pk)
     if post is None:
@@ -240,7 +228,10 @@ class PostFormMixin:
         return redirect(post.get_absolute_url())
 
 
-class PostCreateView(CanWritePostsMixin, PostFormMixin, FormView):
+class PostCreateView(RoleRequiredMixin, PostFormMixin, FormView):
+    allowed = staticmethod(roles.can_submit_posts)
+    refused = gettext_lazy("You cannot write posts for the school's accounts.")
+
     def form_valid(self, form):
         try:
             post, created = services.post_create(
@@ -571,8 +562,12 @@ def pending_image(request, pk):
 # --- The senior team's queue ------------------------------------------------------------------
 
 
-class QueueView(SeniorTeamRequiredMixin, TemplateView):
+class QueueView(RoleRequiredMixin, TemplateView):
+    """The senior team's queue: others get 403 (the services check again)."""
+
     template_name = "approvals/queue.html"
+    allowed = staticmethod(roles.can_decide_posts)
+    refused = gettext_lazy("Only the senior team can use this page.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
