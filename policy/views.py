@@ -35,11 +35,6 @@ class PolicyManagerRequiredMixin(RoleRequiredMixin):
     refused = gettext_lazy("Only policy admins can run the annual review.")
 
 
-class AcknowledgementViewerRequiredMixin(RoleRequiredMixin):
-    allowed = staticmethod(roles.can_view_acknowledgements)
-    refused = gettext_lazy("Only policy admins can see who has acknowledged the policy.")
-
-
 def _version_number(value) -> int | None:
     """A version number from a form or query string, or None for anything else (including
     digits that are not ASCII, such as "²", and numbers too large for the database)."""
@@ -239,6 +234,14 @@ class AcknowledgeView(View):
                 % {"number": version.number},
             )
         return HttpResponseRedirect(target)
+
+
+# --- Who has acknowledged it -------------------------------------------------------------------
+
+
+class AcknowledgementViewerRequiredMixin(RoleRequiredMixin):
+    allowed = staticmethod(roles.can_view_acknowledgements)
+    refused = gettext_lazy("Only policy admins can see who has acknowledged the policy.")
 
 
 class AcknowledgementsView(AcknowledgementViewerRequiredMixin, TemplateView):
