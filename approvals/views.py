@@ -50,20 +50,9 @@ from approvals.models import (
 from approvals.services import ApprovalError, PostContent
 from policy import prescreen
 from redbridge_portal import roles
+from redbridge_portal.actions import run_action
 from redbridge_portal.csv_export import csv_download
 from redbridge_portal.mixins import RoleRequiredMixin
-
-
-class SeniorTeamRequiredMixin(RoleRequiredMixin):
-    """The page is for the senior team: others get 403 (the service checks again)."""
-
-    allowed = staticmethod(roles.can_decide_posts)
-    refused = gettext_lazy("Only the senior team can use this page.")
-
-
-class CanWritePostsMixin(RoleRequiredMixin):
-    allowed = staticmethod(roles.can_submit_posts)
-    refused = gettext_lazy("You cannot write posts for the school's accounts.")
 
 
 def _visible_post_or_404(request, pk) -> Post:
@@ -87,7 +76,6 @@ class MyPostsView(TemplateView):
     template_name = "approvals/my_posts.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
         status = self.request.GET.get("status") or ""
         if status not in PostStatus.values:
             status = ""
@@ -95,16 +83,14 @@ class MyPostsView(TemplateView):
             selectors.my_posts(self.request.user, status=status or None),
             self.request.GET.get("page"),
         )
-        context.update(
-            {
-                "page_obj": page,
-                "posts": page.object_list,
-                "status_filter": status,
-                "statuses": PostStatus.choices,
-                "query_string": urlencode({"status": status}) if status else "",
-            }
+        return super().get_context_data(
+            page_obj=page,
+            posts=page.object_list,
+            status_filter=status,
+            statuses=PostStatus.choices,
+            query_string=urlencode({"status": status}) if status else "",
+            **kwargs,
         )
-        return context
 
 
 # --- Writing ----------------------------------------------------------------------------------
@@ -242,7 +228,10 @@ class PostFormMixin:
         return redirect(post.get_absolute_url())
 
 
-class PostCreateView(CanWritePostsMixin, PostFormMixin, FormView):
+class PostCreateView(RoleRequiredMixin, PostFormMixin, FormView):
+    allowed = staticmethod(roles.can_submit_posts)
+    refused = gettext_lazy("You cannot write posts for the school's accounts.")
+
     def form_valid(self, form):
         try:
             post, created = services.post_create(
@@ -374,13 +363,12 @@ def post_submit(request, pk):
 @require_POST
 def post_withdraw(request, pk):
     post = _own_post_or_404(request, pk)
-    try:
-        services.post_withdraw(actor=request.user, post=post)
-    except ApprovalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The post was withdrawn."))
-    return _back_to(post)
+    return run_action(
+        request,
+        lambda: services.post_withdraw(actor=request.user, post=post),
+        success=_("The post was withdrawn."),
+        then=post.get_absolute_url(),
+    )
 
 
 @require_POST
@@ -421,18 +409,18 @@ def post_comment(request, pk):
     if not form.is_valid():
         messages.error(request, _("Your comment was not added. Check the problems listed."))
         return _post_page(request, post, status=400, comment_form=form)
-    try:
-        comment = services.post_comment(
+    return run_action(
+        request,
+        lambda: services.post_comment(
             actor=request.user,
             post=post,
             body=form.cleaned_data["body"],
             clauses=form.cleaned_data.get("clauses") or [],
-        )
-    except ApprovalError as error:
-        messages.error(request, error.message)
-        return _back_to(post)
-    messages.success(request, _("Your comment was added."))
-    return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+        ),
+        success=_("Your comment was added."),
+        then=post.get_absolute_url(),
+        then_done=lambda comment: f"{post.get_absolute_url()}#comment-{comment.pk}",
+    )
 
 
 @require_POST
@@ -574,8 +562,12 @@ def pending_image(request, pk):
 # --- The senior team's queue ------------------------------------------------------------------
 
 
-class QueueView(SeniorTeamRequiredMixin, TemplateView):
+class QueueView(RoleRequiredMixin, TemplateView):
+    """The senior team's queue: others get 403 (the services check again)."""
+
     template_name = "approvals/queue.html"
+    allowed = staticmethod(roles.can_decide_posts)
+    refused = gettext_lazy("Only the senior team can use this page.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -616,14 +608,11 @@ class CampaignListView(TemplateView):
         return context
 
 
-class CampaignCreateView(FormView):
+class CampaignCreateView(RoleRequiredMixin, FormView):
     template_name = "approvals/campaign_form.html"
     form_class = CampaignForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if not roles.can_propose_campaigns(request.user):
-            raise PermissionDenied(_("You cannot propose campaigns."))
-        return super().dispatch(request, *args, **kwargs)
+    allowed = staticmethod(roles.can_propose_campaigns)
+    refused = gettext_lazy("You cannot propose campaigns.")
 
     def form_valid(self, form):
         data = form.cleaned_data

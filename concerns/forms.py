@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from approvals.images import clean_uploaded_image
 from concerns.models import ConcernUrgency
-from redbridge_portal.mixins import FieldsOnlyFormMixin, TextBoxField
+from redbridge_portal.forms import FieldsOnlyFormMixin, TextBoxField
 
 
 class FirstOptionRadioSelect(forms.RadioSelect):

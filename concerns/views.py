@@ -83,7 +83,9 @@ class ConcernScreenshotView(ConcernPageView):
             raise Http404(_("The screenshot file is missing.")) from None
         response = FileResponse(handle, content_type=concern.screenshot_type or "image/png")
         response["Content-Disposition"] = "inline"
-        response["Cache-Control"] = "private, max-age=3600"
+        # No Cache-Control of its own: like the page it is on, a screenshot about a pupil is
+        # not kept by a shared computer's browser after its user signs out
+        # (NoStoreForSignedInMiddleware).
         return response
 
 

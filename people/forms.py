@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.services import EXTRA_ROLES
 from redbridge_portal import roles
-from redbridge_portal.mixins import FieldsOnlyFormMixin
+from redbridge_portal.forms import FieldsOnlyFormMixin
 
 ROLE_HELP = {
     roles.SENIOR_TEAM: _("Approves, sends back or rejects posts and campaigns."),

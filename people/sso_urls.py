@@ -32,11 +32,7 @@ def only_for(provider: str, view):
 
 
 urlpatterns = [
-    path(
-        "microsoft/login/",
-        only_for("microsoft", microsoft.oauth2_login),
-        name="microsoft_login",
-    ),
+    path("microsoft/login/", only_for("microsoft", microsoft.oauth2_login), name="microsoft_login"),
     path(
         "microsoft/login/callback/",
         only_for("microsoft", microsoft.oauth2_callback),

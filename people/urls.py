@@ -9,11 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("<int:pk>/export/", views.PersonExportView.as_view(), name="person_export"),
     path("<int:pk>/anonymise/", views.PersonAnonymiseView.as_view(), name="person_anonymise"),
-    path(
-        "<int:pk>/deactivate/",
-        views.PersonDeactivateView.as_view(),
-        name="person_deactivate",
-    ),
+    path("<int:pk>/deactivate/", views.PersonDeactivateView.as_view(), name="person_deactivate"),
     path(
         "<int:pk>/two-factor/reset/",
         views.PersonTwoFactorResetView.as_view(),

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from policy.search_terms import parse_synonym_list
-from redbridge_portal.mixins import FieldsOnlyFormMixin, TextBoxField
+from redbridge_portal.forms import FieldsOnlyFormMixin, TextBoxField
 
 TEXT_ROWS = 4
 

@@ -559,7 +559,7 @@ def sign_off(request):
     draft = selectors.draft_version()
     user = request.user
     may_sign = draft is not None and roles.may_sign_off_policy(user, draft)
-    if not (roles.can_manage_policy(user) or roles.can_decide_posts(user) or may_sign):
+    if not (roles.can_manage_policy(user) or roles.is_senior_team(user) or may_sign):
         raise PermissionDenied(_("Only the senior team and policy admins can see the sign-off."))
     if draft is None:
         return render(request, "policy/review_sign_off.html", {"draft": None})

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from policy.screening import clean_lines, normalise_domain
-from redbridge_portal.mixins import FieldsOnlyFormMixin, TextBoxField
+from redbridge_portal.forms import FieldsOnlyFormMixin, TextBoxField
 
 
 class ScreeningListsForm(FieldsOnlyFormMixin, forms.Form):

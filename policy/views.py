@@ -35,11 +35,6 @@ class PolicyManagerRequiredMixin(RoleRequiredMixin):
     refused = gettext_lazy("Only policy admins can run the annual review.")
 
 
-class AcknowledgementViewerRequiredMixin(RoleRequiredMixin):
-    allowed = staticmethod(roles.can_view_acknowledgements)
-    refused = gettext_lazy("Only policy admins can see who has acknowledged the policy.")
-
-
 def _version_number(value) -> int | None:
     """A version number from a form or query string, or None for anything else (including
     digits that are not ASCII, such as "²", and numbers too large for the database)."""
@@ -103,15 +98,19 @@ class PolicyDocumentView(TemplateView):
         return context
 
 
-class PolicyVersionView(PolicyDocumentView):
-    """One version at its own address: superseded ones stay readable; a draft is a preview
-    for policy admins (404 for everyone else)."""
+class VersionInAddressMixin:
+    """The version whose number is in the address: superseded ones stay readable; a draft is
+    a preview for policy admins (404 for everyone else)."""
 
     def get_version(self):
         version = selectors.version_by_number(self.kwargs["version"], user=self.request.user)
         if version is None:
             raise Http404(_("There is no such version of the policy."))
         return version
+
+
+class PolicyVersionView(VersionInAddressMixin, PolicyDocumentView):
+    """One version at its own address."""
 
 
 class ClauseView(TemplateView):
@@ -151,12 +150,8 @@ class ClauseView(TemplateView):
         return context
 
 
-class VersionClauseView(ClauseView):
-    def get_version(self):
-        version = selectors.version_by_number(self.kwargs["version"], user=self.request.user)
-        if version is None:
-            raise Http404(_("There is no such version of the policy."))
-        return version
+class VersionClauseView(VersionInAddressMixin, ClauseView):
+    """A clause as one version of the policy words it."""
 
 
 class SearchView(TemplateView):
@@ -239,6 +234,14 @@ class AcknowledgeView(View):
                 % {"number": version.number},
             )
         return HttpResponseRedirect(target)
+
+
+# --- Who has acknowledged it -------------------------------------------------------------------
+
+
+class AcknowledgementViewerRequiredMixin(RoleRequiredMixin):
+    allowed = staticmethod(roles.can_view_acknowledgements)
+    refused = gettext_lazy("Only policy admins can see who has acknowledged the policy.")
 
 
 class AcknowledgementsView(AcknowledgementViewerRequiredMixin, TemplateView):

@@ -33,6 +33,26 @@ class NoTagHelper(FormHelper):
         self.disable_csrf = True
 
 
+class FieldsOnlyFormMixin:
+    """For a form whose template writes the <form> tag, the CSRF token and its one primary
+    button: crispy renders the fields only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = NoTagHelper()
+
+
+class TextBoxField(forms.CharField):
+    """A box for a few sentences, `rows` high. `if_empty` is what to say when a required box is
+    left empty (or holds only spaces, which the field strips)."""
+
+    def __init__(self, label, *, rows: int, if_empty=None, max_length: int = 5000, **kwargs):
+        if if_empty:
+            kwargs["error_messages"] = {"required": if_empty}
+        widget = forms.Textarea(attrs={"rows": rows})
+        super().__init__(label=label, max_length=max_length, widget=widget, **kwargs)
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, asking for the school email address."""
 

@@ -6,15 +6,12 @@
   sent to its own address and handled by one service.
 - `ServiceFormView`: a page whose form is handed to one service; `SendOnceFormView`, a form
   that creates one thing, however often it is sent.
-- `FieldsOnlyFormMixin`: a form whose template writes the form tag and the button;
-  `TextBoxField`, a box for a few sentences.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -37,28 +34,6 @@ class RoleRequiredMixin:
         if not type(self).allowed(request.user):
             raise PermissionDenied(self.refused)
         return super().dispatch(request, *args, **kwargs)
-
-
-class FieldsOnlyFormMixin:
-    """For a form whose template writes the <form> tag, the CSRF token and its one primary
-    button: crispy renders the fields only."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
-class TextBoxField(forms.CharField):
-    """A box for a few sentences, `rows` high. `if_empty` is what to say when a required box is
-    left empty (or holds only spaces, which the field strips)."""
-
-    def __init__(self, label, *, rows: int, if_empty=None, max_length: int = 5000, **kwargs):
-        if if_empty:
-            kwargs["error_messages"] = {"required": if_empty}
-        widget = forms.Textarea(attrs={"rows": rows})
-        super().__init__(label=label, max_length=max_length, widget=widget, **kwargs)
 
 
 class ObjectPageView(TemplateView):

@@ -13,11 +13,7 @@ admin.site.site_title = "Redbridge staff portal"
 admin.site.index_title = "Administration"
 
 account_patterns = [
-    path(
-        "login/",
-        people_views.SignInView.as_view(),
-        name="login",
-    ),
+    path("login/", people_views.SignInView.as_view(), name="login"),
     path("logout/", people_views.SignOutView.as_view(), name="logout"),
     path("password/change/", people_views.PasswordChangeView.as_view(), name="password_change"),
     path(

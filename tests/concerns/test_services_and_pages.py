@@ -149,6 +149,7 @@ def test_the_pages_raise_take_and_resolve_a_concern(staff_user, senior_user):
     assert concern.screenshot_type == "image/png"
     shot = staff.get(reverse("concerns:screenshot", args=[concern.pk]))
     assert shot.status_code == 200 and shot["Content-Type"] == "image/png"
+    assert "no-store" in shot["Cache-Control"]
     page = staff.get(concern.get_absolute_url()).content.decode()
     assert "Waiting for the senior team" in page and "Take it on" not in page
 

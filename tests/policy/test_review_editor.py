@@ -14,11 +14,6 @@ from tests.factories import PolicyAdminFactory, SeniorTeamFactory, StaffFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def draft(policy_v1, policy_admin):
-    return services.policy_review_start(actor=policy_admin)
-
-
 def _clause(draft, number):
     return Clause.objects.get(version=draft, number=number)
 
