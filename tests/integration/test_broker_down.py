@@ -23,11 +23,12 @@ def broker_down(monkeypatch):
     monkeypatch.setenv("CELERY_BROKER_URL", UNREACHABLE)
     monkeypatch.setitem(app.conf, "broker_url", UNREACHABLE)
     monkeypatch.setitem(app.conf, "task_always_eager", False)
-    # Celery's public clean-up drops its connection pools: nothing opened earlier to the real
-    # broker is reused, and nothing opened to the unreachable one outlives the test.
-    app.close()
+    # A fresh producer pool, so no connection opened earlier to the real broker is reused.
+    # Celery has no public way to drop the project app's pools: `app.close()` also deregisters
+    # the app, after which shared tasks are no longer found. monkeypatch puts them back.
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
     yield
-    app.close()
 
 
 def test_a_submission_succeeds_with_the_broker_down_and_is_emailed_later(
