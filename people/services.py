@@ -250,9 +250,9 @@ def sso_signed_in(*, person: User, provider: str, second_factor: bool) -> None:
         action="login.sso",
         target=person,
         summary=(
-            "With their school account; the provider confirmed a second factor."
+            _("With their school account; the provider confirmed a second factor.")
             if second_factor
-            else "With their school account."
+            else _("With their school account.")
         ),
         data={"provider": provider, "provider_second_factor": second_factor},
     )
@@ -283,7 +283,8 @@ def sso_person_for(*, email: str, first_name: str, last_name: str, provider: str
             actor=None,
             action="user.created",
             target=person,
-            summary=f"Made at their first sign-in with their school account ({provider}).",
+            summary=_("Made at their first sign-in with their school account (%(provider)s).")
+            % {"provider": provider},
             data={"after": account_state(person), "provider": provider},
         )
     return person
@@ -385,11 +386,11 @@ def staff_import_apply(
             actor=actor,
             action="people.imported",
             target=staff_import,
-            summary=(
-                f"{result['new']} added, {result['changed']} changed, "
-                f"{result['to_close']} closed, {result['unchanged']} unchanged, "
-                f"{result['errors']} rows with errors left out."
-            ),
+            summary=_(
+                "%(new)s added, %(changed)s changed, %(to_close)s closed, %(unchanged)s "
+                "unchanged, %(errors)s rows with errors left out."
+            )
+            % result,
             data=result,
         )
     return result
@@ -453,7 +454,7 @@ def _import_changes(actor: User, rows: list[dict]) -> None:
             actor=actor,
             action="user.reactivated" if reopened else "user.changed",
             target=person,
-            summary="From a staff list: " + "; ".join(row["changes"]) + ".",
+            summary=_("From a staff list: %(changes)s.") % {"changes": "; ".join(row["changes"])},
             data={"before": before, "after": {"roles": [roles.STAFF, *row.get("roles", [])]}},
         )
         notify(

@@ -9,6 +9,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from redbridge_portal.services import audit_record
 
@@ -36,7 +37,7 @@ def record_login_failed(sender, credentials, request=None, **kwargs):
     _record_refused_sign_in(
         "login.failed",
         credentials.get("username"),
-        "Wrong email address or password, or the account is locked or closed.",
+        _("Wrong email address or password, or the account is locked or closed."),
     )
 
 
@@ -45,7 +46,7 @@ def record_locked_out(sender, request, username, ip_address, **kwargs):
     _record_refused_sign_in(
         "login.locked_out",
         username,
-        "Too many failed sign-ins: signing in to this account is paused.",
+        _("Too many failed sign-ins: signing in to this account is paused."),
         ip_address=ip_address,
     )
 
