@@ -25,7 +25,7 @@ from approvals.models import (
     PostStatus,
 )
 from approvals.platforms import PLATFORM_HOSTS, address_belongs_to, wrong_platform_message
-from redbridge_portal.forms import NoTagHelper, sensible_date_validators
+from redbridge_portal.forms import FieldsOnlyFormMixin, sensible_date_validators
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -142,7 +142,7 @@ def _image_fields(prefix: str) -> dict[str, forms.Field]:
     }
 
 
-class PostForm(SelfCheckMixin, forms.Form):
+class PostForm(FieldsOnlyFormMixin, SelfCheckMixin, forms.Form):
     """Write or edit a post, add images, and save it or send it.
 
     Images chosen in the form are kept by the view as they arrive (`pending`); each one gets
@@ -239,7 +239,6 @@ class PostForm(SelfCheckMixin, forms.Form):
         for pending_image in self.pending:
             self.fields.update(_image_fields(f"image_{pending_image.pk}"))
         self.add_self_check_fields()
-        self.helper = NoTagHelper()
 
     @property
     def image_cards(self) -> list[ImageCard]:
@@ -388,11 +387,10 @@ class PostForm(SelfCheckMixin, forms.Form):
         return self.must_resubmit or self.data.get("action") == self.SUBMIT
 
 
-class SelfCheckForm(SelfCheckMixin, forms.Form):
+class SelfCheckForm(FieldsOnlyFormMixin, SelfCheckMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_self_check_fields()
-        self.helper = NoTagHelper()
 
     def clean(self):
         data = super().clean()
@@ -422,7 +420,7 @@ class ClauseField(forms.CharField):
         return numbers
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(FieldsOnlyFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Your decision"),
         choices=[
@@ -441,10 +439,6 @@ class DecisionForm(forms.Form):
     clauses = ClauseField()
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
-
     def clean(self):
         data = super().clean()
         outcome = data.get("outcome")
@@ -457,7 +451,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class CommentForm(forms.Form):
+class CommentForm(FieldsOnlyFormMixin, forms.Form):
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
     clauses = ClauseField()
 
@@ -466,10 +460,9 @@ class CommentForm(forms.Form):
         # their own keep each label tied to its own field.
         kwargs.setdefault("auto_id", "comment_%s")
         super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
 
 
-class MarkPublishedForm(forms.Form):
+class MarkPublishedForm(FieldsOnlyFormMixin, forms.Form):
     published_at = forms.DateTimeField(
         label=_("When it went out"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
@@ -490,7 +483,6 @@ class MarkPublishedForm(forms.Form):
                 "platform": account.get_platform_display(),
                 "host": PLATFORM_HOSTS[account.platform][0],
             }
-        self.helper = NoTagHelper()
 
     def clean_published_at(self):
         value = self.cleaned_data["published_at"]
@@ -514,7 +506,7 @@ class CorrectPublicationForm(MarkPublishedForm):
     )
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(FieldsOnlyFormMixin, forms.Form):
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label=_("Title"), max_length=150)
     aim = forms.CharField(
@@ -530,7 +522,6 @@ class CampaignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["form_token"].initial = uuid.uuid4()
-        self.helper = NoTagHelper()
 
     def clean_starts_on(self):
         value = self.cleaned_data["starts_on"]
@@ -545,7 +536,7 @@ class CampaignForm(forms.Form):
         return data
 
 
-class CampaignDecisionForm(forms.Form):
+class CampaignDecisionForm(FieldsOnlyFormMixin, forms.Form):
     APPROVE, DECLINE = "approve", "decline"
     outcome = forms.ChoiceField(
         label=_("Your decision"),
@@ -558,10 +549,6 @@ class CampaignDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you decline."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = NoTagHelper()
 
     def clean(self):
         data = super().clean()
