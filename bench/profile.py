@@ -35,12 +35,16 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
+    from django.test import Client
 
     from bench.queries import signed_in_client
 
     manifest = json.loads((OUT_DIR / "manifest.json").read_text())
     path, person = manifest["pages"][args.page]
-    client = signed_in_client(manifest["cookies"][person]) if person else signed_in_client("")
+    if person:
+        client = signed_in_client(manifest["cookies"][person])
+    else:  # a page for visitors who are not signed in (the sign-in page)
+        client = Client(HTTP_HOST="127.0.0.1")
 
     for _ in range(20):  # warm the template loader, the URL resolver and the connection
         response = client.get(path)
