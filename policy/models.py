@@ -72,19 +72,16 @@ def _locked_message():
     )
 
 
-class PolicyVersionQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=PolicyVersionStatus.PUBLISHED)
+class LockGuardedQuerySet(models.QuerySet):
+    """The bulk operations that would go round the models' save() and delete() refuse rows
+    of a published or superseded version too."""
 
-    def drafts(self):
-        return self.filter(status=PolicyVersionStatus.DRAFT)
+    # The lookup from these rows to their version's status.
+    status_lookup = "status"
 
-    def readable(self):
-        """Versions every member of staff may read (drafts are for policy admins)."""
-        return self.filter(status__in=LOCKED_STATUSES)
-
-    def _refuse_if_locked(self):
-        if self.filter(status__in=LOCKED_STATUSES).exists():
+    def _refuse_if_locked(self, queryset=None):
+        queryset = self if queryset is None else queryset
+        if queryset.filter(**{f"{self.status_lookup}__in": LOCKED_STATUSES}).exists():
             raise PolicyVersionLocked(_locked_message())
 
     def update(self, **kwargs):
@@ -96,8 +93,20 @@ class PolicyVersionQuerySet(models.QuerySet):
         return super().delete()
 
     def bulk_update(self, objs, fields, batch_size=None):
-        self.model.objects.filter(pk__in=[obj.pk for obj in objs])._refuse_if_locked()
+        self._refuse_if_locked(self.model.objects.filter(pk__in=[obj.pk for obj in objs]))
         return super().bulk_update(objs, fields, batch_size=batch_size)
+
+
+class PolicyVersionQuerySet(LockGuardedQuerySet):
+    def published(self):
+        return self.filter(status=PolicyVersionStatus.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=PolicyVersionStatus.DRAFT)
+
+    def readable(self):
+        """Versions every member of staff may read (drafts are for policy admins)."""
+        return self.filter(status__in=LOCKED_STATUSES)
 
 
 class PolicyVersion(models.Model):
@@ -276,26 +285,13 @@ class PolicyVersion(models.Model):
         return bool(self.next_review_due and self.next_review_due < today)
 
 
-class VersionContentQuerySet(models.QuerySet):
-    """Bulk operations that would bypass save() check the version too."""
+class VersionContentQuerySet(LockGuardedQuerySet):
+    """Rows inside a version reach its status through the model's `version_path`; adding
+    rows in bulk checks the version too."""
 
-    def _refuse_if_locked(self, queryset=None):
-        queryset = self if queryset is None else queryset
-        lookup = f"{self.model.version_path}__status__in"
-        if queryset.filter(**{lookup: LOCKED_STATUSES}).exists():
-            raise PolicyVersionLocked(_locked_message())
-
-    def update(self, **kwargs):
-        self._refuse_if_locked()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._refuse_if_locked()
-        return super().delete()
-
-    def bulk_update(self, objs, fields, batch_size=None):
-        self._refuse_if_locked(self.model.objects.filter(pk__in=[obj.pk for obj in objs]))
-        return super().bulk_update(objs, fields, batch_size=batch_size)
+    @property
+    def status_lookup(self) -> str:
+        return f"{self.model.version_path}__status"
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
