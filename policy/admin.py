@@ -86,11 +86,15 @@ class NewRevisionMixin:
         super().save_formset(request, form, formset, change)
 
 
-class HiddenFromIndexMixin:
-    """Reached from the version's page, not listed on the admin index."""
+class VersionPartAdminMixin:
+    """A section or clause: reached, and added, from its version's (or section's) page, where
+    it belongs; not listed on the admin index and with no add form of its own."""
 
     def get_model_perms(self, request):
         return {}
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 # --- Inlines -----------------------------------------------------------------------------------
@@ -235,7 +239,7 @@ class PolicyVersionAdmin(NewRevisionMixin, PolicyPermissionsMixin, admin.ModelAd
 
 @admin.register(Section)
 class SectionAdmin(
-    NewRevisionMixin, HiddenFromIndexMixin, PolicyPermissionsMixin, admin.ModelAdmin
+    NewRevisionMixin, VersionPartAdminMixin, PolicyPermissionsMixin, admin.ModelAdmin
 ):
     list_display = ("__str__", "version")
     list_filter = ("version",)
@@ -243,23 +247,19 @@ class SectionAdmin(
     readonly_fields = ("version",)
     inlines = [ClauseInline]
 
-    def has_add_permission(self, request, obj=None):
-        return False  # added on the version's (or section's) page, where they belong
-
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("version")
 
 
 @admin.register(Clause)
-class ClauseAdmin(NewRevisionMixin, HiddenFromIndexMixin, PolicyPermissionsMixin, admin.ModelAdmin):
+class ClauseAdmin(
+    NewRevisionMixin, VersionPartAdminMixin, PolicyPermissionsMixin, admin.ModelAdmin
+):
     list_display = ("number", "section", "version")
     list_filter = ("version",)
     fields = ("version", "section", "order", "number", "text")
     readonly_fields = ("version",)
     inlines = [ListItemInline]
-
-    def has_add_permission(self, request, obj=None):
-        return False  # added on the version's (or section's) page, where they belong
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("version", "section")
