@@ -566,27 +566,27 @@ def sign_off(request):
     form = SendBackForm(request.POST if request.POST.get("decision") == "send_back" else None)
     if request.method == "POST":
         decision = request.POST.get("decision")
-        try:
-            if decision == "sign_off":
-                review.policy_draft_sign_off(actor=user, version=draft)
-                messages.success(
-                    request,
-                    _("You signed off version %(n)s. A policy admin can now publish it.")
-                    % {"n": draft.number},
-                )
-                return redirect("policy:review_sign_off")
-            if decision == "send_back" and form.is_valid():
-                review.policy_draft_send_back(
+        here = reverse("policy:review_sign_off")
+        if decision == "sign_off":
+            return run_action(
+                request,
+                lambda: review.policy_draft_sign_off(actor=user, version=draft),
+                success=_("You signed off version %(n)s. A policy admin can now publish it.")
+                % {"n": draft.number},
+                then=here,
+            )
+        if decision == "send_back" and form.is_valid():
+            return run_action(
+                request,
+                lambda: review.policy_draft_send_back(
                     actor=user, version=draft, comments=form.cleaned_data["comments"]
-                )
-                messages.success(request, _("The draft was sent back with your comments."))
-                return redirect("policy:review_sign_off")
-            if decision not in ("sign_off", "send_back"):
-                messages.error(request, _("Choose to sign off the draft or send it back."))
-                return redirect("policy:review_sign_off")
-        except PolicyError as error:
-            messages.error(request, str(error))
-            return redirect("policy:review_sign_off")
+                ),
+                success=_("The draft was sent back with your comments."),
+                then=here,
+            )
+        if decision not in ("sign_off", "send_back"):
+            messages.error(request, _("Choose to sign off the draft or send it back."))
+            return redirect(here)
     current, comparison = _compared_with_current(draft)
     return render(
         request,
