@@ -2,9 +2,9 @@
 
 Any member of staff raises a concern about something seen online; the senior team is told at
 once (the notification's email goes through Celery after commit), one member takes it on,
-records what was done and the outcome, and the reporter is told. Statuses change only here,
-through `_move`, which locks the row, checks the actor and the move against
-CONCERN_TRANSITIONS and writes the audit row in the same transaction.
+records what was done and the outcome, and the reporter is told. Statuses change only here:
+each action first calls `_move`, which locks the row and checks the actor and the move against
+CONCERN_TRANSITIONS, then saves its change and writes the audit row in the same transaction.
 """
 
 from __future__ import annotations
