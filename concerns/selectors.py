@@ -14,11 +14,7 @@ from redbridge_portal import roles
 
 def visible_concerns(user) -> QuerySet[Concern]:
     """The senior team see every concern; anyone else only those they raised."""
-    if roles.is_senior_team(user):
-        return Concern.objects.all()
-    if not (user and user.is_authenticated):
-        return Concern.objects.none()
-    return Concern.objects.filter(reporter=user)
+    return roles.senior_team_or_own(user, Concern.objects.all(), "reporter")
 
 
 def concern_for_page(user, pk: int) -> Concern | None:

@@ -39,11 +39,8 @@ class QuestionError(ActionRefused):
 
 
 def visible_questions(user) -> QuerySet[Question]:
-    if roles.is_senior_team(user):
-        return Question.objects.all()
-    if not (user and user.is_authenticated):
-        return Question.objects.none()
-    return Question.objects.filter(asker=user)
+    """The senior team see every question; anyone else only those they asked."""
+    return roles.senior_team_or_own(user, Question.objects.all(), "asker")
 
 
 def question_for_page(user, pk: int) -> Question | None:

@@ -262,6 +262,17 @@ def may_record_publication(user, post) -> bool:
 # Asked by the page (what to offer) and by the service (the guard), so the two cannot differ.
 
 
+def senior_team_or_own(user, queryset: QuerySet, owner_field: str) -> QuerySet:
+    """The rows of `queryset` that `user` may see when the senior team see every one and
+    anyone else only their own (`owner_field` names who raised or asked it): the list form
+    of may_see_concern, for concerns and questions alike."""
+    if is_senior_team(user):
+        return queryset
+    if not (user and user.is_authenticated):
+        return queryset.none()
+    return queryset.filter(**{owner_field: user})
+
+
 def may_see_concern(user, concern) -> bool:
     return is_senior_team(user) or (
         bool(user and user.is_authenticated) and concern.reporter_id == user.pk
