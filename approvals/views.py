@@ -50,9 +50,8 @@ from approvals.models import (
 from approvals.services import ApprovalError, PostContent
 from policy import prescreen
 from redbridge_portal import roles
-from redbridge_portal.actions import run_action
 from redbridge_portal.csv_export import csv_download
-from redbridge_portal.mixins import RoleRequiredMixin
+from redbridge_portal.mixins import ObjectPageView, PostedFormMixin, RoleRequiredMixin
 
 
 def _visible_post_or_404(request, pk) -> Post:
@@ -294,133 +293,154 @@ class PostEditView(PostFormMixin, FormView):
 # --- The post page and its actions -------------------------------------------------------------
 
 
-def _post_page(request, post: Post, *, status=200, **forms):
-    user = request.user
-    is_author = post.author_id == user.pk
-    can_decide = roles.may_decide(user, post)
-    timeline = selectors.post_timeline(post, full=roles.may_see_post_history(user, post))
-    context = {
-        "post": post,
-        "is_author": is_author,
-        "timeline": timeline,
-        "current_media": post.current_media,
-        "can_decide": can_decide and post.status == PostStatus.SUBMITTED,
-        "own_post_waiting": roles.can_decide_posts(user)
-        and is_author
-        and post.status == PostStatus.SUBMITTED,
-        "can_comment": roles.may_comment(user, post),
-        "can_submit": is_author and post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED),
-        "can_mark_published": post.status == PostStatus.APPROVED
-        and roles.may_record_publication(user, post),
-        "can_correct_publication": post.status == PostStatus.PUBLISHED
-        and roles.can_correct_publication(user),
-        "self_check_form": forms.get("self_check_form") or SelfCheckForm(),
-        "decision_form": forms.get("decision_form")
-        or DecisionForm(initial={"revision": post.current_revision_id}),
-        "comment_form": forms.get("comment_form") or CommentForm(),
-        "new_draft_form": NewDraftForm(initial={"form_token": uuid.uuid4()}),
-        "campaign_blocks_approval": bool(
-            post.campaign_id and post.campaign.status != CampaignStatus.APPROVED
-        ),
+def _own_post(user, pk) -> Post | None:
+    post = selectors.post_for_page(user, pk)
+    return post if post is not None and post.author_id == user.pk else None
+
+
+class PostPageView(ObjectPageView):
+    """A post's page: its text, its history and the forms the person may use on it."""
+
+    template_name = "approvals/post_detail.html"
+    context_object_name = "post"
+    find = staticmethod(selectors.post_for_page)
+    not_found = gettext_lazy("No such post, or it is not yours to see.")
+    form_classes = {
+        "self_check_form": SelfCheckForm,
+        "decision_form": DecisionForm,
+        "comment_form": CommentForm,
     }
-    # Pre-screen (clause 4.4) for the author and the reviewer, beside the text.
-    if is_author or roles.can_decide_posts(user):
-        context["findings"] = prescreen.screen_draft(
-            post.text, link=post.link, media_items=post.current_media
+
+    def empty_forms(self) -> dict:
+        return {
+            **super().empty_forms(),
+            # A decision is on the revision the decider was shown.
+            "decision_form": DecisionForm(initial={"revision": self.object.current_revision_id}),
+            "new_draft_form": NewDraftForm(initial={"form_token": uuid.uuid4()}),
+        }
+
+    def post(self, request, *args, **kwargs):
+        # Something posted to the page's own address (a browser resending an old form) is
+        # answered with the page, not 405: the page's actions each have their own address.
+        return self.get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user, post = self.request.user, self.object
+        is_author = post.author_id == user.pk
+        context = super().get_context_data(
+            is_author=is_author,
+            timeline=selectors.post_timeline(post, full=roles.may_see_post_history(user, post)),
+            current_media=post.current_media,
+            can_decide=roles.may_decide(user, post) and post.status == PostStatus.SUBMITTED,
+            own_post_waiting=roles.can_decide_posts(user)
+            and is_author
+            and post.status == PostStatus.SUBMITTED,
+            can_comment=roles.may_comment(user, post),
+            can_submit=is_author
+            and post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED),
+            can_mark_published=post.status == PostStatus.APPROVED
+            and roles.may_record_publication(user, post),
+            can_correct_publication=post.status == PostStatus.PUBLISHED
+            and roles.can_correct_publication(user),
+            campaign_blocks_approval=bool(
+                post.campaign_id and post.campaign.status != CampaignStatus.APPROVED
+            ),
+            **kwargs,
         )
-    return render(request, "approvals/post_detail.html", context, status=status)
+        # Pre-screen (clause 4.4) for the author and the reviewer, beside the text.
+        if is_author or roles.can_decide_posts(user):
+            context["findings"] = prescreen.screen_draft(
+                post.text, link=post.link, media_items=post.current_media
+            )
+        return context
 
 
-def post_detail(request, pk):
-    return _post_page(request, _visible_post_or_404(request, pk))
+class OwnPostPageView(PostPageView):
+    """The post page for the actions only its author may take: anyone else gets 404."""
+
+    find = staticmethod(_own_post)
+    not_found = gettext_lazy("No such post, or it is not yours to change.")
 
 
 def _back_to(post: Post) -> HttpResponseRedirect:
     return redirect(post.get_absolute_url())
 
 
-@require_POST
-def post_submit(request, pk):
-    post = _own_post_or_404(request, pk)
-    form = SelfCheckForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Confirm every line of the self-check before you send the post."))
-        return _post_page(request, post, status=400, self_check_form=form)
-    try:
-        result = services.post_submit(
-            actor=request.user, post=post, self_check=form.self_check_answers()
-        )
-    except ApprovalError as error:
-        messages.error(request, error.message)
+class PostSubmitView(OwnPostPageView):
+    """Send the post to the senior team. Sending an unchanged post that is already waiting (a
+    second click) is not a refusal but is told apart, so this is not a `PostedFormMixin`."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        post = self.object = self.get_object()
+        form = SelfCheckForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request, _("Confirm every line of the self-check before you send the post.")
+            )
+            return self.render_page(status=400, self_check_form=form)
+        try:
+            result = services.post_submit(
+                actor=request.user, post=post, self_check=form.self_check_answers()
+            )
+        except ApprovalError as error:
+            messages.error(request, error.message)
+        else:
+            if result.revision_created:
+                messages.success(request, _("Your post was sent to the senior team."))
+            else:
+                messages.info(request, _("This post was already submitted; nothing new was sent."))
         return _back_to(post)
-    if result.revision_created:
-        messages.success(request, _("Your post was sent to the senior team."))
-    else:
-        messages.info(request, _("This post was already submitted; nothing new was sent."))
-    return _back_to(post)
 
 
-@require_POST
-def post_withdraw(request, pk):
-    post = _own_post_or_404(request, pk)
-    return run_action(
-        request,
-        lambda: services.post_withdraw(actor=request.user, post=post),
-        success=_("The post was withdrawn."),
-        then=post.get_absolute_url(),
-    )
+class PostWithdrawView(PostedFormMixin, OwnPostPageView):
+    service = staticmethod(services.post_withdraw)
+    success_message = gettext_lazy("The post was withdrawn.")
 
 
-@require_POST
-def post_decide(request, pk):
-    if not roles.can_decide_posts(request.user):
-        raise PermissionDenied(_("Only the senior team can decide on posts."))
-    post = _visible_post_or_404(request, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Your decision was not recorded. Check the problems listed."))
-        return _post_page(request, post, status=400, decision_form=form)
-    data = form.cleaned_data
-    decide = services.POST_DECIDERS[data["outcome"]]
-    try:
-        decide(
-            actor=request.user,
-            post=post,
-            revision_id=data["revision"],
-            comment=data.get("comment") or "",
-            clauses=data.get("clauses") or [],
-        )
-    except ApprovalError as error:
-        messages.error(request, error.message)
-        return _back_to(post)
-    done = {
-        DecisionOutcome.APPROVE: _("You approved the post. The author has been told."),
-        DecisionOutcome.REQUEST_CHANGES: _("You asked for changes. The author has been told."),
-        DecisionOutcome.REJECT: _("You rejected the post. The author has been told."),
-    }
-    messages.success(request, done[data["outcome"]])
-    return redirect("approvals:queue")
+DECIDED_MESSAGES = {
+    DecisionOutcome.APPROVE: gettext_lazy("You approved the post. The author has been told."),
+    DecisionOutcome.REQUEST_CHANGES: gettext_lazy(
+        "You asked for changes. The author has been told."
+    ),
+    DecisionOutcome.REJECT: gettext_lazy("You rejected the post. The author has been told."),
+}
 
 
-@require_POST
-def post_comment(request, pk):
-    post = _visible_post_or_404(request, pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Your comment was not added. Check the problems listed."))
-        return _post_page(request, post, status=400, comment_form=form)
-    return run_action(
-        request,
-        lambda: services.post_comment(
-            actor=request.user,
-            post=post,
-            body=form.cleaned_data["body"],
-            clauses=form.cleaned_data.get("clauses") or [],
-        ),
-        success=_("Your comment was added."),
-        then=post.get_absolute_url(),
-        then_done=lambda comment: f"{post.get_absolute_url()}#comment-{comment.pk}",
-    )
+class PostDecideView(PostedFormMixin, PostPageView):
+    """The senior team's decision; the decider goes back to the queue for the next post."""
+
+    form_name = "decision_form"
+    service = staticmethod(services.post_decide)
+    invalid_message = gettext_lazy("Your decision was not recorded. Check the problems listed.")
+
+    def get_object(self):
+        # Anyone outside the senior team is refused (403) before the post is looked up, as
+        # the queue refuses them.
+        if not roles.can_decide_posts(self.request.user):
+            raise PermissionDenied(_("Only the senior team can decide on posts."))
+        return super().get_object()
+
+    @property
+    def success_message(self):
+        # Asked only once the form is valid, so the outcome sent is one of the three.
+        return DECIDED_MESSAGES[self.request.POST["outcome"]]
+
+    def success_url(self, decision):
+        return reverse("approvals:queue")
+
+
+class PostCommentView(PostedFormMixin, PostPageView):
+    """A comment; the person goes to it on the page."""
+
+    form_name = "comment_form"
+    service = staticmethod(services.post_comment)
+    invalid_message = gettext_lazy("Your comment was not added. Check the problems listed.")
+    success_message = gettext_lazy("Your comment was added.")
+
+    def success_url(self, comment):
+        return f"{self.object.get_absolute_url()}#comment-{comment.pk}"
 
 
 @require_POST
