@@ -545,6 +545,17 @@ class PostCorrectPublicationView(FormView):
         return _back_to(self.post_object)
 
 
+def _image_response(item: PostMedia | PendingImage) -> FileResponse:
+    """The stored file of a post's image, or of one waiting in a form, shown in the page."""
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The image file is missing.")) from None
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{item.image.name.rsplit("/", 1)[-1]}"'
+    return response
+
+
 def media(request, pk):
     """An uploaded image, only for people who may see its post."""
     item = get_object_or_404(PostMedia.objects.select_related("post"), pk=pk)
@@ -552,12 +563,7 @@ def media(request, pk):
         raise Http404(_("No such image."))
     if item.removed_at is not None and not roles.may_see_post_history(request.user, item.post):
         raise Http404(_("No such image."))  # removed before it went out: part of the history
-    try:
-        handle = item.image.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The image file is missing.")) from None
-    response = FileResponse(handle, content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="{item.image.name.rsplit("/", 1)[-1]}"'
+    response = _image_response(item)
     # No Cache-Control of its own: like the page it is on, a picture that may show pupils is not
     # kept by a shared computer's browser after its user signs out (NoStoreForSignedInMiddleware).
     return response
@@ -569,12 +575,7 @@ def pending_image(request, pk):
     item = PendingImage.objects.filter(pk=pk, uploaded_by=request.user).first()
     if item is None:
         raise Http404(_("No such image."))
-    try:
-        handle = item.image.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The image file is missing.")) from None
-    response = FileResponse(handle, content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="{item.image.name.rsplit("/", 1)[-1]}"'
+    response = _image_response(item)
     response["Cache-Control"] = "private, no-store"
     return response
 
