@@ -556,6 +556,8 @@ class CampaignDecisionForm(FieldsOnlyFormMixin, forms.Form):
         data = super().clean()
         if data.get("outcome") == self.DECLINE and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the campaign is declined."))
+        # What the service asks: approve, or not.
+        data["approve"] = data.pop("outcome", None) == self.APPROVE
         return data
 
 

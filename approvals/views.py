@@ -39,7 +39,6 @@ from approvals.forms import (
 )
 from approvals.images import clean_uploaded_image
 from approvals.models import (
-    Campaign,
     CampaignStatus,
     DecisionOutcome,
     PendingImage,
@@ -61,9 +60,14 @@ def _visible_post_or_404(request, pk) -> Post:
     return post
 
 
+def _own_post(user, pk) -> Post | None:
+    post = selectors.post_for_page(user, pk)
+    return post if post is not None and post.author_id == user.pk else None
+
+
 def _own_post_or_404(request, pk) -> Post:
-    post = _visible_post_or_404(request, pk)
-    if post.author_id != request.user.pk:
+    post = _own_post(request.user, pk)
+    if post is None:
         raise Http404(_("No such post, or it is not yours to change."))
     return post
 
@@ -293,12 +297,38 @@ class PostEditView(PostFormMixin, FormView):
 # --- The post page and its actions -------------------------------------------------------------
 
 
-def _own_post(user, pk) -> Post | None:
-    post = selectors.post_for_page(user, pk)
-    return post if post is not None and post.author_id == user.pk else None
+class _PageAnswersPost:
+    """Something posted to an object page's own address (a browser resending an old form) is
+    answered with the page, not 405: the page's actions each have their own address."""
+
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
 
 
-class PostPageView(ObjectPageView):
+class _SeniorTeamDecision(PostedFormMixin):
+    """The senior team's decision on the page's object, sent from its `decision_form`.
+    Anyone else is refused (403) before the object is looked up, as the queue refuses them
+    (`allowed` and `refused` as in `RoleRequiredMixin`); the decider is told what they
+    decided (`decided_messages`, by the outcome sent)."""
+
+    allowed = None
+    refused = ""
+    decided_messages: dict = {}
+    form_name = "decision_form"
+    invalid_message = gettext_lazy("Your decision was not recorded. Check the problems listed.")
+
+    def get_object(self):
+        if not type(self).allowed(self.request.user):
+            raise PermissionDenied(self.refused)
+        return super().get_object()
+
+    @property
+    def success_message(self):
+        # Asked only once the form is valid, so the outcome sent is one the form offers.
+        return self.decided_messages[self.request.POST["outcome"]]
+
+
+class PostPageView(_PageAnswersPost, ObjectPageView):
     """A post's page: its text, its history and the forms the person may use on it."""
 
     template_name = "approvals/post_detail.html"
@@ -318,11 +348,6 @@ class PostPageView(ObjectPageView):
             "decision_form": DecisionForm(initial={"revision": self.object.current_revision_id}),
             "new_draft_form": NewDraftForm(initial={"form_token": uuid.uuid4()}),
         }
-
-    def post(self, request, *args, **kwargs):
-        # Something posted to the page's own address (a browser resending an old form) is
-        # answered with the page, not 405: the page's actions each have their own address.
-        return self.get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         user, post = self.request.user, self.object
@@ -399,33 +424,19 @@ class PostWithdrawView(PostedFormMixin, OwnPostPageView):
     success_message = gettext_lazy("The post was withdrawn.")
 
 
-DECIDED_MESSAGES = {
-    DecisionOutcome.APPROVE: gettext_lazy("You approved the post. The author has been told."),
-    DecisionOutcome.REQUEST_CHANGES: gettext_lazy(
-        "You asked for changes. The author has been told."
-    ),
-    DecisionOutcome.REJECT: gettext_lazy("You rejected the post. The author has been told."),
-}
+class PostDecideView(_SeniorTeamDecision, PostPageView):
+    """The decider goes back to the queue for the next post."""
 
-
-class PostDecideView(PostedFormMixin, PostPageView):
-    """The senior team's decision; the decider goes back to the queue for the next post."""
-
-    form_name = "decision_form"
+    allowed = staticmethod(roles.can_decide_posts)
+    refused = gettext_lazy("Only the senior team can decide on posts.")
     service = staticmethod(services.post_decide)
-    invalid_message = gettext_lazy("Your decision was not recorded. Check the problems listed.")
-
-    def get_object(self):
-        # Anyone outside the senior team is refused (403) before the post is looked up, as
-        # the queue refuses them.
-        if not roles.can_decide_posts(self.request.user):
-            raise PermissionDenied(_("Only the senior team can decide on posts."))
-        return super().get_object()
-
-    @property
-    def success_message(self):
-        # Asked only once the form is valid, so the outcome sent is one of the three.
-        return DECIDED_MESSAGES[self.request.POST["outcome"]]
+    decided_messages = {
+        DecisionOutcome.APPROVE: gettext_lazy("You approved the post. The author has been told."),
+        DecisionOutcome.REQUEST_CHANGES: gettext_lazy(
+            "You asked for changes. The author has been told."
+        ),
+        DecisionOutcome.REJECT: gettext_lazy("You rejected the post. The author has been told."),
+    }
 
     def success_url(self, decision):
         return reverse("approvals:queue")
@@ -656,55 +667,32 @@ class CampaignCreateView(RoleRequiredMixin, FormView):
         return redirect(campaign.get_absolute_url())
 
 
-def _campaign_page(request, campaign: Campaign, *, status=200, decision_form=None):
-    context = {
-        "campaign": campaign,
-        "posts": list(selectors.campaign_posts(campaign, request.user)[:200]),
-        "can_decide": roles.can_decide_campaigns(request.user)
-        and campaign.status == CampaignStatus.PROPOSED
-        and campaign.proposer_id != request.user.pk,
-        "own_campaign_waiting": roles.can_decide_campaigns(request.user)
-        and campaign.proposer_id == request.user.pk
-        and campaign.status == CampaignStatus.PROPOSED,
-        "decision_form": decision_form or CampaignDecisionForm(),
+class CampaignPageView(_PageAnswersPost, ObjectPageView):
+    template_name = "approvals/campaign_detail.html"
+    context_object_name = "campaign"
+    find = staticmethod(selectors.campaign_for_page)
+    not_found = gettext_lazy("No such campaign.")
+    form_classes = {"decision_form": CampaignDecisionForm}
+
+    def get_context_data(self, **kwargs):
+        user, campaign = self.request.user, self.object
+        waiting = roles.can_decide_campaigns(user) and campaign.status == CampaignStatus.PROPOSED
+        return super().get_context_data(
+            posts=list(selectors.campaign_posts(campaign, user)[:200]),
+            can_decide=waiting and campaign.proposer_id != user.pk,
+            own_campaign_waiting=waiting and campaign.proposer_id == user.pk,
+            **kwargs,
+        )
+
+
+class CampaignDecideView(_SeniorTeamDecision, CampaignPageView):
+    allowed = staticmethod(roles.can_decide_campaigns)
+    refused = gettext_lazy("Only the senior team can decide on campaigns.")
+    service = staticmethod(services.campaign_decide)
+    decided_messages = {
+        CampaignDecisionForm.APPROVE: gettext_lazy("You approved the campaign."),
+        CampaignDecisionForm.DECLINE: gettext_lazy("You declined the campaign."),
     }
-    return render(request, "approvals/campaign_detail.html", context, status=status)
-
-
-def campaign_detail(request, pk):
-    campaign = get_object_or_404(
-        Campaign.objects.select_related("proposer", "decided_by", "policy_version"), pk=pk
-    )
-    return _campaign_page(request, campaign)
-
-
-@require_POST
-def campaign_decide(request, pk):
-    if not roles.can_decide_campaigns(request.user):
-        raise PermissionDenied(_("Only the senior team can decide on campaigns."))
-    campaign = get_object_or_404(
-        Campaign.objects.select_related("proposer", "decided_by", "policy_version"), pk=pk
-    )
-    form = CampaignDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Your decision was not recorded. Check the problems listed."))
-        return _campaign_page(request, campaign, status=400, decision_form=form)
-    approve = form.cleaned_data["outcome"] == CampaignDecisionForm.APPROVE
-    try:
-        services.campaign_decide(
-            actor=request.user,
-            campaign=campaign,
-            approve=approve,
-            reason=form.cleaned_data.get("reason") or "",
-        )
-    except ApprovalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("You approved the campaign.") if approve else _("You declined the campaign."),
-        )
-    return redirect(campaign.get_absolute_url())
 
 
 # --- The published log ------------------------------------------------------------------------
