@@ -890,7 +890,7 @@ def post_comment(*, actor: User, post: Post, body: str, clauses: Iterable[str] =
             subject=_("New comment on the post for %(account)s") % {"account": post.account.name},
             message=_("%(who)s commented on the post for %(account)s. Open it to read the comment.")
             % {"who": actor, "account": post.account.name},
-            url=f"{post.get_absolute_url()}#comment-{comment.pk}",
+            url=comment.get_absolute_url(),
             key=f"comment:{comment.pk}",
         )
     return comment

@@ -451,7 +451,7 @@ class PostCommentView(PostedFormMixin, PostPageView):
     success_message = gettext_lazy("Your comment was added.")
 
     def success_url(self, comment):
-        return f"{self.object.get_absolute_url()}#comment-{comment.pk}"
+        return comment.get_absolute_url()
 
 
 @require_POST
