@@ -473,9 +473,35 @@ def post_new_draft_from(request, pk):
     return redirect("approvals:post_edit", pk=copy.pk)
 
 
-class PostMarkPublishedView(FormView):
+class _PublicationRecordView(FormView):
+    """A page of its own for the record of when and where a post went out: `service` is
+    called with the form's fields. A refusal is shown at the top of the form; once recorded,
+    the person goes back to the post, told `success_message`."""
+
+    service = None
+    success_message = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.post_object.account}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(post=self.post_object, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            type(self).service(actor=self.request.user, post=self.post_object, **form.cleaned_data)
+        except ApprovalError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return _back_to(self.post_object)
+
+
+class PostMarkPublishedView(_PublicationRecordView):
     template_name = "approvals/post_mark_published.html"
     form_class = MarkPublishedForm
+    service = staticmethod(services.post_mark_published)
+    success_message = gettext_lazy("The post is recorded as published.")
 
     def dispatch(self, request, *args, **kwargs):
         self.post_object = _visible_post_or_404(request, kwargs["pk"])
@@ -491,32 +517,14 @@ class PostMarkPublishedView(FormView):
             return _back_to(post)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "account": self.post_object.account}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(post=self.post_object, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            services.post_mark_published(
-                actor=self.request.user,
-                post=self.post_object,
-                published_at=form.cleaned_data["published_at"],
-                url=form.cleaned_data["url"],
-            )
-        except ApprovalError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The post is recorded as published."))
-        return _back_to(self.post_object)
-
-
-class PostCorrectPublicationView(FormView):
+class PostCorrectPublicationView(_PublicationRecordView):
     """The senior team puts right when or where a published post went out."""
 
     template_name = "approvals/post_correct_publication.html"
     form_class = CorrectPublicationForm
+    service = staticmethod(services.post_correct_publication)
+    success_message = gettext_lazy("The publication record was corrected. The old values are kept.")
 
     def dispatch(self, request, *args, **kwargs):
         if not roles.can_correct_publication(request.user):
@@ -527,33 +535,9 @@ class PostCorrectPublicationView(FormView):
             return _back_to(self.post_object)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "account": self.post_object.account}
-
     def get_initial(self):
         post = self.post_object
         return {"published_at": timezone.localtime(post.published_at), "url": post.published_url}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(post=self.post_object, **kwargs)
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            services.post_correct_publication(
-                actor=self.request.user,
-                post=self.post_object,
-                published_at=data["published_at"],
-                url=data["url"],
-                reason=data["reason"],
-            )
-        except ApprovalError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, _("The publication record was corrected. The old values are kept.")
-        )
-        return _back_to(self.post_object)
 
 
 def _image_response(item: PostMedia | PendingImage) -> FileResponse:
