@@ -648,6 +648,8 @@ def post_decide(
     own post, and once per revision; the author is told."""
     if not roles.can_decide_posts(actor):
         raise ApprovalError(_("Only the senior team can decide on posts."))
+    if outcome not in OUTCOME_TO_STATUS:
+        raise ApprovalError(_("Choose a decision: approve, ask for changes or reject."))
     comment = (comment or "").strip()
     if outcome != DecisionOutcome.APPROVE and not comment:
         raise ApprovalError(
