@@ -298,8 +298,8 @@ class PostEditView(PostFormMixin, FormView):
 
 
 class _PageAnswersPost:
-    """Something posted to an object page's own address (a browser resending an old form) is
-    answered with the page, not 405: the page's actions each have their own address."""
+    """A form sent to the page's own address (one written without an action) gets the page
+    back, as it always has, rather than 405: each of the page's actions has its own address."""
 
     def post(self, request, *args, **kwargs):
         return self.get(request, *args, **kwargs)
