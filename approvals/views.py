@@ -2,7 +2,9 @@
 
 Views are thin: they check who may open a page (403 for a missing role, 404 for someone else's
 post), validate the form and call one service. A refused action comes back as ApprovalError
-and is shown as a message; nothing here changes a status itself.
+and is shown as a message; nothing here changes a status itself. The post and campaign pages
+are `ObjectPageView`s and most of their forms `PostedFormMixin` views, as concerns and
+questions are.
 """
 
 from __future__ import annotations
