@@ -21,6 +21,7 @@ from approvals.models import (
     Account,
     Campaign,
     CampaignStatus,
+    DecisionOutcome,
     MediaSource,
     Platform,
     Post,
@@ -135,6 +136,12 @@ def load_demo(*, stdout) -> None:
                 services.post_submit(actor=author, post=target, self_check=ALL_CONFIRMED)
                 target.refresh_from_db()
 
+        def submit_and_decide(target, author, decider, outcome, **details):
+            submit(target, author)
+            if target.status == PostStatus.SUBMITTED:
+                services.post_decide(actor=decider, post=target, outcome=outcome, **details)
+                target.refresh_from_db()
+
         # 1. A draft Sam is still writing.
         post(
             "draft",
@@ -173,15 +180,15 @@ def load_demo(*, stdout) -> None:
             "because of a mix-up at school, but everyone had a great time.",
             "Shares a memorable trip with parents.",
         )
-        submit(trip, jo)
-        if trip.status == PostStatus.SUBMITTED:
-            services.post_request_changes(
-                actor=priya,
-                post=trip,
-                comment="Please leave out the missed train and the teacher's name: it is about "
-                "how the school runs day to day.",
-                clauses=["4.4"],
-            )
+        submit_and_decide(
+            trip,
+            jo,
+            priya,
+            DecisionOutcome.REQUEST_CHANGES,
+            comment="Please leave out the missed train and the teacher's name: it is about "
+            "how the school runs day to day.",
+            clauses=["4.4"],
+        )
 
         # 4. Approved, waiting to go out.
         concert, _ = post(
@@ -193,9 +200,7 @@ def load_demo(*, stdout) -> None:
             "Promotes a school event and raises money for the music department.",
             planned_for=now + datetime.timedelta(days=1),
         )
-        submit(concert, sam)
-        if concert.status == PostStatus.SUBMITTED:
-            services.post_approve(actor=tom, post=concert)
+        submit_and_decide(concert, sam, tom, DecisionOutcome.APPROVE)
 
         # 5. Published: approved by Tom, published by Jo.
         results, _ = post(
@@ -206,10 +211,7 @@ def load_demo(*, stdout) -> None:
             "one of you and wish you well in what comes next.",
             "Celebrates pupils' achievement and the school's sixth form.",
         )
-        submit(results, jo)
-        if results.status == PostStatus.SUBMITTED:
-            services.post_approve(actor=tom, post=results, comment="Lovely, thank you.")
-            results.refresh_from_db()
+        submit_and_decide(results, jo, tom, DecisionOutcome.APPROVE, comment="Lovely, thank you.")
         if results.status == PostStatus.APPROVED:
             services.post_mark_published(
                 actor=jo,
@@ -226,15 +228,15 @@ def load_demo(*, stdout) -> None:
             "Unlike some schools in town, our results actually went up this year.",
             "Shows how well our pupils did.",
         )
-        submit(rival, sam)
-        if rival.status == PostStatus.SUBMITTED:
-            services.post_reject(
-                actor=priya,
-                post=rival,
-                comment="This criticises other schools and could bring the school into "
-                "disrepute. Celebrate our pupils without comparing.",
-                clauses=["4.4"],
-            )
+        submit_and_decide(
+            rival,
+            sam,
+            priya,
+            DecisionOutcome.REJECT,
+            comment="This criticises other schools and could bring the school into "
+            "disrepute. Celebrate our pupils without comparing.",
+            clauses=["4.4"],
+        )
 
         # 7. A post in the approved campaign, waiting for a decision.
         sports_post, _ = post(

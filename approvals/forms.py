@@ -448,6 +448,8 @@ class DecisionForm(FieldsOnlyFormMixin, forms.Form):
             and not (data.get("comment") or "").strip()
         ):
             self.add_error("comment", _("Say what needs to change, or why the post is rejected."))
+        # The service's name for it (the field keeps the name pages already open send).
+        data["revision_id"] = data.pop("revision", None)
         return data
 
 
@@ -554,6 +556,8 @@ class CampaignDecisionForm(FieldsOnlyFormMixin, forms.Form):
         data = super().clean()
         if data.get("outcome") == self.DECLINE and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the campaign is declined."))
+        # What the service asks: approve, or not.
+        data["approve"] = data.pop("outcome", None) == self.APPROVE
         return data
 
 

@@ -660,6 +660,9 @@ class Comment(models.Model):
     def __str__(self):
         return f"Comment by {self.author} on post {self.post_id}"
 
+    def get_absolute_url(self):
+        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+
 
 # --- The self-check before submitting (clause 4.4) ----------------------------------------------
 

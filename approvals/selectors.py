@@ -180,6 +180,15 @@ def campaign_list() -> QuerySet[Campaign]:
     )
 
 
+def campaign_for_page(user, pk: int) -> Campaign | None:
+    """Every member of staff may see a campaign and its decision."""
+    return (
+        Campaign.objects.select_related("proposer", "decided_by", "policy_version")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def campaign_posts(campaign: Campaign, user) -> QuerySet[Post]:
     return (
         visible_posts(user)

@@ -14,6 +14,7 @@ import datetime
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -632,17 +633,23 @@ def _already_decided_message(decision: Decision) -> str:
     }
 
 
-def _decide(
+def post_decide(
     *,
     actor: User,
     post: Post,
     outcome: str,
-    comment: str,
-    clauses: Iterable[str],
-    revision_id: int | None,
+    revision_id: int | None = None,
+    comment: str = "",
+    clauses: Iterable[str] = (),
 ) -> Decision:
+    """Record the senior team's decision on the revision waiting for one (`revision_id`, the
+    one the decider was shown): approve it (a post in a campaign only once the campaign is
+    approved), ask for changes or reject it (both with a comment saying why). Never on your
+    own post, and once per revision; the author is told."""
     if not roles.can_decide_posts(actor):
         raise ApprovalError(_("Only the senior team can decide on posts."))
+    if outcome not in OUTCOME_TO_STATUS:
+        raise ApprovalError(_("Choose a decision: approve, ask for changes or reject."))
     comment = (comment or "").strip()
     if outcome != DecisionOutcome.APPROVE and not comment:
         raise ApprovalError(
@@ -742,69 +749,10 @@ def _decide(
     return decision
 
 
-def post_approve(
-    *,
-    actor: User,
-    post: Post,
-    revision_id: int | None = None,
-    comment: str = "",
-    clauses: Iterable[str] = (),
-) -> Decision:
-    """Approve the revision waiting for a decision (never your own post; a post in a campaign
-    only once the campaign is approved)."""
-    return _decide(
-        actor=actor,
-        post=post,
-        outcome=DecisionOutcome.APPROVE,
-        comment=comment,
-        clauses=clauses,
-        revision_id=revision_id,
-    )
-
-
-def post_request_changes(
-    *,
-    actor: User,
-    post: Post,
-    comment: str,
-    revision_id: int | None = None,
-    clauses: Iterable[str] = (),
-) -> Decision:
-    """Send the post back to its author with a comment saying what to change."""
-    return _decide(
-        actor=actor,
-        post=post,
-        outcome=DecisionOutcome.REQUEST_CHANGES,
-        comment=comment,
-        clauses=clauses,
-        revision_id=revision_id,
-    )
-
-
-def post_reject(
-    *,
-    actor: User,
-    post: Post,
-    comment: str,
-    revision_id: int | None = None,
-    clauses: Iterable[str] = (),
-) -> Decision:
-    """Reject the post for good, with a comment saying why."""
-    return _decide(
-        actor=actor,
-        post=post,
-        outcome=DecisionOutcome.REJECT,
-        comment=comment,
-        clauses=clauses,
-        revision_id=revision_id,
-    )
-
-
-POST_DECIDERS = {
-    DecisionOutcome.APPROVE: post_approve,
-    DecisionOutcome.REQUEST_CHANGES: post_request_changes,
-    DecisionOutcome.REJECT: post_reject,
-}
+# The three decisions by name, for callers that know which one they record.
+post_approve = partial(post_decide, outcome=DecisionOutcome.APPROVE)
+post_request_changes = partial(post_decide, outcome=DecisionOutcome.REQUEST_CHANGES)
+post_reject = partial(post_decide, outcome=DecisionOutcome.REJECT)
 
 
 def post_mark_published(
@@ -944,7 +892,7 @@ def post_comment(*, actor: User, post: Post, body: str, clauses: Iterable[str] =
             subject=_("New comment on the post for %(account)s") % {"account": post.account.name},
             message=_("%(who)s commented on the post for %(account)s. Open it to read the comment.")
             % {"who": actor, "account": post.account.name},
-            url=f"{post.get_absolute_url()}#comment-{comment.pk}",
+            url=comment.get_absolute_url(),
             key=f"comment:{comment.pk}",
         )
     return comment

@@ -2,7 +2,9 @@
 
 Views are thin: they check who may open a page (403 for a missing role, 404 for someone else's
 post), validate the form and call one service. A refused action comes back as ApprovalError
-and is shown as a message; nothing here changes a status itself.
+and is shown as a message; nothing here changes a status itself. The post and campaign pages
+are `ObjectPageView`s and most of their forms `PostedFormMixin` views, as concerns and
+questions are.
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ from approvals.forms import (
 )
 from approvals.images import clean_uploaded_image
 from approvals.models import (
-    Campaign,
     CampaignStatus,
     DecisionOutcome,
     PendingImage,
@@ -50,9 +51,8 @@ from approvals.models import (
 from approvals.services import ApprovalError, PostContent
 from policy import prescreen
 from redbridge_portal import roles
-from redbridge_portal.actions import run_action
 from redbridge_portal.csv_export import csv_download
-from redbridge_portal.mixins import RoleRequiredMixin
+from redbridge_portal.mixins import ObjectPageView, PostedFormMixin, RoleRequiredMixin
 
 
 def _visible_post_or_404(request, pk) -> Post:
@@ -62,9 +62,14 @@ def _visible_post_or_404(request, pk) -> Post:
     return post
 
 
+def _own_post(user, pk) -> Post | None:
+    post = selectors.post_for_page(user, pk)
+    return post if post is not None and post.author_id == user.pk else None
+
+
 def _own_post_or_404(request, pk) -> Post:
-    post = _visible_post_or_404(request, pk)
-    if post.author_id != request.user.pk:
+    post = _own_post(request.user, pk)
+    if post is None:
         raise Http404(_("No such post, or it is not yours to change."))
     return post
 
@@ -294,133 +299,161 @@ class PostEditView(PostFormMixin, FormView):
 # --- The post page and its actions -------------------------------------------------------------
 
 
-def _post_page(request, post: Post, *, status=200, **forms):
-    user = request.user
-    is_author = post.author_id == user.pk
-    can_decide = roles.may_decide(user, post)
-    timeline = selectors.post_timeline(post, full=roles.may_see_post_history(user, post))
-    context = {
-        "post": post,
-        "is_author": is_author,
-        "timeline": timeline,
-        "current_media": post.current_media,
-        "can_decide": can_decide and post.status == PostStatus.SUBMITTED,
-        "own_post_waiting": roles.can_decide_posts(user)
-        and is_author
-        and post.status == PostStatus.SUBMITTED,
-        "can_comment": roles.may_comment(user, post),
-        "can_submit": is_author and post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED),
-        "can_mark_published": post.status == PostStatus.APPROVED
-        and roles.may_record_publication(user, post),
-        "can_correct_publication": post.status == PostStatus.PUBLISHED
-        and roles.can_correct_publication(user),
-        "self_check_form": forms.get("self_check_form") or SelfCheckForm(),
-        "decision_form": forms.get("decision_form")
-        or DecisionForm(initial={"revision": post.current_revision_id}),
-        "comment_form": forms.get("comment_form") or CommentForm(),
-        "new_draft_form": NewDraftForm(initial={"form_token": uuid.uuid4()}),
-        "campaign_blocks_approval": bool(
-            post.campaign_id and post.campaign.status != CampaignStatus.APPROVED
-        ),
+class _PageAnswersPost:
+    """A form sent to the page's own address (one written without an action) gets the page
+    back, as it always has, rather than 405: each of the page's actions has its own address."""
+
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
+
+
+class _SeniorTeamDecision(PostedFormMixin):
+    """The senior team's decision on the page's object, sent from its `decision_form`.
+    Anyone else is refused (403) before the object is looked up, as the queue refuses them
+    (`allowed` and `refused` as in `RoleRequiredMixin`); the decider is told what they
+    decided (`decided_messages`, by the outcome sent)."""
+
+    allowed = None
+    refused = ""
+    decided_messages: dict = {}
+    form_name = "decision_form"
+    invalid_message = gettext_lazy("Your decision was not recorded. Check the problems listed.")
+
+    def get_object(self):
+        if not type(self).allowed(self.request.user):
+            raise PermissionDenied(self.refused)
+        return super().get_object()
+
+    @property
+    def success_message(self):
+        # Asked only once the form is valid, so the outcome sent is one the form offers.
+        return self.decided_messages[self.request.POST["outcome"]]
+
+
+class PostPageView(_PageAnswersPost, ObjectPageView):
+    """A post's page: its text, its history and the forms the person may use on it."""
+
+    template_name = "approvals/post_detail.html"
+    context_object_name = "post"
+    find = staticmethod(selectors.post_for_page)
+    not_found = gettext_lazy("No such post, or it is not yours to see.")
+    form_classes = {
+        "self_check_form": SelfCheckForm,
+        "decision_form": DecisionForm,
+        "comment_form": CommentForm,
     }
-    # Pre-screen (clause 4.4) for the author and the reviewer, beside the text.
-    if is_author or roles.can_decide_posts(user):
-        context["findings"] = prescreen.screen_draft(
-            post.text, link=post.link, media_items=post.current_media
+
+    def empty_forms(self) -> dict:
+        return {
+            **super().empty_forms(),
+            # A decision is on the revision the decider was shown.
+            "decision_form": DecisionForm(initial={"revision": self.object.current_revision_id}),
+            "new_draft_form": NewDraftForm(initial={"form_token": uuid.uuid4()}),
+        }
+
+    def get_context_data(self, **kwargs):
+        user, post = self.request.user, self.object
+        is_author = post.author_id == user.pk
+        context = super().get_context_data(
+            is_author=is_author,
+            timeline=selectors.post_timeline(post, full=roles.may_see_post_history(user, post)),
+            current_media=post.current_media,
+            can_decide=roles.may_decide(user, post) and post.status == PostStatus.SUBMITTED,
+            own_post_waiting=roles.can_decide_posts(user)
+            and is_author
+            and post.status == PostStatus.SUBMITTED,
+            can_comment=roles.may_comment(user, post),
+            can_submit=is_author
+            and post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED),
+            can_mark_published=post.status == PostStatus.APPROVED
+            and roles.may_record_publication(user, post),
+            can_correct_publication=post.status == PostStatus.PUBLISHED
+            and roles.can_correct_publication(user),
+            campaign_blocks_approval=bool(
+                post.campaign_id and post.campaign.status != CampaignStatus.APPROVED
+            ),
+            **kwargs,
         )
-    return render(request, "approvals/post_detail.html", context, status=status)
+        # Pre-screen (clause 4.4) for the author and the reviewer, beside the text.
+        if is_author or roles.can_decide_posts(user):
+            context["findings"] = prescreen.screen_draft(
+                post.text, link=post.link, media_items=post.current_media
+            )
+        return context
 
 
-def post_detail(request, pk):
-    return _post_page(request, _visible_post_or_404(request, pk))
+class OwnPostPageView(PostPageView):
+    """The post page for the actions only its author may take: anyone else gets 404."""
+
+    find = staticmethod(_own_post)
+    not_found = gettext_lazy("No such post, or it is not yours to change.")
 
 
 def _back_to(post: Post) -> HttpResponseRedirect:
     return redirect(post.get_absolute_url())
 
 
-@require_POST
-def post_submit(request, pk):
-    post = _own_post_or_404(request, pk)
-    form = SelfCheckForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Confirm every line of the self-check before you send the post."))
-        return _post_page(request, post, status=400, self_check_form=form)
-    try:
-        result = services.post_submit(
-            actor=request.user, post=post, self_check=form.self_check_answers()
-        )
-    except ApprovalError as error:
-        messages.error(request, error.message)
+class PostSubmitView(OwnPostPageView):
+    """Send the post to the senior team. Sending an unchanged post that is already waiting (a
+    second click) is not a refusal but is told apart, so this is not a `PostedFormMixin`."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        post = self.object = self.get_object()
+        form = SelfCheckForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request, _("Confirm every line of the self-check before you send the post.")
+            )
+            return self.render_page(status=400, self_check_form=form)
+        try:
+            result = services.post_submit(
+                actor=request.user, post=post, self_check=form.self_check_answers()
+            )
+        except ApprovalError as error:
+            messages.error(request, error.message)
+        else:
+            if result.revision_created:
+                messages.success(request, _("Your post was sent to the senior team."))
+            else:
+                messages.info(request, _("This post was already submitted; nothing new was sent."))
         return _back_to(post)
-    if result.revision_created:
-        messages.success(request, _("Your post was sent to the senior team."))
-    else:
-        messages.info(request, _("This post was already submitted; nothing new was sent."))
-    return _back_to(post)
 
 
-@require_POST
-def post_withdraw(request, pk):
-    post = _own_post_or_404(request, pk)
-    return run_action(
-        request,
-        lambda: services.post_withdraw(actor=request.user, post=post),
-        success=_("The post was withdrawn."),
-        then=post.get_absolute_url(),
-    )
+class PostWithdrawView(PostedFormMixin, OwnPostPageView):
+    service = staticmethod(services.post_withdraw)
+    success_message = gettext_lazy("The post was withdrawn.")
 
 
-@require_POST
-def post_decide(request, pk):
-    if not roles.can_decide_posts(request.user):
-        raise PermissionDenied(_("Only the senior team can decide on posts."))
-    post = _visible_post_or_404(request, pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Your decision was not recorded. Check the problems listed."))
-        return _post_page(request, post, status=400, decision_form=form)
-    data = form.cleaned_data
-    decide = services.POST_DECIDERS[data["outcome"]]
-    try:
-        decide(
-            actor=request.user,
-            post=post,
-            revision_id=data["revision"],
-            comment=data.get("comment") or "",
-            clauses=data.get("clauses") or [],
-        )
-    except ApprovalError as error:
-        messages.error(request, error.message)
-        return _back_to(post)
-    done = {
-        DecisionOutcome.APPROVE: _("You approved the post. The author has been told."),
-        DecisionOutcome.REQUEST_CHANGES: _("You asked for changes. The author has been told."),
-        DecisionOutcome.REJECT: _("You rejected the post. The author has been told."),
-    }
-    messages.success(request, done[data["outcome"]])
-    return redirect("approvals:queue")
+class PostDecideView(_SeniorTeamDecision, PostPageView):
+    """The decider goes back to the queue for the next post."""
 
-
-@require_POST
-def post_comment(request, pk):
-    post = _visible_post_or_404(request, pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Your comment was not added. Check the problems listed."))
-        return _post_page(request, post, status=400, comment_form=form)
-    return run_action(
-        request,
-        lambda: services.post_comment(
-            actor=request.user,
-            post=post,
-            body=form.cleaned_data["body"],
-            clauses=form.cleaned_data.get("clauses") or [],
+    allowed = staticmethod(roles.can_decide_posts)
+    refused = gettext_lazy("Only the senior team can decide on posts.")
+    service = staticmethod(services.post_decide)
+    decided_messages = {
+        DecisionOutcome.APPROVE: gettext_lazy("You approved the post. The author has been told."),
+        DecisionOutcome.REQUEST_CHANGES: gettext_lazy(
+            "You asked for changes. The author has been told."
         ),
-        success=_("Your comment was added."),
-        then=post.get_absolute_url(),
-        then_done=lambda comment: f"{post.get_absolute_url()}#comment-{comment.pk}",
-    )
+        DecisionOutcome.REJECT: gettext_lazy("You rejected the post. The author has been told."),
+    }
+
+    def success_url(self, decision):
+        return reverse("approvals:queue")
+
+
+class PostCommentView(PostedFormMixin, PostPageView):
+    """A comment; the person goes to it on the page."""
+
+    form_name = "comment_form"
+    service = staticmethod(services.post_comment)
+    invalid_message = gettext_lazy("Your comment was not added. Check the problems listed.")
+    success_message = gettext_lazy("Your comment was added.")
+
+    def success_url(self, comment):
+        return comment.get_absolute_url()
 
 
 @require_POST
@@ -442,9 +475,35 @@ def post_new_draft_from(request, pk):
     return redirect("approvals:post_edit", pk=copy.pk)
 
 
-class PostMarkPublishedView(FormView):
+class _PublicationRecordView(FormView):
+    """A page of its own for the record of when and where a post went out: `service` is
+    called with the form's fields. A refusal is shown at the top of the form; once recorded,
+    the person goes back to the post, told `success_message`."""
+
+    service = None
+    success_message = ""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account": self.post_object.account}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(post=self.post_object, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            type(self).service(actor=self.request.user, post=self.post_object, **form.cleaned_data)
+        except ApprovalError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return _back_to(self.post_object)
+
+
+class PostMarkPublishedView(_PublicationRecordView):
     template_name = "approvals/post_mark_published.html"
     form_class = MarkPublishedForm
+    service = staticmethod(services.post_mark_published)
+    success_message = gettext_lazy("The post is recorded as published.")
 
     def dispatch(self, request, *args, **kwargs):
         self.post_object = _visible_post_or_404(request, kwargs["pk"])
@@ -460,32 +519,14 @@ class PostMarkPublishedView(FormView):
             return _back_to(post)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "account": self.post_object.account}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(post=self.post_object, **kwargs)
-
-    def form_valid(self, form):
-        try:
-            services.post_mark_published(
-                actor=self.request.user,
-                post=self.post_object,
-                published_at=form.cleaned_data["published_at"],
-                url=form.cleaned_data["url"],
-            )
-        except ApprovalError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The post is recorded as published."))
-        return _back_to(self.post_object)
-
-
-class PostCorrectPublicationView(FormView):
+class PostCorrectPublicationView(_PublicationRecordView):
     """The senior team puts right when or where a published post went out."""
 
     template_name = "approvals/post_correct_publication.html"
     form_class = CorrectPublicationForm
+    service = staticmethod(services.post_correct_publication)
+    success_message = gettext_lazy("The publication record was corrected. The old values are kept.")
 
     def dispatch(self, request, *args, **kwargs):
         if not roles.can_correct_publication(request.user):
@@ -496,33 +537,20 @@ class PostCorrectPublicationView(FormView):
             return _back_to(self.post_object)
         return super().dispatch(request, *args, **kwargs)
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "account": self.post_object.account}
-
     def get_initial(self):
         post = self.post_object
         return {"published_at": timezone.localtime(post.published_at), "url": post.published_url}
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(post=self.post_object, **kwargs)
 
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            services.post_correct_publication(
-                actor=self.request.user,
-                post=self.post_object,
-                published_at=data["published_at"],
-                url=data["url"],
-                reason=data["reason"],
-            )
-        except ApprovalError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, _("The publication record was corrected. The old values are kept.")
-        )
-        return _back_to(self.post_object)
+def _image_response(item: PostMedia | PendingImage) -> FileResponse:
+    """The stored file of a post's image, or of one waiting in a form, shown in the page."""
+    try:
+        handle = item.image.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The image file is missing.")) from None
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Content-Disposition"] = f'inline; filename="{item.image.name.rsplit("/", 1)[-1]}"'
+    return response
 
 
 def media(request, pk):
@@ -532,12 +560,7 @@ def media(request, pk):
         raise Http404(_("No such image."))
     if item.removed_at is not None and not roles.may_see_post_history(request.user, item.post):
         raise Http404(_("No such image."))  # removed before it went out: part of the history
-    try:
-        handle = item.image.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The image file is missing.")) from None
-    response = FileResponse(handle, content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="{item.image.name.rsplit("/", 1)[-1]}"'
+    response = _image_response(item)
     # No Cache-Control of its own: like the page it is on, a picture that may show pupils is not
     # kept by a shared computer's browser after its user signs out (NoStoreForSignedInMiddleware).
     return response
@@ -549,12 +572,7 @@ def pending_image(request, pk):
     item = PendingImage.objects.filter(pk=pk, uploaded_by=request.user).first()
     if item is None:
         raise Http404(_("No such image."))
-    try:
-        handle = item.image.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The image file is missing.")) from None
-    response = FileResponse(handle, content_type=item.content_type)
-    response["Content-Disposition"] = f'inline; filename="{item.image.name.rsplit("/", 1)[-1]}"'
+    response = _image_response(item)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -635,55 +653,32 @@ class CampaignCreateView(RoleRequiredMixin, FormView):
         return redirect(campaign.get_absolute_url())
 
 
-def _campaign_page(request, campaign: Campaign, *, status=200, decision_form=None):
-    context = {
-        "campaign": campaign,
-        "posts": list(selectors.campaign_posts(campaign, request.user)[:200]),
-        "can_decide": roles.can_decide_campaigns(request.user)
-        and campaign.status == CampaignStatus.PROPOSED
-        and campaign.proposer_id != request.user.pk,
-        "own_campaign_waiting": roles.can_decide_campaigns(request.user)
-        and campaign.proposer_id == request.user.pk
-        and campaign.status == CampaignStatus.PROPOSED,
-        "decision_form": decision_form or CampaignDecisionForm(),
+class CampaignPageView(_PageAnswersPost, ObjectPageView):
+    template_name = "approvals/campaign_detail.html"
+    context_object_name = "campaign"
+    find = staticmethod(selectors.campaign_for_page)
+    not_found = gettext_lazy("No such campaign.")
+    form_classes = {"decision_form": CampaignDecisionForm}
+
+    def get_context_data(self, **kwargs):
+        user, campaign = self.request.user, self.object
+        waiting = roles.can_decide_campaigns(user) and campaign.status == CampaignStatus.PROPOSED
+        return super().get_context_data(
+            posts=list(selectors.campaign_posts(campaign, user)[:200]),
+            can_decide=waiting and campaign.proposer_id != user.pk,
+            own_campaign_waiting=waiting and campaign.proposer_id == user.pk,
+            **kwargs,
+        )
+
+
+class CampaignDecideView(_SeniorTeamDecision, CampaignPageView):
+    allowed = staticmethod(roles.can_decide_campaigns)
+    refused = gettext_lazy("Only the senior team can decide on campaigns.")
+    service = staticmethod(services.campaign_decide)
+    decided_messages = {
+        CampaignDecisionForm.APPROVE: gettext_lazy("You approved the campaign."),
+        CampaignDecisionForm.DECLINE: gettext_lazy("You declined the campaign."),
     }
-    return render(request, "approvals/campaign_detail.html", context, status=status)
-
-
-def campaign_detail(request, pk):
-    campaign = get_object_or_404(
-        Campaign.objects.select_related("proposer", "decided_by", "policy_version"), pk=pk
-    )
-    return _campaign_page(request, campaign)
-
-
-@require_POST
-def campaign_decide(request, pk):
-    if not roles.can_decide_campaigns(request.user):
-        raise PermissionDenied(_("Only the senior team can decide on campaigns."))
-    campaign = get_object_or_404(
-        Campaign.objects.select_related("proposer", "decided_by", "policy_version"), pk=pk
-    )
-    form = CampaignDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Your decision was not recorded. Check the problems listed."))
-        return _campaign_page(request, campaign, status=400, decision_form=form)
-    approve = form.cleaned_data["outcome"] == CampaignDecisionForm.APPROVE
-    try:
-        services.campaign_decide(
-            actor=request.user,
-            campaign=campaign,
-            approve=approve,
-            reason=form.cleaned_data.get("reason") or "",
-        )
-    except ApprovalError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("You approved the campaign.") if approve else _("You declined the campaign."),
-        )
-    return redirect(campaign.get_absolute_url())
 
 
 # --- The published log ------------------------------------------------------------------------
