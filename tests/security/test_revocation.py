@@ -17,6 +17,8 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +130,11 @@ class OwnRedis:
     def snapshot(self) -> None:
         self.client().save()
 
+    def restart(self) -> None:
+        """Kill it and start it again from the last snapshot (a restore, or a lagging replica)."""
+        self.kill()
+        self.start()
+
     def healthy(self) -> None:
         """Running, answering and empty, whatever the last test left."""
         if self.process is not None and self.paused:
@@ -183,60 +190,38 @@ def redis_cache(own_redis, settings):
     own_redis.healthy()
 
 
+@dataclass(frozen=True)
 class CacheState:
     """What happens to Redis around the change: `before_change` runs after the person has used
     the portal (the cache is warm) and before their access is taken away; `before_next_request`
     after it, before the request that must be refused."""
 
-    name = "healthy"
+    name: str
+    before_change: Callable[[OwnRedis], None] = lambda server: None
+    before_next_request: Callable[[OwnRedis], None] = lambda server: None
 
-    def before_change(self, server: OwnRedis) -> None:
-        pass
-
-    def before_next_request(self, server: OwnRedis) -> None:
-        pass
-
-
-class Stopped(CacheState):
-    name = "stopped"
-
-    def before_change(self, server):
-        server.kill()
+    @contextmanager
+    def around_change(self, server: OwnRedis):
+        self.before_change(server)
+        yield
+        self.before_next_request(server)
 
 
-class Paused(CacheState):
-    """Paused during the change and still paused on the next request (a hung Redis host)."""
-
-    name = "paused"
-
-    def before_change(self, server):
-        server.pause()
-
-
-class PausedThenResumed(CacheState):
-    name = "paused-then-resumed"
-
-    def before_change(self, server):
-        server.pause()
-
-    def before_next_request(self, server):
-        server.resume()
-
-
-class RestoredFromOldSnapshot(CacheState):
-    """A snapshot saved while the person still had access, loaded after the change."""
-
-    name = "restored-from-old-snapshot"
-
-    def before_change(self, server):
-        server.snapshot()
-
-    def before_next_request(self, server):
-        server.kill()
-        server.start()
-
-
-CACHE_STATES = [CacheState(), Stopped(), Paused(), PausedThenResumed(), RestoredFromOldSnapshot()]
+CACHE_STATES = [
+    CacheState("healthy"),
+    CacheState("stopped", before_change=OwnRedis.kill),
+    # Paused during the change and still paused on the next request (a hung Redis host).
+    CacheState("paused", before_change=OwnRedis.pause),
+    CacheState(
+        "paused-then-resumed", before_change=OwnRedis.pause, before_next_request=OwnRedis.resume
+    ),
+    # A snapshot saved while the person still had access, loaded after the change.
+    CacheState(
+        "restored-from-old-snapshot",
+        before_change=OwnRedis.snapshot,
+        before_next_request=OwnRedis.restart,
+    ),
+]
 
 
 def signed_in_with_two_factor(client, user, device) -> None:
@@ -284,98 +269,88 @@ def cache_state(request):
     return request.param
 
 
+@pytest.fixture
+def waiting_post(world, redis_cache, client):
+    """A post waiting for the senior, who is signed in with two-factor in `client` and has used
+    the portal, so that what it caches for them is in the cache."""
+    post = submitted_post(world["author"])
+    signed_in_with_two_factor(client, world["senior"], world["device"])
+    uses_the_portal(client, post, redis_cache)
+    return post
+
+
 def test_a_senior_removed_from_the_senior_team_loses_the_queue_at_once(
-    world, redis_cache, cache_state, client
+    world, redis_cache, cache_state, client, waiting_post
 ):
     senior = world["senior"]
-    post = submitted_post(world["author"])
-    signed_in_with_two_factor(client, senior, world["device"])
-    uses_the_portal(client, post, redis_cache)
-
-    cache_state.before_change(redis_cache)
-    senior.groups.remove(Group.objects.get(name=roles.SENIOR_TEAM))
-    cache_state.before_next_request(redis_cache)
+    with cache_state.around_change(redis_cache):
+        senior.groups.remove(Group.objects.get(name=roles.SENIOR_TEAM))
 
     assert client.get(reverse("approvals:queue")).status_code == 403
-    assert approve(client, post).status_code == 403
-    post.refresh_from_db()
-    assert post.status == PostStatus.SUBMITTED
+    assert approve(client, waiting_post).status_code == 403
+    waiting_post.refresh_from_db()
+    assert waiting_post.status == PostStatus.SUBMITTED
     # Still signed in and still a member of staff: the policy is theirs to read.
     assert client.get(reverse("policy:contents")).status_code == 200
 
 
-def test_a_closed_account_is_signed_out_at_once(world, redis_cache, cache_state, client):
+def test_a_closed_account_is_signed_out_at_once(
+    world, redis_cache, cache_state, client, waiting_post
+):
     senior = world["senior"]
-    post = submitted_post(world["author"])
-    signed_in_with_two_factor(client, senior, world["device"])
-    uses_the_portal(client, post, redis_cache)
-
-    cache_state.before_change(redis_cache)
-    person_deactivate(actor=world["admin"], person=senior)
-    cache_state.before_next_request(redis_cache)
+    with cache_state.around_change(redis_cache):
+        person_deactivate(actor=world["admin"], person=senior)
 
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
-    assert is_sent_to_sign_in(approve(client, post))
-    post.refresh_from_db()
-    assert post.status == PostStatus.SUBMITTED
+    assert is_sent_to_sign_in(approve(client, waiting_post))
+    waiting_post.refresh_from_db()
+    assert waiting_post.status == PostStatus.SUBMITTED
     # Nor can they sign in again.
     response = client.post(reverse("login"), {"username": senior.email, "password": TEST_PASSWORD})
     assert not is_sent_to_sign_in(response) and response.status_code == 200
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
 
 
-def test_a_signed_out_session_cannot_be_used_again(world, redis_cache, cache_state, client):
-    senior = world["senior"]
-    post = submitted_post(world["author"])
-    signed_in_with_two_factor(client, senior, world["device"])
-    uses_the_portal(client, post, redis_cache)
+def test_a_signed_out_session_cannot_be_used_again(
+    world, redis_cache, cache_state, client, waiting_post
+):
     copied_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-
-    cache_state.before_change(redis_cache)
-    assert client.post(reverse("logout")).status_code in (200, 302)
-    cache_state.before_next_request(redis_cache)
+    with cache_state.around_change(redis_cache):
+        assert client.post(reverse("logout")).status_code in (200, 302)
 
     # The same browser, and anyone who copied the session cookie, must sign in again.
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
     client.cookies[settings.SESSION_COOKIE_NAME] = copied_cookie
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
-    assert is_sent_to_sign_in(approve(client, post))
+    assert is_sent_to_sign_in(approve(client, waiting_post))
 
 
-def test_changing_a_password_signs_out_every_other_session(world, redis_cache, cache_state, client):
-    senior = world["senior"]
-    post = submitted_post(world["author"])
+def test_changing_a_password_signs_out_every_other_session(
+    world, redis_cache, cache_state, client, waiting_post
+):
     phone = Client()
-    signed_in_with_two_factor(client, senior, world["device"])
-    signed_in_with_two_factor(phone, senior, world["device"])
-    uses_the_portal(client, post, redis_cache)
-    uses_the_portal(phone, post, redis_cache)
+    signed_in_with_two_factor(phone, world["senior"], world["device"])
+    uses_the_portal(phone, waiting_post, redis_cache)
 
-    cache_state.before_change(redis_cache)
-    response = change_password(client, "a-New-passphrase-for-2026")
-    assert response.status_code == 302
-    cache_state.before_next_request(redis_cache)
+    with cache_state.around_change(redis_cache):
+        response = change_password(client, "a-New-passphrase-for-2026")
+        assert response.status_code == 302
 
     # The session that changed it stays signed in; the other (say, a lost phone) does not.
     assert client.get(reverse("approvals:queue")).status_code == 200
     assert is_sent_to_sign_in(phone.get(reverse("approvals:queue")))
-    assert is_sent_to_sign_in(approve(phone, post))
+    assert is_sent_to_sign_in(approve(phone, waiting_post))
 
 
 def test_resetting_two_factor_signs_the_person_out_and_asks_for_a_new_app(
-    world, redis_cache, cache_state, client
+    world, redis_cache, cache_state, client, waiting_post
 ):
     senior = world["senior"]
-    post = submitted_post(world["author"])
-    signed_in_with_two_factor(client, senior, world["device"])
-    uses_the_portal(client, post, redis_cache)
-
-    cache_state.before_change(redis_cache)
-    services.two_factor_reset(actor=world["admin"], user=senior)
-    cache_state.before_next_request(redis_cache)
+    with cache_state.around_change(redis_cache):
+        services.two_factor_reset(actor=world["admin"], user=senior)
 
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
-    assert is_sent_to_sign_in(approve(client, post))
+    assert is_sent_to_sign_in(approve(client, waiting_post))
     # Signing in again with the password alone leads to setting up a new authenticator app,
     # not to the queue.
     client.post(reverse("login"), {"username": senior.email, "password": TEST_PASSWORD})
