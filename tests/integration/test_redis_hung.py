@@ -4,28 +4,23 @@ seconds. The test starts a Redis of its own on a free port and pauses it with SI
 swapping or wedged server would behave."""
 
 import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
 import time
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.urls import reverse
 
 from approvals.models import Post, PostStatus
 from redbridge_portal.celery import app
 from redbridge_portal.models import EmailStatus, Notification
-from redbridge_portal.redis_guard import FailFastConnection, broker_breaker, cache_breaker
+from redbridge_portal.redis_guard import FailFastConnection
 from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
 from tests.integration.conftest import send_tasks_to
+from tests.own_redis import REDIS_SERVER, OwnRedis, free_port
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
+    pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server"),
 ]
 
 # Generous bounds: a hung Redis used to cost 2 s per page and minutes for /healthz. A page may
@@ -34,41 +29,21 @@ PAGE_SECONDS = 1.5
 HEALTHZ_SECONDS = 2.0
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def own_redis(tmp_path):
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(port=port, socket_timeout=1)
-    for _ in range(50):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    yield server, port
-    os.kill(server.pid, signal.SIGCONT)
-    server.terminate()
-    server.wait(timeout=10)
+    server = OwnRedis(port=free_port(), directory=tmp_path)
+    server.start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture
 def portal_on_redis(own_redis, settings, monkeypatch):
     """The cache and the broker both on the test's own Redis, configured as settings.py does."""
-    server, port = own_redis
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "LOCATION": f"redis://127.0.0.1:{own_redis.port}/0",
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
@@ -77,17 +52,14 @@ def portal_on_redis(own_redis, settings, monkeypatch):
             },
         }
     }
-    send_tasks_to(monkeypatch, f"redis://127.0.0.1:{port}/1")
+    send_tasks_to(monkeypatch, f"redis://127.0.0.1:{own_redis.port}/1")
     monkeypatch.setitem(
         app.conf,
         "broker_transport_options",
         {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0},
     )
-    cache_breaker.reset()
-    broker_breaker.reset()
-    yield server
-    cache_breaker.reset()
-    broker_breaker.reset()
+    # The breakers start closed: tests/conftest.py resets them around every test.
+    yield own_redis
     cache.close()
 
 
@@ -111,7 +83,7 @@ def test_with_redis_hung_pages_answer_quickly_and_healthz_names_redis(
     healthy = staff_client.get("/healthz")
     assert healthy.status_code == 200, healthy.content
 
-    os.kill(portal_on_redis.pid, signal.SIGSTOP)
+    portal_on_redis.pause()
     for url in (*urls, *urls):
         response, seconds = timed(lambda url=url: staff_client.get(url))
         assert response.status_code == 200
@@ -126,7 +98,7 @@ def test_with_redis_hung_pages_answer_quickly_and_healthz_names_redis(
     assert "Redis" in body["status"]
     assert seconds < HEALTHZ_SECONDS
 
-    os.kill(portal_on_redis.pid, signal.SIGCONT)
+    portal_on_redis.resume()
     assert staff_client.get("/healthz").status_code == 200
 
 
@@ -140,7 +112,7 @@ def test_with_redis_hung_a_submission_succeeds_once_and_is_emailed_later(
         response, usual_seconds = timed(lambda: submit_from_page(staff_client, usual))
     assert response.status_code == 302
 
-    os.kill(portal_on_redis.pid, signal.SIGSTOP)
+    portal_on_redis.pause()
     with django_capture_on_commit_callbacks(execute=True):
         response, seconds = timed(lambda: submit_from_page(staff_client, post, follow=True))
     assert response.status_code == 200

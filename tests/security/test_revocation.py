@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import os
 import runpy
-import shutil
-import signal
-import subprocess
-import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -42,9 +37,9 @@ from tests.factories import (
     StaffFactory,
     change_password,
 )
+from tests.own_redis import REDIS_SERVER, OwnRedis
 from tests.security.conftest import give_two_factor
 
-REDIS_SERVER = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server on this machine")
 
 # Ports kept for tests that start their own Redis; CI's shared Redis is on 6379.
@@ -60,105 +55,20 @@ def _ports_to_try() -> list[int]:
     return ports[first % len(ports) :] + ports[: first % len(ports)]
 
 
-@dataclass
-class OwnRedis:
-    """A redis-server process this module starts, stops, pauses and restores."""
-
-    port: int
-    directory: Path
-    process: subprocess.Popen | None = None
-    paused: bool = False
-
-    def client(self) -> redis.Redis:
-        return redis.Redis(port=self.port, socket_timeout=5)
-
-    def start(self) -> None:
-        """Start Redis, loading the last snapshot saved in its directory if there is one."""
-        self.process = subprocess.Popen(
-            [
-                REDIS_SERVER,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-                "--dir",
-                str(self.directory),
-                "--dbfilename",
-                "snapshot.rdb",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+def portal_caches(server: OwnRedis) -> dict:
+    """CACHES as the portal's settings make it from CACHE_URL pointing at this Redis."""
+    previous = os.environ.get("CACHE_URL")
+    os.environ["CACHE_URL"] = f"rediscache://127.0.0.1:{server.port}/0"
+    try:
+        portal_settings = runpy.run_path(
+            str(Path(settings.BASE_DIR, "redbridge_portal", "settings.py"))
         )
-        deadline = time.monotonic() + 10
-        while True:
-            if self.process.poll() is not None:
-                # It exited: most likely the port is taken.
-                self.process = None
-                raise OSError(f"redis-server could not start on port {self.port}")
-            try:
-                if self.client().ping() and self.process.poll() is None:
-                    return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        """Stop Redis at once, as a crash would: nothing is saved on the way down."""
-        if self.process is None:
-            return
-        if self.paused:
-            self.resume()
-        self.process.kill()
-        self.process.wait(timeout=10)
-        self.process = None
-
-    def pause(self) -> None:
-        self.process.send_signal(signal.SIGSTOP)
-        self.paused = True
-
-    def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
-        self.paused = False
-
-    def snapshot(self) -> None:
-        self.client().save()
-
-    def restart(self) -> None:
-        """Kill it and start it again from the last snapshot (a restore, or a lagging replica)."""
-        self.kill()
-        self.start()
-
-    def healthy(self) -> None:
-        """Running, answering and empty, whatever the last test left."""
-        if self.process is not None and self.paused:
-            self.resume()
-        if self.process is None:
-            snapshot = self.directory / "snapshot.rdb"
-            snapshot.unlink(missing_ok=True)
-            self.start()
-        self.client().flushall()
-
-    def cache_settings(self) -> dict:
-        """CACHES as the portal's settings make it from CACHE_URL pointing at this Redis."""
-        previous = os.environ.get("CACHE_URL")
-        os.environ["CACHE_URL"] = f"rediscache://127.0.0.1:{self.port}/0"
-        try:
-            portal_settings = runpy.run_path(
-                str(Path(settings.BASE_DIR, "redbridge_portal", "settings.py"))
-            )
-        finally:
-            if previous is None:
-                del os.environ["CACHE_URL"]
-            else:
-                os.environ["CACHE_URL"] = previous
-        return portal_settings["CACHES"]
+    finally:
+        if previous is None:
+            del os.environ["CACHE_URL"]
+        else:
+            os.environ["CACHE_URL"] = previous
+    return portal_settings["CACHES"]
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +91,7 @@ def own_redis(tmp_path_factory):
 def redis_cache(own_redis, settings):
     """The portal's cache is this module's Redis, healthy and empty at the start of each test."""
     own_redis.healthy()
-    caches = own_redis.cache_settings()
+    caches = portal_caches(own_redis)
     assert caches["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     settings.CACHES = caches
     settings.TWO_FACTOR_REQUIRED = True
