@@ -164,6 +164,39 @@ def format_axe_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def problems_at_size(page, size: dict, *, axe=None, measure: bool = True) -> list[str]:
+    """Resize the page to `size` and check it there: nothing sticks out past the window's right
+    edge (unless `measure` is false) and, given an axe-core runner, no WCAG A/AA violation."""
+    page.set_viewport_size(size)
+    # Let a layout change (the navigation collapsing) settle before measuring.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+    problems = []
+    if measure:
+        overflow = page.evaluate(_OVERFLOW_SCRIPT)
+        if overflow["scrollWidth"] > overflow["innerWidth"]:
+            details = "\n".join(f"      {o}" for o in overflow["offenders"])
+            problems.append(
+                f"wider than the window: scrollWidth {overflow['scrollWidth']} px > "
+                f"{overflow['innerWidth']} px. Elements sticking out:\n"
+                f"{details or '      (none found)'}"
+            )
+    if axe is not None:
+        violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+        if violations:
+            problems.append(
+                f"axe-core found {len(violations)} WCAG A/AA violation(s):\n"
+                + format_axe_violations(violations)
+            )
+    return problems
+
+
+def _tab_to_next(page) -> str | None:
+    """Press Tab once; the element it reaches if that element does not show its focus."""
+    page.keyboard.press("Tab")
+    focused = page.evaluate(_FOCUS_SCRIPT)
+    return focused["element"] if focused and not focused["visible"] else None
+
+
 @dataclass
 class PageChecker:
     """Collects the problems found on the pages of one journey."""
@@ -171,14 +204,14 @@ class PageChecker:
     journey: str
     problems: list[str] = field(default_factory=list)
     pages_checked: list[str] = field(default_factory=list)
-    _axe: object = None
+    _axe_runner: object = None
 
-    def _run_axe(self, page) -> list[dict]:
-        if self._axe is None:
+    def _axe(self):
+        if self._axe_runner is None:
             from axe_playwright_python.sync_playwright import Axe
 
-            self._axe = Axe()
-        return self._axe.run(page, options=AXE_OPTIONS).response["violations"]
+            self._axe_runner = Axe()
+        return self._axe_runner
 
     def check(self, page, step: str, *, axe: bool = True, focus: bool = True) -> None:
         """Check the page the browser shows now, at phone and laptop sizes, and leave the
@@ -192,26 +225,10 @@ class PageChecker:
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         try:
             for size_name, size in SIZES:
-                page.set_viewport_size(size)
-                # Let a layout change (the navigation collapsing) settle before measuring.
-                page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
-                if size_name == "phone":
-                    overflow = page.evaluate(_OVERFLOW_SCRIPT)
-                    if overflow["scrollWidth"] > overflow["innerWidth"]:
-                        details = "\n".join(f"      {o}" for o in overflow["offenders"])
-                        self.problems.append(
-                            f"{where}: wider than the phone: scrollWidth "
-                            f"{overflow['scrollWidth']} px > {overflow['innerWidth']} px. "
-                            f"Elements sticking out:\n{details or '      (none found)'}"
-                        )
-                if axe:
-                    violations = self._run_axe(page)
-                    if violations:
-                        self.problems.append(
-                            f"{where} at {size_name} size: axe-core found "
-                            f"{len(violations)} WCAG A/AA violation(s):\n"
-                            + format_axe_violations(violations)
-                        )
+                found = problems_at_size(
+                    page, size, axe=self._axe() if axe else None, measure=size_name == "phone"
+                )
+                self.problems.extend(f"{where} at {size_name} size: {p}" for p in found)
                 page.screenshot(path=SCREENSHOT_DIR / f"{name}-{size_name}.png", full_page=True)
         finally:
             if original:
@@ -247,12 +264,7 @@ class PageChecker:
         """Tab through the first few stops and check each shows where the focus is. The focus
         is put back at the top of the document afterwards (no click, so nothing changes)."""
         page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
-        unseen = []
-        for _ in range(stops):
-            page.keyboard.press("Tab")
-            focused = page.evaluate(_FOCUS_SCRIPT)
-            if focused and not focused["visible"]:
-                unseen.append(focused["element"])
+        unseen = [element for _ in range(stops) if (element := _tab_to_next(page))]
         page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
         if unseen:
             self.problems.append(f"{where}: keyboard focus is not visible on: " + "; ".join(unseen))
@@ -261,6 +273,13 @@ class PageChecker:
 def field(page_or_locator, label: str):
     """The form field with exactly this label; crispy forms add "*" to required fields' labels."""
     return page_or_locator.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+def tick_the_self_check(page) -> None:
+    """Tick every line of the post form's self-check, as its author does before sending."""
+    checks = page.get_by_role("group", name="Self-check before you send it").get_by_role("checkbox")
+    for index in range(checks.count()):
+        checks.nth(index).check()
 
 
 def _path(url: str) -> str:
@@ -289,10 +308,8 @@ def tab_to(page, target, *, max_presses: int = 120) -> list[str]:
     not show it (a keyboard user would lose their place on them)."""
     unseen = []
     for _ in range(max_presses):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(_FOCUS_SCRIPT)
-        if focused and not focused["visible"]:
-            unseen.append(focused["element"])
+        if element := _tab_to_next(page):
+            unseen.append(element)
         if target.evaluate("el => el === document.activeElement"):
             return unseen
     raise AssertionError(f"{target} could not be reached with the Tab key alone")

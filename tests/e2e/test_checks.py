@@ -59,7 +59,7 @@ def test_checks_catch_every_kind_of_problem(browser):
         page.goto("/broken/")
         portal.check(page, "broken")
         report = portal.report()
-        assert "wider than the phone" in report
+        assert "broken (/broken/) at phone size: wider than the window" in report
         assert "div.wide" in report
         assert "label" in report  # axe: form elements must have labels
         assert "color-contrast" in report

@@ -45,7 +45,7 @@ from tests.approvals.factories import (
     proposed_campaign,
     submitted_post,
 )
-from tests.e2e.helpers import _OVERFLOW_SCRIPT, SCREENSHOT_DIR, format_axe_violations
+from tests.e2e.helpers import SCREENSHOT_DIR, problems_at_size
 from tests.e2e.markup import markup_problems
 from tests.factories import PolicyAdminFactory, SeniorTeamFactory, StaffFactory
 from tests.urlwalk import all_routes
@@ -314,30 +314,8 @@ class Checker:
             self.problems.append(f"{where}: {problem}")
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         for width in WIDTHS:
-            page.set_viewport_size({"width": width, "height": HEIGHT})
-            page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
-            overflow = page.evaluate(_OVERFLOW_SCRIPT)
-            if overflow["scrollWidth"] > overflow["innerWidth"]:
-                details = "\n".join(f"      {o}" for o in overflow["offenders"])
-                self.problems.append(
-                    f"{where} at {width} px: wider than the window "
-                    f"({overflow['scrollWidth']} px):\n{details}"
-                )
-            violations = self.axe.run(
-                page,
-                options={
-                    "runOnly": {
-                        "type": "tag",
-                        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-                    },
-                    "resultTypes": ["violations"],
-                },
-            ).response["violations"]
-            if violations:
-                self.problems.append(
-                    f"{where} at {width} px: axe-core found {len(violations)} violation(s):\n"
-                    + format_axe_violations(violations)
-                )
+            found = problems_at_size(page, {"width": width, "height": HEIGHT}, axe=self.axe)
+            self.problems.extend(f"{where} at {width} px: {p}" for p in found)
             page.screenshot(
                 path=SCREENSHOT_DIR / f"every-page-{role}-{slug}-{width}.png", full_page=True
             )

@@ -9,7 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.approvals.factories import AccountFactory
-from tests.e2e.helpers import field, go_to
+from tests.e2e.helpers import field, go_to, tick_the_self_check
 from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.e2e]
@@ -89,9 +89,7 @@ def test_staff_writes_and_sends_post(portal, tmp_path):
     who.fill("Mrs Annabel Featherstonehaugh, the architect")
     building.get_by_role("radio", name="No pupils").check()
     expect(building.get_by_role("checkbox", name=re.compile("photo consent"))).to_be_hidden()
-    checks = page.get_by_role("group", name="Self-check before you send it").get_by_role("checkbox")
-    for index in range(checks.count()):
-        checks.nth(index).check()
+    tick_the_self_check(page)
     page.get_by_role("button", name="Send to the senior team").click()
 
     expect(page.locator(".messages")).to_contain_text("Your post was sent to the senior team.")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.approvals.factories import AccountFactory, submitted_post
-from tests.e2e.helpers import field, go_to, tab_to
+from tests.e2e.helpers import field, go_to, tab_to, tick_the_self_check
 from tests.factories import SeniorTeamFactory, StaffFactory
 
 pytestmark = [pytest.mark.e2e]
@@ -74,9 +74,7 @@ def test_post_changes_approval_and_publication(portal):
     sam.get_by_role("link", name="Change the post").click()
     expect(sam.get_by_role("note")).to_contain_text("Priya Shah asked for changes")
     field(sam, "Text of the post").fill(SECOND_TEXT)
-    checks = sam.get_by_role("group", name="Self-check before you send it").get_by_role("checkbox")
-    for index in range(checks.count()):
-        checks.nth(index).check()
+    tick_the_self_check(sam)
     portal.check(sam, "edit")
     sam.get_by_role("button", name="Send to the senior team").click()
     expect(sam.locator(".status-badge").first).to_have_text("Waiting for the senior team")
@@ -153,9 +151,7 @@ def test_campaign_gates_its_posts(portal):
     field(sam, "Text of the post").fill("Green Week starts on Monday: the eco-club's pond survey.")
     field(sam, "Purpose and benefit for the school").fill("Opens the Green Week campaign.")
     field(sam, "Campaign (optional)").select_option(label="Green Week")
-    checks = sam.get_by_role("group", name="Self-check before you send it").get_by_role("checkbox")
-    for index in range(checks.count()):
-        checks.nth(index).check()
+    tick_the_self_check(sam)
     sam.get_by_role("button", name="Send to the senior team").click()
     expect(sam.locator(".messages")).to_contain_text("Your post was sent to the senior team.")
 

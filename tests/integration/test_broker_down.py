@@ -10,7 +10,7 @@ from redbridge_portal.models import EmailStatus, Notification, NotificationKind
 from redbridge_portal.redis_guard import broker_breaker
 from redbridge_portal.services import notification_sweep_outbox
 from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
-from tests.factories import SeniorTeamFactory, StaffFactory
+from tests.integration.conftest import send_tasks_to
 
 pytestmark = pytest.mark.django_db
 
@@ -20,33 +20,24 @@ UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 @pytest.fixture
 def broker_down(monkeypatch):
     """Point Celery at a broker that refuses connections, with tasks really sent to it."""
-    monkeypatch.setenv("CELERY_BROKER_URL", UNREACHABLE)
-    monkeypatch.setitem(app.conf, "broker_url", UNREACHABLE)
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    # A fresh producer pool, so no connection opened earlier to the real broker is reused.
-    # Celery has no public way to drop the project app's pools: `app.close()` also deregisters
-    # the app, after which shared tasks are no longer found. monkeypatch puts them back.
-    monkeypatch.setattr(app, "_pool", None)
-    monkeypatch.setattr(app.amqp, "_producer_pool", None)
-    yield
+    send_tasks_to(monkeypatch, UNREACHABLE)
 
 
 def test_a_submission_succeeds_with_the_broker_down_and_is_emailed_later(
-    client, django_capture_on_commit_callbacks, broker_down
+    staff_client, staff_user, senior_user, django_capture_on_commit_callbacks, broker_down
 ):
-    author = StaffFactory()
-    senior = SeniorTeamFactory()
-    post = draft_post(author, AccountFactory(name="X"))
-    client.force_login(author)
+    post = draft_post(staff_user, AccountFactory(name="X"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = submit_from_page(client, post, follow=True)
+        response = submit_from_page(staff_client, post, follow=True)
 
     assert response.status_code == 200
     assert "Your post was sent to the senior team." in response.content.decode()
     post.refresh_from_db()
     assert post.status == PostStatus.SUBMITTED
-    notification = Notification.objects.get(recipient=senior, kind=NotificationKind.POST_SUBMITTED)
+    notification = Notification.objects.get(
+        recipient=senior_user, kind=NotificationKind.POST_SUBMITTED
+    )
     assert notification.email_status == EmailStatus.PENDING
     assert mail.outbox == []
     # The email task really went to the unreachable broker, and the failure was noticed.
@@ -58,4 +49,4 @@ def test_a_submission_succeeds_with_the_broker_down_and_is_emailed_later(
     assert notification_sweep_outbox(older_than_seconds=0) == 1
     notification.refresh_from_db()
     assert notification.email_status == EmailStatus.SENT
-    assert [m.to for m in mail.outbox] == [[senior.email]]
+    assert [m.to for m in mail.outbox] == [[senior_user.email]]

@@ -4,28 +4,23 @@ seconds. The test starts a Redis of its own on a free port and pauses it with SI
 swapping or wedged server would behave."""
 
 import json
-import os
-import shutil
-import signal
-import socket
-import subprocess
 import time
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.urls import reverse
 
 from approvals.models import Post, PostStatus
 from redbridge_portal.celery import app
 from redbridge_portal.models import EmailStatus, Notification
-from redbridge_portal.redis_guard import FailFastConnection, broker_breaker, cache_breaker
+from redbridge_portal.redis_guard import FailFastConnection
 from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
-from tests.factories import SeniorTeamFactory, StaffFactory
+from tests.integration.conftest import send_tasks_to
+from tests.own_redis import REDIS_SERVER, OwnRedis, free_port
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
+    pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server"),
 ]
 
 # Generous bounds: a hung Redis used to cost 2 s per page and minutes for /healthz. A page may
@@ -34,41 +29,21 @@ PAGE_SECONDS = 1.5
 HEALTHZ_SECONDS = 2.0
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def own_redis(tmp_path):
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    client = redis.Redis(port=port, socket_timeout=1)
-    for _ in range(50):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    yield server, port
-    os.kill(server.pid, signal.SIGCONT)
-    server.terminate()
-    server.wait(timeout=10)
+    server = OwnRedis(port=free_port(), directory=tmp_path)
+    server.start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture
 def portal_on_redis(own_redis, settings, monkeypatch):
     """The cache and the broker both on the test's own Redis, configured as settings.py does."""
-    server, port = own_redis
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "LOCATION": f"redis://127.0.0.1:{own_redis.port}/0",
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
@@ -77,24 +52,14 @@ def portal_on_redis(own_redis, settings, monkeypatch):
             },
         }
     }
-    broker = f"redis://127.0.0.1:{port}/1"
-    monkeypatch.setenv("CELERY_BROKER_URL", broker)
-    monkeypatch.setitem(app.conf, "broker_url", broker)
+    send_tasks_to(monkeypatch, f"redis://127.0.0.1:{own_redis.port}/1")
     monkeypatch.setitem(
         app.conf,
         "broker_transport_options",
         {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0},
     )
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    # Fresh connections to this Redis, not ones opened earlier to another broker (see
-    # test_broker_down: Celery has no public way to do this for the project's app).
-    monkeypatch.setattr(app, "_pool", None)
-    monkeypatch.setattr(app.amqp, "_producer_pool", None)
-    cache_breaker.reset()
-    broker_breaker.reset()
-    yield server
-    cache_breaker.reset()
-    broker_breaker.reset()
+    # The breakers start closed: tests/conftest.py resets them around every test.
+    yield own_redis
     cache.close()
 
 
@@ -105,67 +70,63 @@ def timed(call):
 
 
 def test_with_redis_hung_pages_answer_quickly_and_healthz_names_redis(
-    client, portal_on_redis, policy_v1, staff_user
+    staff_client, portal_on_redis, policy_v1
 ):
-    client.force_login(staff_user)
     urls = ("/", "/policy/", reverse("approvals:my_posts"))
     # What each page costs with nothing cached (Redis up, emptied): with Redis hung a page may
     # cost that plus one short wait, never the old seconds per cache read.
     cold = {}
     for url in urls:
         cache.clear()
-        response, cold[url] = timed(lambda url=url: client.get(url))
+        response, cold[url] = timed(lambda url=url: staff_client.get(url))
         assert response.status_code == 200
-    healthy = client.get("/healthz")
+    healthy = staff_client.get("/healthz")
     assert healthy.status_code == 200, healthy.content
 
-    os.kill(portal_on_redis.pid, signal.SIGSTOP)
+    portal_on_redis.pause()
     for url in (*urls, *urls):
-        response, seconds = timed(lambda url=url: client.get(url))
+        response, seconds = timed(lambda url=url: staff_client.get(url))
         assert response.status_code == 200
         assert seconds < cold[url] + PAGE_SECONDS, (
             f"{url} took {seconds:.1f} s with Redis hung ({cold[url]:.1f} s with nothing cached)"
         )
 
-    response, seconds = timed(lambda: client.get("/healthz"))
+    response, seconds = timed(lambda: staff_client.get("/healthz"))
     assert response.status_code == 503
     body = json.loads(response.content)
     assert body["broker"] == "unreachable"
     assert "Redis" in body["status"]
     assert seconds < HEALTHZ_SECONDS
 
-    os.kill(portal_on_redis.pid, signal.SIGCONT)
-    assert client.get("/healthz").status_code == 200
+    portal_on_redis.resume()
+    assert staff_client.get("/healthz").status_code == 200
 
 
 def test_with_redis_hung_a_submission_succeeds_once_and_is_emailed_later(
-    client, portal_on_redis, django_capture_on_commit_callbacks
+    staff_client, staff_user, senior_user, portal_on_redis, django_capture_on_commit_callbacks
 ):
-    author = StaffFactory()
-    senior = SeniorTeamFactory()
-    post = draft_post(author, AccountFactory(name="X"))
-    client.force_login(author)
+    post = draft_post(staff_user, AccountFactory(name="X"))
     # The same action with Redis answering, for comparison.
-    usual = draft_post(author, AccountFactory(name="W"))
+    usual = draft_post(staff_user, AccountFactory(name="W"))
     with django_capture_on_commit_callbacks(execute=True):
-        response, usual_seconds = timed(lambda: submit_from_page(client, usual))
+        response, usual_seconds = timed(lambda: submit_from_page(staff_client, usual))
     assert response.status_code == 302
 
-    os.kill(portal_on_redis.pid, signal.SIGSTOP)
+    portal_on_redis.pause()
     with django_capture_on_commit_callbacks(execute=True):
-        response, seconds = timed(lambda: submit_from_page(client, post, follow=True))
+        response, seconds = timed(lambda: submit_from_page(staff_client, post, follow=True))
     assert response.status_code == 200
     assert "Your post was sent to the senior team." in response.content.decode()
     assert seconds < 5  # one broker timeout at most, never the old 42 s
-    assert Post.objects.filter(author=author).count() == 2  # the usual one and this one
+    assert Post.objects.filter(author=staff_user).count() == 2  # the usual one and this one
     assert Post.objects.get(pk=post.pk).status == PostStatus.SUBMITTED
-    notification = Notification.objects.filter(recipient=senior).latest("pk")
+    notification = Notification.objects.filter(recipient=senior_user).latest("pk")
     assert notification.email_status == EmailStatus.PENDING  # the outbox sweep sends it
 
     # A second action while Redis is still hung does not wait for it again.
-    other = draft_post(author, AccountFactory(name="Y"))
+    other = draft_post(staff_user, AccountFactory(name="Y"))
     with django_capture_on_commit_callbacks(execute=True):
-        response, seconds = timed(lambda: submit_from_page(client, other))
+        response, seconds = timed(lambda: submit_from_page(staff_client, other))
     assert response.status_code == 302
     # No second wait for the broker (its timeout is a second).
     assert seconds < usual_seconds + 0.8, f"{seconds:.2f} s, usually {usual_seconds:.2f} s"

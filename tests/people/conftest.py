@@ -100,6 +100,17 @@ def stop_provider(provider: RunningProvider) -> None:
         provider.process.kill()
 
 
+def sso_settings_from_env(monkeypatch, **values: str) -> dict:
+    """The settings people.sso_config makes from an environment whose only SSO_* variables are
+    `values`, for this test only."""
+    for key in list(os.environ):
+        if key.startswith("SSO_"):
+            monkeypatch.delenv(key)
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return sso_config.sso_settings(environ.Env())
+
+
 def use_provider(settings, provider: RunningProvider, monkeypatch, **extra_env) -> None:
     """Configure the portal for `provider` exactly as the environment would (SSO_* variables
     read by people.sso_config), for this test only."""
@@ -112,12 +123,7 @@ def use_provider(settings, provider: RunningProvider, monkeypatch, **extra_env) 
         "SSO_BUTTON_LABEL": "Sign in with your school account",
         **extra_env,
     }
-    for key in list(os.environ):
-        if key.startswith("SSO_"):
-            monkeypatch.delenv(key)
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
-    for key, value in sso_config.sso_settings(environ.Env()).items():
+    for key, value in sso_settings_from_env(monkeypatch, **values).items():
         setattr(settings, key, value)
     csp = {**settings.CONTENT_SECURITY_POLICY}
     directives = {**csp["DIRECTIVES"]}

@@ -1,13 +1,11 @@
 """The single sign-on settings read from the environment, and the school's rules applied to what
 each kind of provider says (Microsoft's and Google's data as their APIs give it)."""
 
-import os
-
-import environ
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from people import sso, sso_config
+from people import sso
+from tests.people.conftest import sso_settings_from_env
 
 REQUIRED = {
     "SSO_CLIENT_ID": "client",
@@ -16,23 +14,16 @@ REQUIRED = {
 }
 
 
-def read(monkeypatch, **values):
-    for key in list(os.environ):
-        if key.startswith("SSO_"):
-            monkeypatch.delenv(key)
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
-    return sso_config.sso_settings(environ.Env())
-
-
 class TestSettings:
     def test_unset_means_passwords_only(self, monkeypatch):
-        found = read(monkeypatch)
+        found = sso_settings_from_env(monkeypatch)
         assert found["SSO_PROVIDER"] == "" and found["SOCIALACCOUNT_PROVIDERS"] == {}
         assert found["SSO_FORM_ACTION_ORIGINS"] == []
 
     def test_microsoft_is_locked_to_the_school_tenant(self, monkeypatch):
-        found = read(monkeypatch, SSO_PROVIDER="microsoft", SSO_TENANT="tenant-id", **REQUIRED)
+        found = sso_settings_from_env(
+            monkeypatch, SSO_PROVIDER="microsoft", SSO_TENANT="tenant-id", **REQUIRED
+        )
 
         app = found["SOCIALACCOUNT_PROVIDERS"]["microsoft"]["APPS"][0]
         assert app["settings"]["tenant"] == "tenant-id"
@@ -43,10 +34,12 @@ class TestSettings:
     @pytest.mark.parametrize("tenant", ["", "common", "organizations", "consumers"])
     def test_microsoft_without_the_school_tenant_is_refused(self, monkeypatch, tenant):
         with pytest.raises(ImproperlyConfigured, match="SSO_TENANT"):
-            read(monkeypatch, SSO_PROVIDER="microsoft", SSO_TENANT=tenant, **REQUIRED)
+            sso_settings_from_env(
+                monkeypatch, SSO_PROVIDER="microsoft", SSO_TENANT=tenant, **REQUIRED
+            )
 
     def test_google_asks_for_the_workspace_domain(self, monkeypatch):
-        found = read(monkeypatch, SSO_PROVIDER="google", **REQUIRED)
+        found = sso_settings_from_env(monkeypatch, SSO_PROVIDER="google", **REQUIRED)
 
         assert found["SSO_TENANT"] == "redbridge.sch.uk"
         assert found["SOCIALACCOUNT_PROVIDERS"]["google"]["AUTH_PARAMS"] == {
@@ -55,8 +48,8 @@ class TestSettings:
 
     def test_oidc_needs_the_issuer(self, monkeypatch):
         with pytest.raises(ImproperlyConfigured, match="SSO_SERVER_URL"):
-            read(monkeypatch, SSO_PROVIDER="oidc", **REQUIRED)
-        found = read(
+            sso_settings_from_env(monkeypatch, SSO_PROVIDER="oidc", **REQUIRED)
+        found = sso_settings_from_env(
             monkeypatch,
             SSO_PROVIDER="oidc",
             SSO_SERVER_URL="https://id.example.org/realm/",
@@ -68,11 +61,11 @@ class TestSettings:
     def test_each_required_variable_is_named_when_missing(self, monkeypatch, missing):
         values = {k: v for k, v in REQUIRED.items() if k != missing}
         with pytest.raises(ImproperlyConfigured, match=missing):
-            read(monkeypatch, SSO_PROVIDER="google", **values)
+            sso_settings_from_env(monkeypatch, SSO_PROVIDER="google", **values)
 
     def test_an_unknown_provider_is_refused(self, monkeypatch):
         with pytest.raises(ImproperlyConfigured, match="SSO_PROVIDER"):
-            read(monkeypatch, SSO_PROVIDER="okta", **REQUIRED)
+            sso_settings_from_env(monkeypatch, SSO_PROVIDER="okta", **REQUIRED)
 
 
 class TestOtherOrganisation:

@@ -9,7 +9,6 @@ import datetime
 from django.utils import timezone
 
 from approvals.models import (
-    SELF_CHECK_KEYS,
     Campaign,
     CampaignStatus,
     Comment,
@@ -20,10 +19,9 @@ from approvals.models import (
     PostStatus,
 )
 from redbridge_portal.models import Notification, NotificationKind
-from tests.approvals.factories import AccountFactory
+from tests.approvals.factories import ALL_CONFIRMED, AccountFactory
 from tests.factories import SeniorTeamFactory, StaffFactory
 
-CHECKED = {key: True for key in SELF_CHECK_KEYS}
 DECIDED = {
     PostStatus.APPROVED: DecisionOutcome.APPROVE,
     PostStatus.PUBLISHED: DecisionOutcome.APPROVE,
@@ -82,15 +80,13 @@ def posts(
     if status == PostStatus.DRAFT:
         return made
     revisions = PostRevision.objects.bulk_create(
+        # The revision holds the post's content as post_submit copies it.
         PostRevision(
             post=post,
             number=1,
             submitted_by=post.author,
-            account=post.account,
-            campaign=post.campaign,
-            text=post.text,
-            purpose=post.purpose,
-            self_check=CHECKED,
+            self_check=ALL_CONFIRMED,
+            **post.content_values(),
         )
         for post in made
     )

@@ -16,10 +16,9 @@ from django.urls import resolve, reverse
 
 from approvals import services as approval_services
 from approvals.models import PostStatus
-from approvals.services import PostContent
 from policy import services as policy_services
 from policy.services import policy_load_from_file
-from tests.approvals.factories import AccountFactory, submitted_post
+from tests.approvals.factories import ALL_CONFIRMED, AccountFactory, content, submitted_post
 from tests.factories import StaffFactory
 from tests.performance import builders
 from tests.policy.factories import publish_reviewed
@@ -217,18 +216,13 @@ def test_post_page_with_a_long_timeline(client, staff_user, senior_user, policy_
         approval_services.post_update(
             actor=staff_user,
             post=post,
-            content=PostContent(
-                account=account,
-                campaign=None,
-                text=f"Version {n} of the post about the trees.",
-                link="",
-                planned_for=None,
-                purpose=post.purpose,
+            content=content(
+                account, text=f"Version {n} of the post about the trees.", purpose=post.purpose
             ),
             new_media=[],
             remove_media_ids=[],
             submit=True,
-            self_check=builders.CHECKED,
+            self_check=ALL_CONFIRMED,
         )
         post.refresh_from_db()
     many = page_queries(client, post.get_absolute_url())

@@ -60,16 +60,6 @@ def test_policy_admins_enter_closures_in_the_portal(policy_admin_client):
     assert "Christmas holidays" in page
 
 
-def test_a_closure_ending_before_it_starts_is_refused_with_a_message(policy_admin_client):
-    response = policy_admin_client.post(
-        "/school-calendar/",
-        {"name": "Backwards", "first_day": "2026-12-21", "last_day": "2026-12-01"},
-    )
-    assert response.status_code == 200
-    assert "The last day must be on or after the first day." in response.content.decode()
-    assert not SchoolClosure.objects.exists()
-
-
 def test_a_closure_can_be_removed(policy_admin_client):
     closure = SchoolClosure.objects.create(
         name="Training day", first_day=date(2027, 1, 4), last_day=date(2027, 1, 4)
@@ -90,19 +80,20 @@ def test_staff_cannot_change_the_calendar(staff_client):
 @pytest.mark.parametrize(
     ("first_day", "last_day", "message"),
     [
+        ("2026-12-21", "2026-12-01", "The last day must be on or after the first day."),
         ("0001-01-01", "9999-12-31", "at most 92 days long"),
         ("2026-01-05", "2026-12-18", "at most 92 days long"),
         ("2024-07-22", "2024-08-30", "no more than a year ago"),
         ("2029-07-23", "2029-08-31", "no more than two years from today"),
     ],
 )
-def test_a_closure_too_long_or_too_far_away_is_refused_with_a_message(
+def test_a_closure_backwards_too_long_or_too_far_away_is_refused_with_a_message(
     policy_admin_client, first_day, last_day, message
 ):
     """A slip of the keyboard must not switch reminders and escalations off for years."""
     with time_machine.travel(date(2026, 11, 30), tick=False):
         response = policy_admin_client.post(
-            "/school-calendar/", {"name": "Too much", "first_day": first_day, "last_day": last_day}
+            "/school-calendar/", {"name": "Mistake", "first_day": first_day, "last_day": last_day}
         )
     assert response.status_code == 200
     assert message in response.content.decode()

@@ -38,6 +38,4 @@ def world(db, settings):
     """The realistic portal the access matrix and the fuzz test walk through."""
     # Two-factor sign-in is tested on its own (test_two_factor); here the roles are.
     settings.TWO_FACTOR_REQUIRED = False
-    # Hashing passwords properly takes half a second a user; nobody signs in with one here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return build_world()

@@ -102,9 +102,8 @@ def lookup(export: dict, path: tuple[str, ...]):
 
 
 @pytest.fixture
-def full_world(db, settings):
+def full_world(db):
     """Every field that can refer to a person, used at least once."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     world = build_world()
     users, objects = world.users, world.objects
     author, senior, admin = users["author"], users["senior"], users["policy_admin"]

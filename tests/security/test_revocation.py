@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import os
 import runpy
-import shutil
-import signal
-import subprocess
-import time
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -40,9 +37,9 @@ from tests.factories import (
     StaffFactory,
     change_password,
 )
+from tests.own_redis import REDIS_SERVER, OwnRedis
 from tests.security.conftest import give_two_factor
 
-REDIS_SERVER = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server on this machine")
 
 # Ports kept for tests that start their own Redis; CI's shared Redis is on 6379.
@@ -58,100 +55,20 @@ def _ports_to_try() -> list[int]:
     return ports[first % len(ports) :] + ports[: first % len(ports)]
 
 
-@dataclass
-class OwnRedis:
-    """A redis-server process this module starts, stops, pauses and restores."""
-
-    port: int
-    directory: Path
-    process: subprocess.Popen | None = None
-    paused: bool = False
-
-    def client(self) -> redis.Redis:
-        return redis.Redis(port=self.port, socket_timeout=5)
-
-    def start(self) -> None:
-        """Start Redis, loading the last snapshot saved in its directory if there is one."""
-        self.process = subprocess.Popen(
-            [
-                REDIS_SERVER,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-                "--dir",
-                str(self.directory),
-                "--dbfilename",
-                "snapshot.rdb",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+def portal_caches(server: OwnRedis) -> dict:
+    """CACHES as the portal's settings make it from CACHE_URL pointing at this Redis."""
+    previous = os.environ.get("CACHE_URL")
+    os.environ["CACHE_URL"] = f"rediscache://127.0.0.1:{server.port}/0"
+    try:
+        portal_settings = runpy.run_path(
+            str(Path(settings.BASE_DIR, "redbridge_portal", "settings.py"))
         )
-        deadline = time.monotonic() + 10
-        while True:
-            if self.process.poll() is not None:
-                # It exited: most likely the port is taken.
-                self.process = None
-                raise OSError(f"redis-server could not start on port {self.port}")
-            try:
-                if self.client().ping() and self.process.poll() is None:
-                    return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def kill(self) -> None:
-        """Stop Redis at once, as a crash would: nothing is saved on the way down."""
-        if self.process is None:
-            return
-        if self.paused:
-            self.resume()
-        self.process.kill()
-        self.process.wait(timeout=10)
-        self.process = None
-
-    def pause(self) -> None:
-        self.process.send_signal(signal.SIGSTOP)
-        self.paused = True
-
-    def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
-        self.paused = False
-
-    def snapshot(self) -> None:
-        self.client().save()
-
-    def healthy(self) -> None:
-        """Running, answering and empty, whatever the last test left."""
-        if self.process is not None and self.paused:
-            self.resume()
-        if self.process is None:
-            snapshot = self.directory / "snapshot.rdb"
-            snapshot.unlink(missing_ok=True)
-            self.start()
-        self.client().flushall()
-
-    def cache_settings(self) -> dict:
-        """CACHES as the portal's settings make it from CACHE_URL pointing at this Redis."""
-        previous = os.environ.get("CACHE_URL")
-        os.environ["CACHE_URL"] = f"rediscache://127.0.0.1:{self.port}/0"
-        try:
-            portal_settings = runpy.run_path(
-                str(Path(settings.BASE_DIR, "redbridge_portal", "settings.py"))
-            )
-        finally:
-            if previous is None:
-                del os.environ["CACHE_URL"]
-            else:
-                os.environ["CACHE_URL"] = previous
-        return portal_settings["CACHES"]
+    finally:
+        if previous is None:
+            del os.environ["CACHE_URL"]
+        else:
+            os.environ["CACHE_URL"] = previous
+    return portal_settings["CACHES"]
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +91,7 @@ def own_redis(tmp_path_factory):
 def redis_cache(own_redis, settings):
     """The portal's cache is this module's Redis, healthy and empty at the start of each test."""
     own_redis.healthy()
-    caches = own_redis.cache_settings()
+    caches = portal_caches(own_redis)
     assert caches["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     settings.CACHES = caches
     settings.TWO_FACTOR_REQUIRED = True
@@ -183,60 +100,38 @@ def redis_cache(own_redis, settings):
     own_redis.healthy()
 
 
+@dataclass(frozen=True)
 class CacheState:
     """What happens to Redis around the change: `before_change` runs after the person has used
     the portal (the cache is warm) and before their access is taken away; `before_next_request`
     after it, before the request that must be refused."""
 
-    name = "healthy"
+    name: str
+    before_change: Callable[[OwnRedis], None] = lambda server: None
+    before_next_request: Callable[[OwnRedis], None] = lambda server: None
 
-    def before_change(self, server: OwnRedis) -> None:
-        pass
-
-    def before_next_request(self, server: OwnRedis) -> None:
-        pass
-
-
-class Stopped(CacheState):
-    name = "stopped"
-
-    def before_change(self, server):
-        server.kill()
+    @contextmanager
+    def around_change(self, server: OwnRedis):
+        self.before_change(server)
+        yield
+        self.before_next_request(server)
 
 
-class Paused(CacheState):
-    """Paused during the change and still paused on the next request (a hung Redis host)."""
-
-    name = "paused"
-
-    def before_change(self, server):
-        server.pause()
-
-
-class PausedThenResumed(CacheState):
-    name = "paused-then-resumed"
-
-    def before_change(self, server):
-        server.pause()
-
-    def before_next_request(self, server):
-        server.resume()
-
-
-class RestoredFromOldSnapshot(CacheState):
-    """A snapshot saved while the person still had access, loaded after the change."""
-
-    name = "restored-from-old-snapshot"
-
-    def before_change(self, server):
-        server.snapshot()
-
-    def before_next_request(self, server):
-        server.kill()
-        server.start()
-
-
-CACHE_STATES = [CacheState(), Stopped(), Paused(), PausedThenResumed(), RestoredFromOldSnapshot()]
+CACHE_STATES = [
+    CacheState("healthy"),
+    CacheState("stopped", before_change=OwnRedis.kill),
+    # Paused during the change and still paused on the next request (a hung Redis host).
+    CacheState("paused", before_change=OwnRedis.pause),
+    CacheState(
+        "paused-then-resumed", before_change=OwnRedis.pause, before_next_request=OwnRedis.resume
+    ),
+    # A snapshot saved while the person still had access, loaded after the change.
+    CacheState(
+        "restored-from-old-snapshot",
+        before_change=OwnRedis.snapshot,
+        before_next_request=OwnRedis.restart,
+    ),
+]
 
 
 def signed_in_with_two_factor(client, user, device) -> None:
@@ -284,98 +179,88 @@ def cache_state(request):
     return request.param
 
 
+@pytest.fixture
+def waiting_post(world, redis_cache, client):
+    """A post waiting for the senior, who is signed in with two-factor in `client` and has used
+    the portal, so that what it caches for them is in the cache."""
+    post = submitted_post(world["author"])
+    signed_in_with_two_factor(client, world["senior"], world["device"])
+    uses_the_portal(client, post, redis_cache)
+    return post
+
+
 def test_a_senior_removed_from_the_senior_team_loses_the_queue_at_once(
-    world, redis_cache, cache_state, client
+    world, redis_cache, cache_state, client, waiting_post
 ):
     senior = world["senior"]
-    post = submitted_post(world["author"])
-    signed_in_with_two_factor(client, senior, world["device"])
-    uses_the_portal(client, post, redis_cache)
-
-    cache_state.before_change(redis_cache)
-    senior.groups.remove(Group.objects.get(name=roles.SENIOR_TEAM))
-    cache_state.before_next_request(redis_cache)
+    with cache_state.around_change(redis_cache):
+        senior.groups.remove(Group.objects.get(name=roles.SENIOR_TEAM))
 
     assert client.get(reverse("approvals:queue")).status_code == 403
-    assert approve(client, post).status_code == 403
-    post.refresh_from_db()
-    assert post.status == PostStatus.SUBMITTED
+    assert approve(client, waiting_post).status_code == 403
+    waiting_post.refresh_from_db()
+    assert waiting_post.status == PostStatus.SUBMITTED
     # Still signed in and still a member of staff: the policy is theirs to read.
     assert client.get(reverse("policy:contents")).status_code == 200
 
 
-def test_a_closed_account_is_signed_out_at_once(world, redis_cache, cache_state, client):
+def test_a_closed_account_is_signed_out_at_once(
+    world, redis_cache, cache_state, client, waiting_post
+):
     senior = world["senior"]
-    post = submitted_post(world["author"])
-    signed_in_with_two_factor(client, senior, world["device"])
-    uses_the_portal(client, post, redis_cache)
-
-    cache_state.before_change(redis_cache)
-    person_deactivate(actor=world["admin"], person=senior)
-    cache_state.before_next_request(redis_cache)
+    with cache_state.around_change(redis_cache):
+        person_deactivate(actor=world["admin"], person=senior)
 
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
-    assert is_sent_to_sign_in(approve(client, post))
-    post.refresh_from_db()
-    assert post.status == PostStatus.SUBMITTED
+    assert is_sent_to_sign_in(approve(client, waiting_post))
+    waiting_post.refresh_from_db()
+    assert waiting_post.status == PostStatus.SUBMITTED
     # Nor can they sign in again.
     response = client.post(reverse("login"), {"username": senior.email, "password": TEST_PASSWORD})
     assert not is_sent_to_sign_in(response) and response.status_code == 200
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
 
 
-def test_a_signed_out_session_cannot_be_used_again(world, redis_cache, cache_state, client):
-    senior = world["senior"]
-    post = submitted_post(world["author"])
-    signed_in_with_two_factor(client, senior, world["device"])
-    uses_the_portal(client, post, redis_cache)
+def test_a_signed_out_session_cannot_be_used_again(
+    world, redis_cache, cache_state, client, waiting_post
+):
     copied_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-
-    cache_state.before_change(redis_cache)
-    assert client.post(reverse("logout")).status_code in (200, 302)
-    cache_state.before_next_request(redis_cache)
+    with cache_state.around_change(redis_cache):
+        assert client.post(reverse("logout")).status_code in (200, 302)
 
     # The same browser, and anyone who copied the session cookie, must sign in again.
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
     client.cookies[settings.SESSION_COOKIE_NAME] = copied_cookie
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
-    assert is_sent_to_sign_in(approve(client, post))
+    assert is_sent_to_sign_in(approve(client, waiting_post))
 
 
-def test_changing_a_password_signs_out_every_other_session(world, redis_cache, cache_state, client):
-    senior = world["senior"]
-    post = submitted_post(world["author"])
+def test_changing_a_password_signs_out_every_other_session(
+    world, redis_cache, cache_state, client, waiting_post
+):
     phone = Client()
-    signed_in_with_two_factor(client, senior, world["device"])
-    signed_in_with_two_factor(phone, senior, world["device"])
-    uses_the_portal(client, post, redis_cache)
-    uses_the_portal(phone, post, redis_cache)
+    signed_in_with_two_factor(phone, world["senior"], world["device"])
+    uses_the_portal(phone, waiting_post, redis_cache)
 
-    cache_state.before_change(redis_cache)
-    response = change_password(client, "a-New-passphrase-for-2026")
-    assert response.status_code == 302
-    cache_state.before_next_request(redis_cache)
+    with cache_state.around_change(redis_cache):
+        response = change_password(client, "a-New-passphrase-for-2026")
+        assert response.status_code == 302
 
     # The session that changed it stays signed in; the other (say, a lost phone) does not.
     assert client.get(reverse("approvals:queue")).status_code == 200
     assert is_sent_to_sign_in(phone.get(reverse("approvals:queue")))
-    assert is_sent_to_sign_in(approve(phone, post))
+    assert is_sent_to_sign_in(approve(phone, waiting_post))
 
 
 def test_resetting_two_factor_signs_the_person_out_and_asks_for_a_new_app(
-    world, redis_cache, cache_state, client
+    world, redis_cache, cache_state, client, waiting_post
 ):
     senior = world["senior"]
-    post = submitted_post(world["author"])
-    signed_in_with_two_factor(client, senior, world["device"])
-    uses_the_portal(client, post, redis_cache)
-
-    cache_state.before_change(redis_cache)
-    services.two_factor_reset(actor=world["admin"], user=senior)
-    cache_state.before_next_request(redis_cache)
+    with cache_state.around_change(redis_cache):
+        services.two_factor_reset(actor=world["admin"], user=senior)
 
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
-    assert is_sent_to_sign_in(approve(client, post))
+    assert is_sent_to_sign_in(approve(client, waiting_post))
     # Signing in again with the password alone leads to setting up a new authenticator app,
     # not to the queue.
     client.post(reverse("login"), {"username": senior.email, "password": TEST_PASSWORD})

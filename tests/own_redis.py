@@ -1,0 +1,106 @@
+"""A redis-server of a test's own (not CI's shared one on 6379), which the test can stop, pause
+(a hung host: connections open, no answers), resume and restart from a snapshot."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class OwnRedis:
+    port: int
+    directory: Path
+    process: subprocess.Popen | None = None
+    paused: bool = False
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(port=self.port, socket_timeout=5)
+
+    def start(self) -> None:
+        """Start Redis, loading the last snapshot saved in its directory if there is one."""
+        self.process = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                str(self.directory),
+                "--dbfilename",
+                "snapshot.rdb",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            if self.process.poll() is not None:
+                # It exited: most likely the port is taken.
+                self.process = None
+                raise OSError(f"redis-server could not start on port {self.port}")
+            try:
+                if self.client().ping() and self.process.poll() is None:
+                    return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def kill(self) -> None:
+        """Stop Redis at once, as a crash would: nothing is saved on the way down."""
+        if self.process is None:
+            return
+        if self.paused:
+            self.resume()
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process = None
+
+    def pause(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+        self.paused = False
+
+    def snapshot(self) -> None:
+        self.client().save()
+
+    def restart(self) -> None:
+        """Kill it and start it again from the last snapshot (a restore, or a lagging replica)."""
+        self.kill()
+        self.start()
+
+    def healthy(self) -> None:
+        """Running, answering and empty, whatever the last test left."""
+        if self.process is not None and self.paused:
+            self.resume()
+        if self.process is None:
+            snapshot = self.directory / "snapshot.rdb"
+            snapshot.unlink(missing_ok=True)
+            self.start()
+        self.client().flushall()
