@@ -4,14 +4,13 @@ monitoring. Each is given a short time; a hung service is named, not waited for.
 import logging
 
 import redis
+from celery import current_app as celery_app
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection, transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from redbridge_portal.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +50,7 @@ def _redis_ok(url: str, what: str) -> bool:
 
 
 def _broker_ok() -> bool:
+    # Celery's current app: the one tasks are sent with (the portal's own, outside tests).
     url = celery_app.conf.broker_url or ""
     if url.startswith(("redis://", "rediss://")):
         return _redis_ok(url, "the Celery broker")

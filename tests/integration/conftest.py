@@ -1,14 +1,22 @@
-from redbridge_portal.celery import app
+from contextlib import contextmanager
+
+from celery import Celery
+
+from redbridge_portal.celery import app as portal_app
 
 
-def send_tasks_to(monkeypatch, broker_url: str) -> None:
-    """Celery really sends tasks to `broker_url` (they no longer run in this process), over
-    connections opened for it, until the test ends."""
-    monkeypatch.setenv("CELERY_BROKER_URL", broker_url)
-    monkeypatch.setitem(app.conf, "broker_url", broker_url)
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    # A fresh producer pool, so no connection opened earlier to another broker is reused.
-    # Celery has no public way to drop the project app's pools: `app.close()` also deregisters
-    # the app, after which shared tasks are no longer found. monkeypatch puts them back.
-    monkeypatch.setattr(app, "_pool", None)
-    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+@contextmanager
+def tasks_sent_to(broker_url: str, **conf):
+    """While the block runs, Celery really sends tasks to `broker_url` (they no longer run in
+    this process): a Celery app of its own, configured from the settings as the portal's is but
+    with that broker (and `conf`), is made the current app, the one shared tasks are sent with
+    (Celery's documented behaviour). Afterwards the portal's app is current again and the
+    test's app is closed with its connections."""
+    with Celery(portal_app.main, set_as_current=False) as test_app:
+        test_app.config_from_object("django.conf:settings", namespace="CELERY")
+        test_app.conf.update(broker_url=broker_url, task_always_eager=False, **conf)
+        test_app.set_current()
+        try:
+            yield test_app
+        finally:
+            portal_app.set_current()

@@ -5,12 +5,11 @@ import pytest
 from django.core import mail
 
 from approvals.models import PostStatus
-from redbridge_portal.celery import app
 from redbridge_portal.models import EmailStatus, Notification, NotificationKind
 from redbridge_portal.redis_guard import broker_breaker
 from redbridge_portal.services import notification_sweep_outbox
 from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
-from tests.integration.conftest import send_tasks_to
+from tests.integration.conftest import tasks_sent_to
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +17,10 @@ UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 @pytest.fixture
-def broker_down(monkeypatch):
+def broker_down():
     """Point Celery at a broker that refuses connections, with tasks really sent to it."""
-    send_tasks_to(monkeypatch, UNREACHABLE)
+    with tasks_sent_to(UNREACHABLE) as test_app:
+        yield test_app
 
 
 def test_a_submission_succeeds_with_the_broker_down_and_is_emailed_later(
@@ -44,7 +44,7 @@ def test_a_submission_succeeds_with_the_broker_down_and_is_emailed_later(
     assert broker_breaker.is_open
 
     # The broker comes back (tasks run in this process again): the sweep sends the email.
-    app.conf.task_always_eager = True
+    broker_down.conf.task_always_eager = True
     broker_breaker.reset()  # as when its pause after the failure is over
     assert notification_sweep_outbox(older_than_seconds=0) == 1
     notification.refresh_from_db()

@@ -11,11 +11,10 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from approvals.models import Post, PostStatus
-from redbridge_portal.celery import app
 from redbridge_portal.models import EmailStatus, Notification
 from redbridge_portal.redis_guard import FailFastConnection
 from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
-from tests.integration.conftest import send_tasks_to
+from tests.integration.conftest import tasks_sent_to
 from tests.own_redis import REDIS_SERVER, OwnRedis, free_port
 
 pytestmark = [
@@ -38,7 +37,7 @@ def own_redis(tmp_path):
 
 
 @pytest.fixture
-def portal_on_redis(own_redis, settings, monkeypatch):
+def portal_on_redis(own_redis, settings):
     """The cache and the broker both on the test's own Redis, configured as settings.py does."""
     settings.CACHES = {
         "default": {
@@ -52,14 +51,16 @@ def portal_on_redis(own_redis, settings, monkeypatch):
             },
         }
     }
-    send_tasks_to(monkeypatch, f"redis://127.0.0.1:{own_redis.port}/1")
-    monkeypatch.setitem(
-        app.conf,
-        "broker_transport_options",
-        {"socket_timeout": 1, "socket_connect_timeout": 1, "max_retries": 0},
-    )
-    # The breakers start closed: tests/conftest.py resets them around every test.
-    yield own_redis
+    with tasks_sent_to(
+        f"redis://127.0.0.1:{own_redis.port}/1",
+        broker_transport_options={
+            "socket_timeout": 1,
+            "socket_connect_timeout": 1,
+            "max_retries": 0,
+        },
+    ):
+        # The breakers start closed: tests/conftest.py resets them around every test.
+        yield own_redis
     cache.close()
 
 
