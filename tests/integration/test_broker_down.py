@@ -9,7 +9,7 @@ from redbridge_portal.models import EmailStatus, Notification, NotificationKind
 from redbridge_portal.redis_guard import broker_breaker
 from redbridge_portal.services import notification_sweep_outbox
 from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
-from tests.integration.conftest import tasks_sent_to
+from tests.integration.brokers import tasks_sent_to
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from approvals.models import Post, PostStatus
 from redbridge_portal.models import EmailStatus, Notification
 from redbridge_portal.redis_guard import FailFastConnection
 from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
-from tests.integration.conftest import tasks_sent_to
+from tests.integration.brokers import tasks_sent_to
 from tests.own_redis import REDIS_SERVER, OwnRedis, free_port
 
 pytestmark = [

@@ -1,3 +1,5 @@
+"""Where a test's Celery tasks go."""
+
 from contextlib import contextmanager
 
 from celery import Celery
