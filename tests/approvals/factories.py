@@ -1,11 +1,13 @@
 """Factories and helpers for the approvals tests. Posts past the draft stage are made through
 the services, so each has the history (revisions, decisions, audit) the real thing would."""
 
+import datetime
 import io
 import uuid
 
 import factory
 from django.urls import reverse
+from django.utils import timezone
 from PIL import ExifTags, Image
 
 from approvals import services
@@ -82,11 +84,15 @@ def approved_post(author, approver, account=None, **overrides):
     return post
 
 
+def published_post(author, approver, account=None, *, url, **overrides):
+    """An approved post that its author has recorded as gone out, now, at `url`."""
+    post = approved_post(author, approver, account, **overrides)
+    services.post_mark_published(actor=author, post=post, published_at=timezone.now(), url=url)
+    post.refresh_from_db()
+    return post
+
+
 def proposed_campaign(proposer, **overrides) -> Campaign:
-    import datetime
-
-    from django.utils import timezone
-
     today = timezone.localdate()
     values = {
         "title": "Sports week",

@@ -43,6 +43,7 @@ from tests.approvals.factories import (
     content,
     image_bytes,
     proposed_campaign,
+    published_post,
     submitted_post,
 )
 from tests.e2e.helpers import SCREENSHOT_DIR, problems_at_size
@@ -176,11 +177,11 @@ def build_world():
     )
     approvals_services.post_comment(actor=author, post=changes, body="Done, thank you.")
     approved = approved_post(author, senior, account, text="Open evening is next Tuesday at 6pm.")
-    published = approved_post(author, second_senior, account, text="Year 11 results day.")
-    approvals_services.post_mark_published(
-        actor=author,
-        post=published,
-        published_at=timezone.now(),
+    published = published_post(
+        author,
+        second_senior,
+        account,
+        text="Year 11 results day.",
         url="https://x.com/RedbridgeSixth/status/1234567890123456789",
     )
     campaign = proposed_campaign(

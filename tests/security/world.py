@@ -21,10 +21,10 @@ from redbridge_portal import services
 from tests.approvals.factories import (
     ALL_CONFIRMED,
     AccountFactory,
-    approved_post,
     content,
     image_bytes,
     proposed_campaign,
+    published_post,
 )
 from tests.factories import PolicyAdminFactory, SeniorTeamFactory, StaffFactory
 
@@ -81,11 +81,11 @@ def build_world() -> World:
         new_media=[_image()],
     )
     approvals_services.post_submit(actor=author, post=submitted, self_check=ALL_CONFIRMED)
-    published = approved_post(author, second_senior, account, text="Our choir sang today.")
-    approvals_services.post_mark_published(
-        actor=author,
-        post=published,
-        published_at=timezone.now(),
+    published = published_post(
+        author,
+        second_senior,
+        account,
+        text="Our choir sang today.",
         url="https://x.com/redbridge/status/1",
     )
     campaign = proposed_campaign(author)
