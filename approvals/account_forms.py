@@ -1,8 +1,9 @@
 import re
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Field, Layout, Submit
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import Account
@@ -45,11 +46,32 @@ class SocialAccountForm(forms.ModelForm):
 
     def __init__(self, *args, submit_label, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["managers"].queryset = User.objects.filter(is_active=True).order_by(
-            "last_name", "first_name"
+        # Whoever manages the account now comes first: with every member of staff listed, they
+        # would otherwise be somewhere in a list of hundreds.
+        current = (
+            list(self.instance.managers.values_list("pk", flat=True)) if self.instance.pk else []
+        )
+        self.fields["managers"].queryset = (
+            User.objects.filter(is_active=True)
+            .annotate(
+                managing=Case(
+                    When(pk__in=current, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("managing", "last_name", "first_name", "pk")
         )
         self.fields["text_limit"].widget.attrs.update(min=1, max=MAX_TEXT_LIMIT)
         self.helper = FormHelper()
+        # static/js/portal.js adds a box to find a person in the list.
+        self.helper.layout = Layout(
+            "name",
+            "platform",
+            "handle",
+            "text_limit",
+            Field("managers", wrapper_class="findable-choices"),
+        )
         # Errors come from the server, next to the field and in the summary, in the portal's
         # words (the browser's own bubbles are neither).
         self.helper.attrs = {"novalidate": ""}

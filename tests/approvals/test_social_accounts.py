@@ -1,13 +1,15 @@
 """Policy admins manage the school's social media accounts on the portal's own pages; staff
 writing a post are told plainly when there is no account yet, and who can add one."""
 
+import re
+
 import pytest
 from django.test import Client
 
 from approvals import social_accounts
 from approvals.models import Account
 from redbridge_portal.models import AuditEvent
-from tests.factories import PolicyAdminFactory
+from tests.factories import PolicyAdminFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +115,21 @@ def test_the_notice_goes_once_there_is_an_account(client, staff_user):
     client.force_login(staff_user)
 
     assert "no social media account" not in client.get("/posts/new/").content.decode()
+
+
+def test_the_people_who_manage_an_account_come_first_in_the_list_of_staff(
+    policy_admin_client, policy_admin
+):
+    # Alphabetically Zara would be last among hundreds; she manages the account, so she leads.
+    others = [StaffFactory(first_name="Amy", last_name=f"Abbott{n:03}") for n in range(30)]
+    zara = StaffFactory(first_name="Zara", last_name="Zimmerman")
+    account = social_accounts.social_account_add(
+        actor=policy_admin, **{**FIELDS, "text_limit": 280}, managers=[zara]
+    )
+
+    page = policy_admin_client.get(f"/posts/accounts/{account.pk}/edit/").content.decode()
+
+    managers = re.findall(r'name="managers" value="(\d+)"', page)
+    assert managers[0] == str(zara.pk)
+    assert str(others[0].pk) in managers[1:]
+    assert "findable-choices" in page  # the list static/js/portal.js gives a find box
