@@ -49,7 +49,9 @@ def _claims(extra_data: dict) -> list[dict]:
     return found
 
 
-def _other_organisation(provider: str, claims: list[dict]) -> bool:
+def from_other_organisation(provider: str, claims: list[dict]) -> bool:
+    """Whether the provider's claims show a person from outside the school's own tenant or
+    Workspace domain (a guest, another organisation, a personal account)."""
     tenant = settings.SSO_TENANT
     if provider == "microsoft":
         # The tenant's own sign-in endpoint also admits its guests, who are people from other
@@ -87,7 +89,7 @@ def identity_from(sociallogin) -> Identity:
         email_verified=bool(email) and verified,
         first_name=getattr(user, "first_name", "") or "",
         last_name=getattr(user, "last_name", "") or "",
-        other_organisation=_other_organisation(kind, claims),
+        other_organisation=from_other_organisation(kind, claims),
         amr=tuple(amr),
     )
 

@@ -74,16 +74,16 @@ class TestOtherOrganisation:
         guest = {"userPrincipalName": "jo_other.org#EXT#@school.onmicrosoft.com"}
         member = {"userPrincipalName": "jo@redbridge.sch.uk"}
 
-        assert sso._other_organisation("microsoft", [guest])
-        assert not sso._other_organisation("microsoft", [member])
-        assert sso._other_organisation("microsoft", [{**member, "tid": "another-tenant"}])
+        assert sso.from_other_organisation("microsoft", [guest])
+        assert not sso.from_other_organisation("microsoft", [member])
+        assert sso.from_other_organisation("microsoft", [{**member, "tid": "another-tenant"}])
 
     def test_a_google_account_outside_the_workspace(self, settings):
         settings.SSO_TENANT = "redbridge.sch.uk"
 
-        assert not sso._other_organisation("google", [{"hd": "redbridge.sch.uk"}])
-        assert sso._other_organisation("google", [{"hd": "other.sch.uk"}])
-        assert sso._other_organisation("google", [{"email": "someone@gmail.com"}])  # personal
+        assert not sso.from_other_organisation("google", [{"hd": "redbridge.sch.uk"}])
+        assert sso.from_other_organisation("google", [{"hd": "other.sch.uk"}])
+        assert sso.from_other_organisation("google", [{"email": "someone@gmail.com"}])  # personal
 
 
 class TestRefusal:
