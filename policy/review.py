@@ -457,6 +457,13 @@ def _tell_about_sign_off(recipients, *, subject: str, message: str, key: str | N
     )
 
 
+def _tell_preparer(version: PolicyVersion, *, subject: str, message: str) -> None:
+    """The policy admin who sent the draft for sign-off hears what became of it."""
+    _tell_about_sign_off(
+        [version.prepared_by] if version.prepared_by else [], subject=subject, message=message
+    )
+
+
 def _require_signer(actor, version: PolicyVersion) -> None:
     if roles.may_sign_off_policy(actor, version):
         return
@@ -483,8 +490,8 @@ def policy_draft_sign_off(*, actor, version: PolicyVersion) -> PolicyVersion:
             summary=_("Signed off draft version %(n)s.") % {"n": version.number},
             fields=["signed_off_by", "signed_off_at"],
         )
-        _tell_about_sign_off(
-            [version.prepared_by] if version.prepared_by else [],
+        _tell_preparer(
+            version,
             subject=_("Version %(n)s of the policy is signed off") % {"n": version.number},
             message=_("%(who)s signed off version %(n)s. You can publish it now.")
             % {"who": actor, "n": version.number},
@@ -509,8 +516,8 @@ def policy_draft_send_back(*, actor, version: PolicyVersion, comments: str) -> P
             summary=comments[:500],
             fields=["sign_off_comments"],
         )
-        _tell_about_sign_off(
-            [version.prepared_by] if version.prepared_by else [],
+        _tell_preparer(
+            version,
             subject=_("Version %(n)s of the policy was sent back") % {"n": version.number},
             message=_("%(who)s sent version %(n)s back with comments: %(comments)s")
             % {"who": actor, "n": version.number, "comments": comments},
