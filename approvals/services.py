@@ -54,7 +54,7 @@ from approvals.platforms import (
 from redbridge_portal import roles
 from redbridge_portal.actions import ActionRefused, create_once
 from redbridge_portal.models import NotificationKind, User
-from redbridge_portal.services import audit_record, notify
+from redbridge_portal.services import audit_record, notify, senior_team_except
 
 
 class ApprovalError(ActionRefused):
@@ -241,10 +241,6 @@ def _validated_clauses(numbers: Iterable[str]) -> list[str]:
             _("The policy in force has no clause %(numbers)s.") % {"numbers": ", ".join(unknown)}
         )
     return cleaned
-
-
-def _senior_team_except(*people: User):
-    return roles.senior_team_members().exclude(pk__in=[p.pk for p in people if p is not None])
 
 
 def _add_media(*, actor: User, post: Post, new_media: Sequence[NewMedia]) -> list[PostMedia]:
@@ -534,7 +530,7 @@ def _submit_locked(
         decided_at=None,
     )
     notify(
-        recipients=_senior_team_except(actor),
+        recipients=senior_team_except(actor),
         kind=NotificationKind.POST_SUBMITTED,
         subject=_("A post for %(account)s is waiting for a decision")
         % {"account": post.account.name},
@@ -935,7 +931,7 @@ def campaign_propose(
             % {"start": date_format(starts_on), "end": date_format(ends_on)},
         )
         notify(
-            recipients=_senior_team_except(actor),
+            recipients=senior_team_except(actor),
             kind=NotificationKind.CAMPAIGN_SUBMITTED,
             subject=_("A campaign is waiting for a decision: %(title)s") % {"title": title},
             message=_(

@@ -28,7 +28,12 @@ from concerns.models import (
 from redbridge_portal import roles
 from redbridge_portal.actions import ActionRefused, create_once, written
 from redbridge_portal.models import NotificationKind
-from redbridge_portal.services import audit_record, notify, reminder_send_once
+from redbridge_portal.services import (
+    audit_record,
+    notify,
+    reminder_send_once,
+    senior_team_except,
+)
 
 # The notification kinds concerns send.
 KIND_RAISED = NotificationKind.CONCERN_RAISED
@@ -98,7 +103,7 @@ def concern_raise(
         )
         urgent = urgency == ConcernUrgency.URGENT
         notify(
-            recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
+            recipients=senior_team_except(actor),
             kind=KIND_RAISED,
             subject=(
                 _("Urgent concern: something online may need a school response")
