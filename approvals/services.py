@@ -116,7 +116,7 @@ def _check_move(post: Post, to_status: str, action: str) -> None:
 
 def _set_post_status(
     post: Post, to_status: str, *, actor: User, summary: str, data: dict, **changes
-):
+) -> None:
     """The one place a post's status is saved, once the caller has locked it and checked the
     move: saves the status with `changes` (the fields that go with it) and records the audit
     row, whose action is named for the status reached ("post.published")."""
