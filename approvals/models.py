@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from redbridge_portal.models import AppendOnlyModel
@@ -352,9 +353,7 @@ class Post(PostContentMixin, models.Model):
         ]
 
     def __str__(self):
-        excerpt = self.text.strip().replace("\n", " ")
-        if len(excerpt) > 60:
-            excerpt = excerpt[:59] + "…"
+        excerpt = Truncator(self.text.strip().replace("\n", " ")).chars(60)
         return f"Post {self.pk} on {self.account.name}: {excerpt}" if self.pk else excerpt
 
     def get_absolute_url(self):

@@ -54,7 +54,7 @@ from approvals.platforms import (
 from redbridge_portal import roles
 from redbridge_portal.actions import ActionRefused, create_once
 from redbridge_portal.models import NotificationKind, User
-from redbridge_portal.services import audit_record, notify
+from redbridge_portal.services import audit_record, notify, senior_team_except
 
 
 class ApprovalError(ActionRefused):
@@ -112,6 +112,19 @@ def _check_move(post: Post, to_status: str, action: str) -> None:
             _("This post is “%(status)s”, so it cannot be %(action)s.")
             % {"status": _status_label(post.status), "action": action}
         )
+
+
+def _set_post_status(
+    post: Post, to_status: str, *, actor: User, summary: str, data: dict, **changes
+) -> None:
+    """The one place a post's status is saved, once the caller has locked it and checked the
+    move: saves the status with `changes` (the fields that go with it) and records the audit
+    row, whose action is named for the status reached ("post.published")."""
+    post.status = to_status
+    for field, value in changes.items():
+        setattr(post, field, value)
+    post.save(update_fields=["status", *changes, "updated_at"])
+    audit_record(actor=actor, action=f"post.{to_status}", target=post, summary=summary, data=data)
 
 
 def _lock_post(post: Post | int) -> Post:
@@ -228,10 +241,6 @@ def _validated_clauses(numbers: Iterable[str]) -> list[str]:
             _("The policy in force has no clause %(numbers)s.") % {"numbers": ", ".join(unknown)}
         )
     return cleaned
-
-
-def _senior_team_except(*people: User):
-    return roles.senior_team_members().exclude(pk__in=[p.pk for p in people if p is not None])
 
 
 def _add_media(*, actor: User, post: Post, new_media: Sequence[NewMedia]) -> list[PostMedia]:
@@ -510,23 +519,18 @@ def _submit_locked(
         post=post, number=number, submitted_by=actor, self_check=answers, **post.content_values()
     )
     new_revision.media.set(current_media)
-    status_before = post.status
-    post.status = PostStatus.SUBMITTED
-    post.current_revision = new_revision
-    post.submitted_at = new_revision.created_at
-    post.decided_at = None
-    post.save(
-        update_fields=["status", "current_revision", "submitted_at", "decided_at", "updated_at"]
-    )
-    audit_record(
+    _set_post_status(
+        post,
+        PostStatus.SUBMITTED,
         actor=actor,
-        action="post.submitted",
-        target=post,
         summary=_("Revision %(number)s sent to the senior team.") % {"number": number},
-        data={"revision": number, "status_before": status_before},
+        data={"revision": number, "status_before": post.status},
+        current_revision=new_revision,
+        submitted_at=new_revision.created_at,
+        decided_at=None,
     )
     notify(
-        recipients=_senior_team_except(actor),
+        recipients=senior_team_except(actor),
         kind=NotificationKind.POST_SUBMITTED,
         subject=_("A post for %(account)s is waiting for a decision")
         % {"account": post.account.name},
@@ -548,16 +552,13 @@ def post_withdraw(*, actor: User, post: Post) -> Post:
         if post.author_id != actor.pk:
             raise ApprovalError(_("Only the author can withdraw this post."))
         _check_move(post, PostStatus.WITHDRAWN, _("withdrawn"))
-        status_before = post.status
-        post.status = PostStatus.WITHDRAWN
-        post.withdrawn_at = timezone.now()
-        post.save(update_fields=["status", "withdrawn_at", "updated_at"])
-        audit_record(
+        _set_post_status(
+            post,
+            PostStatus.WITHDRAWN,
             actor=actor,
-            action="post.withdrawn",
-            target=post,
             summary=_("Withdrawn by the author."),
-            data={"status_before": status_before},
+            data={"status_before": post.status},
+            withdrawn_at=timezone.now(),
         )
     return post
 
@@ -706,14 +707,10 @@ def post_decide(
         except IntegrityError:
             earlier = Decision.objects.select_related("decided_by").get(revision=revision)
             raise ApprovalError(_already_decided_message(earlier)) from None
-        post.status = OUTCOME_TO_STATUS[outcome]
-        post.decided_at = decision.decided_at
-        post.last_decision = decision
-        post.save(update_fields=["status", "decided_at", "last_decision", "updated_at"])
-        audit_record(
+        _set_post_status(
+            post,
+            OUTCOME_TO_STATUS[outcome],
             actor=actor,
-            action=f"post.{post.status}",
-            target=post,
             summary=_("%(outcome)s revision %(number)s.")
             % {"outcome": decision.get_outcome_display(), "number": revision.number},
             data={
@@ -722,6 +719,8 @@ def post_decide(
                 "clauses": cited,
                 "policy_version": decision.policy_version_id,
             },
+            decided_at=decision.decided_at,
+            last_decision=decision,
         )
         messages = {
             DecisionOutcome.APPROVE: _(
@@ -775,20 +774,16 @@ def post_mark_published(
             )
         _check_move(post, PostStatus.PUBLISHED, _("marked as published"))
         _check_address(post.account, url)
-        post.status = PostStatus.PUBLISHED
-        post.published_at = published_at
-        post.published_url = url
-        post.published_by = actor
-        post.save(
-            update_fields=["status", "published_at", "published_url", "published_by", "updated_at"]
-        )
-        audit_record(
+        _set_post_status(
+            post,
+            PostStatus.PUBLISHED,
             actor=actor,
-            action="post.published",
-            target=post,
             summary=_("Went out at %(when)s: %(url)s")
             % {"when": date_format(timezone.localtime(published_at), "j F Y, H:i"), "url": url},
             data={"revision": post.current_revision.number, "url": url},
+            published_at=published_at,
+            published_url=url,
+            published_by=actor,
         )
     return post
 
@@ -936,7 +931,7 @@ def campaign_propose(
             % {"start": date_format(starts_on), "end": date_format(ends_on)},
         )
         notify(
-            recipients=_senior_team_except(actor),
+            recipients=senior_team_except(actor),
             kind=NotificationKind.CAMPAIGN_SUBMITTED,
             subject=_("A campaign is waiting for a decision: %(title)s") % {"title": title},
             message=_(
@@ -1048,16 +1043,14 @@ def _return_posts_of_declined_campaign(*, actor: User, campaign: Campaign, reaso
                 comment=comment,
                 policy_version=campaign.policy_version,
             )
-            post.status = PostStatus.CHANGES_REQUESTED
-            post.decided_at = decision.decided_at
-            post.last_decision = decision
-            post.save(update_fields=["status", "decided_at", "last_decision", "updated_at"])
-            audit_record(
+            _set_post_status(
+                post,
+                PostStatus.CHANGES_REQUESTED,
                 actor=actor,
-                action="post.changes_requested",
-                target=post,
                 summary=_("Sent back: its campaign was declined."),
                 data={"campaign": campaign.pk, "decision": decision.pk},
+                decided_at=decision.decided_at,
+                last_decision=decision,
             )
         notify(
             recipients=[post.author],

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from redbridge_portal.records import form_token_field, optional_foreign_key
@@ -105,9 +106,7 @@ class Concern(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="concern_open")]
 
     def __str__(self):
-        excerpt = " ".join(self.description.split())
-        if len(excerpt) > 60:
-            excerpt = excerpt[:59] + "…"
+        excerpt = Truncator(" ".join(self.description.split())).chars(60)
         return f"Concern {self.pk}: {excerpt}"
 
     def get_absolute_url(self):

@@ -4,7 +4,8 @@ Any member of staff raises a concern about something seen online; the senior tea
 once (the notification's email goes through Celery after commit), one member takes it on,
 records what was done and the outcome, and the reporter is told. Statuses change only here:
 each action first calls `_move`, which locks the row and checks the actor and the move against
-CONCERN_TRANSITIONS, then saves its change and writes the audit row in the same transaction.
+CONCERN_TRANSITIONS, then `_set_status` saves the change and writes the audit row in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ from concerns.models import (
 from redbridge_portal import roles
 from redbridge_portal.actions import ActionRefused, create_once, written
 from redbridge_portal.models import NotificationKind
-from redbridge_portal.services import audit_record, notify, reminder_send_once
+from redbridge_portal.services import (
+    audit_record,
+    notify,
+    reminder_send_once,
+    senior_team_except,
+)
 
 # The notification kinds concerns send.
 KIND_RAISED = NotificationKind.CONCERN_RAISED
@@ -97,7 +103,7 @@ def concern_raise(
         )
         urgent = urgency == ConcernUrgency.URGENT
         notify(
-            recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
+            recipients=senior_team_except(actor),
             kind=KIND_RAISED,
             subject=(
                 _("Urgent concern: something online may need a school response")
@@ -152,6 +158,29 @@ def _move(concern: Concern | int, *, actor, to_status: str, action: str, allowed
     )
 
 
+def _set_status(
+    concern: Concern, to_status: str, *, actor, action: str, summary: str, **changes
+) -> None:
+    """Save a concern `_move` allowed into `to_status`, with `changes` (the fields that go with
+    it), and record `action` in the audit log in the same transaction."""
+    concern.status = to_status
+    for field, value in changes.items():
+        setattr(concern, field, value)
+    concern.save(update_fields=["status", *changes])
+    audit_record(actor=actor, action=action, target=concern, summary=summary)
+
+
+def _tell_reporter(concern: Concern, *, subject: str, message: str) -> None:
+    """The person who raised the concern hears of each step, with a link to it."""
+    notify(
+        recipients=[concern.reporter],
+        kind=KIND_UPDATED,
+        subject=subject,
+        message=message,
+        url=concern.get_absolute_url(),
+    )
+
+
 def concern_take(*, actor, concern: Concern | int) -> Concern:
     """A senior-team member takes ownership; the reporter is told who."""
     with transaction.atomic():
@@ -164,31 +193,28 @@ def concern_take(*, actor, concern: Concern | int) -> Concern:
             allowed=roles.may_take_concern,
         )
         previous = locked.owner
-        locked.status = to_status
-        locked.owner = actor
-        locked.taken_at = timezone.now()
-        locked.save(update_fields=["status", "owner", "taken_at"])
-        audit_record(
+        _set_status(
+            locked,
+            to_status,
             actor=actor,
             action="concern.taken",
-            target=locked,
             summary=(
                 _("Taken on by %(person)s from %(previous)s")
                 % {"person": actor, "previous": previous}
                 if previous
                 else _("Taken on by %(person)s") % {"person": actor}
             ),
+            owner=actor,
+            taken_at=timezone.now(),
         )
-        notify(
-            recipients=[locked.reporter],
-            kind=KIND_UPDATED,
+        _tell_reporter(
+            locked,
             subject=_("Your concern is being dealt with"),
             message=_(
                 "%(person)s from the senior team is dealing with the concern you raised. "
                 "You will be told the outcome. You do not need to do anything."
             )
             % {"person": actor},
-            url=locked.get_absolute_url(),
         )
     return locked
 
@@ -220,21 +246,23 @@ def concern_resolve(*, actor, concern: Concern | int, outcome: str) -> Concern:
             action=_("resolve"),
             allowed=roles.may_work_on_concern,
         )
-        locked.status = ConcernStatus.RESOLVED
-        locked.outcome = outcome
-        locked.resolved_at = timezone.now()
-        locked.save(update_fields=["status", "outcome", "resolved_at"])
-        audit_record(actor=actor, action="concern.resolved", target=locked, summary=_("Resolved"))
-        notify(
-            recipients=[locked.reporter],
-            kind=KIND_UPDATED,
+        _set_status(
+            locked,
+            ConcernStatus.RESOLVED,
+            actor=actor,
+            action="concern.resolved",
+            summary=_("Resolved"),
+            outcome=outcome,
+            resolved_at=timezone.now(),
+        )
+        _tell_reporter(
+            locked,
             subject=_("The concern you raised is resolved"),
             message=_(
                 "%(person)s recorded the outcome of the concern you raised: %(outcome)s\n"
                 "Thank you for raising it."
             )
             % {"person": actor, "outcome": outcome[:500]},
-            url=locked.get_absolute_url(),
         )
     return locked
 

@@ -6,19 +6,21 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
 from concerns import selectors, services
 from concerns.forms import ConcernActionForm, ConcernForm, ConcernResolveForm
 from redbridge_portal import roles
-from redbridge_portal.mixins import ObjectPageView, PostedFormMixin, SendOnceFormView
+from redbridge_portal.mixins import (
+    ObjectPageView,
+    PersonalListsView,
+    PostedFormMixin,
+    SendOnceFormView,
+)
 
 
-class ConcernListView(TemplateView):
+class ConcernListView(PersonalListsView):
     template_name = "concerns/concern_list.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**selectors.concern_lists(self.request.user), **kwargs)
+    lists = staticmethod(selectors.concern_lists)
 
 
 class ConcernCreateView(SendOnceFormView):

@@ -86,9 +86,13 @@ class NewRevisionMixin:
         super().save_formset(request, form, formset, change)
 
 
-class VersionPartAdminMixin:
+class VersionPartAdmin(NewRevisionMixin, PolicyPermissionsMixin, admin.ModelAdmin):
     """A section or clause: reached, and added, from its version's (or section's) page, where
-    it belongs; not listed on the admin index and with no add form of its own."""
+    it belongs; not listed on the admin index and with no add form of its own. It stays in
+    its version, which is shown but never changed here."""
+
+    list_filter = ("version",)
+    readonly_fields = ("version",)
 
     def get_model_perms(self, request):
         return {}
@@ -238,13 +242,9 @@ class PolicyVersionAdmin(NewRevisionMixin, PolicyPermissionsMixin, admin.ModelAd
 
 
 @admin.register(Section)
-class SectionAdmin(
-    NewRevisionMixin, VersionPartAdminMixin, PolicyPermissionsMixin, admin.ModelAdmin
-):
+class SectionAdmin(VersionPartAdmin):
     list_display = ("__str__", "version")
-    list_filter = ("version",)
     fields = ("version", "order", "number", "title")
-    readonly_fields = ("version",)
     inlines = [ClauseInline]
 
     def get_queryset(self, request):
@@ -252,13 +252,9 @@ class SectionAdmin(
 
 
 @admin.register(Clause)
-class ClauseAdmin(
-    NewRevisionMixin, VersionPartAdminMixin, PolicyPermissionsMixin, admin.ModelAdmin
-):
+class ClauseAdmin(VersionPartAdmin):
     list_display = ("number", "section", "version")
-    list_filter = ("version",)
     fields = ("version", "section", "order", "number", "text")
-    readonly_fields = ("version",)
     inlines = [ListItemInline]
 
     def get_queryset(self, request):

@@ -4,6 +4,7 @@ the services in `policy.review` make the changes and hold the rules."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from policy.search_terms import parse_synonym_list
@@ -66,7 +67,7 @@ class AddItemForm(FieldsOnlyFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", _("At the end of the clause's own list"))]
         for item, depth in items:
-            excerpt = item.text if len(item.text) <= 60 else item.text[:59] + "…"
+            excerpt = Truncator(item.text).chars(60)
             choices.append((item.pk, _("Inside: %(text)s") % {"text": "– " * depth + excerpt}))
         self.fields["parent"].choices = choices
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView
 
 from policy import questions
 from policy.guidance_forms import AnswerForm, FaqPublishForm, QuestionForm, ScreeningListsForm
@@ -18,7 +18,12 @@ from policy.screening import screening_lists, screening_lists_replace
 from policy.views import PolicyManagerRequiredMixin
 from redbridge_portal import roles
 from redbridge_portal.actions import run_action
-from redbridge_portal.mixins import ObjectPageView, PostedFormMixin, SendOnceFormView
+from redbridge_portal.mixins import (
+    ObjectPageView,
+    PersonalListsView,
+    PostedFormMixin,
+    SendOnceFormView,
+)
 
 
 class ScreeningListsView(PolicyManagerRequiredMixin, FormView):
@@ -41,11 +46,9 @@ class ScreeningListsView(PolicyManagerRequiredMixin, FormView):
 # --- Questions ---------------------------------------------------------------------------------
 
 
-class QuestionListView(TemplateView):
+class QuestionListView(PersonalListsView):
     template_name = "policy/question_list.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**questions.question_lists(self.request.user), **kwargs)
+    lists = staticmethod(questions.question_lists)
 
 
 class QuestionCreateView(SendOnceFormView):

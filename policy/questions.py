@@ -25,7 +25,7 @@ from policy.models import (
 from redbridge_portal import roles
 from redbridge_portal.actions import ActionRefused, create_once, written
 from redbridge_portal.models import NotificationKind
-from redbridge_portal.services import audit_record, notify
+from redbridge_portal.services import audit_record, notify, senior_team_except
 
 KIND_ASKED = NotificationKind.QUESTION_ASKED
 KIND_ANSWERED = NotificationKind.QUESTION_ANSWERED
@@ -106,7 +106,7 @@ def question_ask(*, actor, text: str, form_token: uuid.UUID | None = None) -> tu
         question = Question.objects.create(asker=actor, text=text, form_token=form_token)
         audit_record(actor=actor, action="question.asked", target=question)
         notify(
-            recipients=[p for p in roles.senior_team_members() if p.pk != actor.pk],
+            recipients=senior_team_except(actor),
             kind=KIND_ASKED,
             subject=_("A question for the senior team"),
             message=_(

@@ -377,10 +377,10 @@ def clause_renumber(*, actor, clause: Clause, number: str, revision: int) -> Cla
 
 
 def _set_sign_off_state(
-    version: PolicyVersion, new_state: str, *, actor, action: str, summary: str, fields=()
+    version: PolicyVersion, new_state: str, *, actor, action: str, summary: str, **changes
 ) -> None:
     """The one place a draft's sign-off state changes, along SIGN_OFF_TRANSITIONS: saves the
-    state with `fields` and records `action` in the audit log."""
+    state with `changes` (the fields that go with it) and records `action` in the audit log."""
     if new_state not in SIGN_OFF_TRANSITIONS[version.sign_off_state]:
         move = {
             SignOffState.EDITING: _("taken back for changes"),
@@ -392,7 +392,9 @@ def _set_sign_off_state(
             % {"state": version.get_sign_off_state_display().lower(), "move": move}
         )
     version.sign_off_state = new_state
-    version.save(update_fields=["sign_off_state", *fields])
+    for field, value in changes.items():
+        setattr(version, field, value)
+    version.save(update_fields=["sign_off_state", *changes])
     audit_record(actor=actor, action=action, target=version, summary=summary)
 
 
@@ -415,16 +417,15 @@ def policy_draft_send_for_sign_off(*, actor, version: PolicyVersion) -> PolicyVe
             raise PolicyError(
                 _("Write the summary of changes for staff before sending the draft for sign-off.")
             )
-        version.prepared_by = actor
-        version.submitted_at = timezone.now()
-        version.sign_off_comments = ""
         _set_sign_off_state(
             version,
             SignOffState.AWAITING,
             actor=actor,
             action="policy.draft_sent_for_sign_off",
             summary=_("Sent draft version %(n)s for sign-off.") % {"n": version.number},
-            fields=["prepared_by", "submitted_at", "sign_off_comments"],
+            prepared_by=actor,
+            submitted_at=timezone.now(),
+            sign_off_comments="",
         )
         signers = [
             person
@@ -457,6 +458,13 @@ def _tell_about_sign_off(recipients, *, subject: str, message: str, key: str | N
     )
 
 
+def _tell_preparer(version: PolicyVersion, *, subject: str, message: str) -> None:
+    """The policy admin who sent the draft for sign-off hears what became of it."""
+    _tell_about_sign_off(
+        [version.prepared_by] if version.prepared_by else [], subject=subject, message=message
+    )
+
+
 def _require_signer(actor, version: PolicyVersion) -> None:
     if roles.may_sign_off_policy(actor, version):
         return
@@ -473,18 +481,17 @@ def policy_draft_sign_off(*, actor, version: PolicyVersion) -> PolicyVersion:
     with transaction.atomic():
         version = _locked_draft(version)
         _require_signer(actor, version)
-        version.signed_off_by = actor
-        version.signed_off_at = timezone.now()
         _set_sign_off_state(
             version,
             SignOffState.SIGNED_OFF,
             actor=actor,
             action="policy.draft_signed_off",
             summary=_("Signed off draft version %(n)s.") % {"n": version.number},
-            fields=["signed_off_by", "signed_off_at"],
+            signed_off_by=actor,
+            signed_off_at=timezone.now(),
         )
-        _tell_about_sign_off(
-            [version.prepared_by] if version.prepared_by else [],
+        _tell_preparer(
+            version,
             subject=_("Version %(n)s of the policy is signed off") % {"n": version.number},
             message=_("%(who)s signed off version %(n)s. You can publish it now.")
             % {"who": actor, "n": version.number},
@@ -500,17 +507,16 @@ def policy_draft_send_back(*, actor, version: PolicyVersion, comments: str) -> P
         _require_signer(actor, version)
         if not comments:
             raise PolicyError(_("Say what should change before sending the draft back."))
-        version.sign_off_comments = comments[:4000]
         _set_sign_off_state(
             version,
             SignOffState.EDITING,
             actor=actor,
             action="policy.draft_sent_back",
             summary=comments[:500],
-            fields=["sign_off_comments"],
+            sign_off_comments=comments[:4000],
         )
-        _tell_about_sign_off(
-            [version.prepared_by] if version.prepared_by else [],
+        _tell_preparer(
+            version,
             subject=_("Version %(n)s of the policy was sent back") % {"n": version.number},
             message=_("%(who)s sent version %(n)s back with comments: %(comments)s")
             % {"who": actor, "n": version.number, "comments": comments},
@@ -524,14 +530,13 @@ def policy_draft_reopen(*, actor, version: PolicyVersion) -> PolicyVersion:
     require_policy_admin(actor)
     with transaction.atomic():
         version = _locked_draft(version)
-        version.signed_off_by = None
-        version.signed_off_at = None
         _set_sign_off_state(
             version,
             SignOffState.EDITING,
             actor=actor,
             action="policy.draft_reopened",
             summary=_("Reopened draft version %(n)s for changes.") % {"n": version.number},
-            fields=["signed_off_by", "signed_off_at"],
+            signed_off_by=None,
+            signed_off_at=None,
         )
     return version

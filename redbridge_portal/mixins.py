@@ -2,6 +2,7 @@
 
 - `RoleRequiredMixin`: what a page requires of the person asking; the answer comes from one
   rule in redbridge_portal.roles, so a page and its service cannot disagree.
+- `PersonalListsView`: a feature's list page, from the selector that answers for the person.
 - `ObjectPageView` and `PostedFormMixin`: an object's page with the forms it offers, each form
   sent to its own address and handled by one service.
 - `ServiceFormView`: a page whose form is handed to one service; `SendOnceFormView`, a form
@@ -34,6 +35,16 @@ class RoleRequiredMixin:
         if not type(self).allowed(request.user):
             raise PermissionDenied(self.refused)
         return super().dispatch(request, *args, **kwargs)
+
+
+class PersonalListsView(TemplateView):
+    """A feature's list page, whose context is what one selector, `lists(user)`, finds for the
+    person asking (a selector answers only with what they may see)."""
+
+    lists = None
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**type(self).lists(self.request.user), **kwargs)
 
 
 class ObjectPageView(TemplateView):

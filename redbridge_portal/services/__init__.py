@@ -28,6 +28,7 @@ from redbridge_portal.services.notifications import (  # noqa: F401
     notifications_mark_read,
     notify,
     reminder_send_once,
+    senior_team_except,
 )
 from redbridge_portal.services.personal_data import (  # noqa: F401
     personal_data_export,

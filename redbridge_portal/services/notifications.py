@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from redbridge_portal import roles
 from redbridge_portal.models import (
     MANDATORY_EMAIL_KINDS,
     EmailPreference,
@@ -37,6 +38,12 @@ def _email_wanted(recipients: list[User], kind: str) -> set[int]:
         user_id__in=ids, kind=kind, email_enabled=False
     ).values_list("user_id", flat=True)
     return ids - set(turned_off)
+
+
+def senior_team_except(*people: User | None):
+    """The senior team, less the people named: whoever raised something for the senior team
+    (a post, a campaign, a concern, a question) is not told about it as well."""
+    return roles.senior_team_members().exclude(pk__in=[p.pk for p in people if p is not None])
 
 
 def notify(
