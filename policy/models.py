@@ -709,12 +709,6 @@ class QuestionStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
 
 
-QUESTION_TRANSITIONS: dict[str, frozenset[str]] = {
-    QuestionStatus.ASKED: frozenset({QuestionStatus.ANSWERED}),
-    QuestionStatus.ANSWERED: frozenset(),
-}
-
-
 class Question(models.Model):
     """ "When in doubt, ask": a question from a member of staff to the senior team. Seen only by
     the asker and the senior team; an answer may be published, anonymised, as an FAQ."""

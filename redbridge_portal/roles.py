@@ -301,6 +301,7 @@ def may_work_on_concern(user, concern) -> bool:
 
 
 def may_answer_question(user, question) -> bool:
+    """A question is answered once, by the senior team: the one move a question makes."""
     from policy.models import QuestionStatus
 
     return is_senior_team(user) and question.status == QuestionStatus.ASKED
