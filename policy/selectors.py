@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from policy.models import (
@@ -354,7 +355,7 @@ def _clause_number_hits(numbers: list[str], version: PolicyVersion) -> list[Sear
         clause = document.clause(number)
         if clause is None:
             continue
-        text = clause.text if len(clause.text) <= 300 else clause.text[:299] + "…"
+        text = Truncator(clause.text).chars(300)
         hits.append(
             SearchHit(
                 "clause",
