@@ -44,7 +44,7 @@ class PersonalListsView(TemplateView):
     lists = None
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**type(self).lists(self.request.user), **kwargs)
+        return super().get_context_data(**self.lists(self.request.user), **kwargs)
 
 
 class ObjectPageView(TemplateView):
