@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils.functional import cached_property
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ def may_read_policy_draft(user, version) -> bool:
     published."""
     return (
         can_manage_policy(user)
-        or can_decide_posts(user)
+        or is_senior_team(user)
         or is_policy_person_responsible(user, version)
     )
 
@@ -176,7 +177,7 @@ def may_read_policy_draft(user, version) -> bool:
 def may_sign_off_policy(user, version) -> bool:
     """Four eyes, as for posts: a member of the senior team or the policy's person
     responsible signs off a draft, never someone who prepared or edited it."""
-    if not (can_decide_posts(user) or is_policy_person_responsible(user, version)):
+    if not (is_senior_team(user) or is_policy_person_responsible(user, version)):
         return False
     return not edited_policy_draft(user, version)
 
@@ -218,6 +219,22 @@ def may_change_roles(actor, person) -> bool:
     return can_manage_people(actor) and actor.pk != person.pk
 
 
+def may_confirm_import(user, staff_import) -> bool:
+    """A staff list is imported by the person who uploaded it and saw its preview."""
+    return can_manage_people(user) and staff_import.uploaded_by_id == user.pk
+
+
+def may_use_password(user) -> bool:
+    """With SSO_ONLY, only superusers (the school's break-glass account) sign in with a portal
+    password or reset one; everyone else uses their school account."""
+    return not settings.SSO_ONLY or bool(user and user.is_superuser)
+
+
+def has_role(user, role: str) -> bool:
+    """Whether `user` holds `role` itself (not merely its permissions, as a superuser does)."""
+    return role in role_names(user)
+
+
 def can_manage_social_accounts(user) -> bool:
     """Policy admins add, change and retire the school's social media accounts."""
     return can_manage_policy(user)
@@ -233,13 +250,48 @@ def is_senior_team(user) -> bool:
     return can_decide_posts(user)
 
 
-# --- Rules about one post ------------------------------------------------------------------------
+# --- Rules about one post or campaign -------------------------------------------------------------
 # Asked by the post page (what to offer) and by approvals.services (the guard).
+
+
+def may_see_post(user, post) -> bool:
+    """Everyone sees their own and published posts; the senior team also sees every post that
+    has been sent to them, never someone's unsent draft. `approvals.selectors.visible_posts` is
+    the list form."""
+    from approvals.models import PostStatus
+
+    if not (user and user.is_authenticated):
+        return False
+    if post.author_id == user.pk or post.status == PostStatus.PUBLISHED:
+        return True
+    return can_view_all_posts(user) and post.current_revision_id is not None
+
+
+def may_change_post(user, post) -> bool:
+    """Change, send, withdraw or copy a post: only its author (its status decides which)."""
+    return bool(user and user.is_authenticated) and post.author_id == user.pk
 
 
 def may_decide(user, post) -> bool:
     """Approve, ask for changes or reject: the senior team, never on their own post."""
     return can_decide_posts(user) and post.author_id != user.pk
+
+
+def may_decide_campaign(user, campaign) -> bool:
+    """Approve or decline a proposed campaign: the senior team, never their own."""
+    return can_decide_campaigns(user) and campaign.proposer_id != user.pk
+
+
+def not_their_own(member, items, *, owner: str = "author_id") -> list:
+    """The list form of "never your own" (may_decide, may_decide_campaign) for one member of
+    the senior team: the `items` someone else wrote or proposed (`owner` names the field)."""
+    return [item for item in items if getattr(item, owner) != member.pk]
+
+
+def deciders_for(post, senior_team) -> list:
+    """The list form of may_decide for one post: of `senior_team` (loaded once by the
+    caller), everyone but its author."""
+    return [person for person in senior_team if person.pk != post.author_id]
 
 
 def may_comment(user, post) -> bool:
@@ -264,19 +316,13 @@ def may_record_publication(user, post) -> bool:
 
 def senior_team_or_own(user, queryset: QuerySet, owner_field: str) -> QuerySet:
     """The rows of `queryset` that `user` may see when the senior team see every one and
-    anyone else only their own (`owner_field` names who raised or asked it): the list form
-    of may_see_concern, for concerns and questions alike."""
+    anyone else only their own (`owner_field` names who raised or asked it): for concerns and
+    questions alike, on their lists and their pages."""
     if is_senior_team(user):
         return queryset
     if not (user and user.is_authenticated):
         return queryset.none()
     return queryset.filter(**{owner_field: user})
-
-
-def may_see_concern(user, concern) -> bool:
-    return is_senior_team(user) or (
-        bool(user and user.is_authenticated) and concern.reporter_id == user.pk
-    )
 
 
 def may_take_concern(user, concern) -> bool:
@@ -431,12 +477,12 @@ class Abilities:
         return can_decide_campaigns(self.user)
 
     @cached_property
-    def view_calendar(self):
-        return can_view_calendar(self.user)
+    def senior_team(self):
+        return is_senior_team(self.user)
 
     @cached_property
-    def view_all_posts(self):
-        return can_view_all_posts(self.user)
+    def view_calendar(self):
+        return can_view_calendar(self.user)
 
     @cached_property
     def manage_policy(self):
@@ -453,10 +499,6 @@ class Abilities:
     @cached_property
     def manage_personal_data(self):
         return can_manage_personal_data(self.user)
-
-    @cached_property
-    def manage_people(self):
-        return can_manage_people(self.user)
 
     @cached_property
     def manage_social_accounts(self):

@@ -31,7 +31,7 @@ def test_every_permission_a_role_names_exists_and_is_granted():
                 "propose_campaigns",
                 "decide_posts",
                 "decide_campaigns",
-                "view_all_posts",
+                "senior_team",
             },
         ),
         (
@@ -54,7 +54,7 @@ def test_each_role_may_do_exactly_its_own_things(factory, expected):
         "propose_campaigns",
         "decide_posts",
         "decide_campaigns",
-        "view_all_posts",
+        "senior_team",
         "manage_policy",
         "view_acknowledgements",
         "view_audit_log",
@@ -88,12 +88,15 @@ def test_members_of_a_role():
 
 def test_who_may_take_and_work_on_a_concern(staff_user, senior_user, second_senior_user):
     from concerns import services as concerns
+    from concerns.models import Concern
 
     concern, _created = concerns.concern_raise(
         actor=staff_user, description="A fake school account.", urgency="today"
     )
-    assert roles.may_see_concern(staff_user, concern) and roles.may_see_concern(
-        senior_user, concern
+    for person in (staff_user, senior_user):
+        assert concern in roles.senior_team_or_own(person, Concern.objects.all(), "reporter")
+    assert concern not in roles.senior_team_or_own(
+        StaffFactory(), Concern.objects.all(), "reporter"
     )
     assert not roles.may_take_concern(staff_user, concern)
     assert roles.may_take_concern(senior_user, concern)
