@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from approvals.models import Campaign, Post, PostStatus
-from approvals.selectors import may_see_post
 from redbridge_portal import roles
 from redbridge_portal.models import NotificationKind
 from redbridge_portal.school_calendar import (
@@ -139,8 +138,8 @@ def send_post_reminders(*, now: datetime | None = None) -> dict[str, int]:
             # The post's page is open to the senior team; a policy admin who is not one of
             # them would get "not found" there, so their email leads to their notifications
             # (which hold the whole message) and says whom to ask.
-            may_open = [p for p in escalation_to if may_see_post(p, post)]
-            may_not_open = [p for p in escalation_to if not may_see_post(p, post)]
+            may_open = [p for p in escalation_to if roles.may_see_post(p, post)]
+            may_not_open = [p for p in escalation_to if not roles.may_see_post(p, post)]
             sent["escalation"] += reminder_send_once(
                 key=f"{key}:escalation",
                 recipients=[*reviewers, *may_open],

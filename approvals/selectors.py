@@ -34,25 +34,15 @@ from redbridge_portal import roles
 
 
 def visible_posts(user) -> QuerySet[Post]:
-    """Posts `user` may open. Everyone sees their own and published posts; the senior team
-    also sees every post that has ever been sent to them (never someone's unsent draft)."""
+    """Posts `user` may open: the list form of `roles.may_see_post`, which decides for one
+    post. Everyone sees their own and published posts; the senior team also sees every post
+    that has ever been sent to them (never someone's unsent draft)."""
     if not (user and user.is_authenticated):
         return Post.objects.none()
     visible = Q(author=user) | Q(status=PostStatus.PUBLISHED)
     if roles.can_view_all_posts(user):
         visible |= Q(current_revision__isnull=False)
     return Post.objects.filter(visible)
-
-
-def may_see_post(user, post: Post) -> bool:
-    if post.author_id == user.pk or post.status == PostStatus.PUBLISHED:
-        return True
-    return roles.can_view_all_posts(user) and post.current_revision_id is not None
-
-
-def visible_campaigns(user) -> QuerySet[Campaign]:
-    """Campaigns are public within the staff: everyone may see what is planned."""
-    return Campaign.objects.all()
 
 
 # --- Clauses ----------------------------------------------------------------------------------

@@ -423,7 +423,7 @@ def post_update(
     earlier approval does not cover the new text. Returns whether a new revision was sent."""
     with transaction.atomic():
         post = _lock_post(post)
-        if post.author_id != actor.pk:
+        if not roles.may_change_post(actor, post):
             raise ApprovalError(_("Only the author can change this post."))
         if post.status not in EDITABLE_STATUSES:
             raise ApprovalError(
@@ -497,7 +497,7 @@ def post_submit(*, actor: User, post: Post, self_check: Mapping[str, bool] | Non
 def _submit_locked(
     *, actor: User, post: Post, self_check: Mapping[str, bool] | None
 ) -> SubmitResult:
-    if post.author_id != actor.pk:
+    if not roles.may_change_post(actor, post):
         raise ApprovalError(_("Only the author can send this post to the senior team."))
     if not roles.can_submit_posts(actor):
         raise ApprovalError(_("You cannot write posts for the school's accounts."))
@@ -549,7 +549,7 @@ def post_withdraw(*, actor: User, post: Post) -> Post:
     """The author takes the post back; it can no longer be sent or published."""
     with transaction.atomic():
         post = _lock_post(post)
-        if post.author_id != actor.pk:
+        if not roles.may_change_post(actor, post):
             raise ApprovalError(_("Only the author can withdraw this post."))
         _check_move(post, PostStatus.WITHDRAWN, _("withdrawn"))
         _set_post_status(
@@ -570,7 +570,7 @@ def post_new_draft_from(
 
     def copy_it() -> Post:
         source = _lock_post(post)
-        if source.author_id != actor.pk:
+        if not roles.may_change_post(actor, source):
             raise ApprovalError(_("Only the author can start a new draft from this post."))
         if not source.can_be_copied:
             raise ApprovalError(
@@ -961,7 +961,8 @@ def campaign_decide(
     new_status = CampaignStatus.APPROVED if approve else CampaignStatus.DECLINED
     with transaction.atomic():
         campaign = _lock_campaign(campaign)
-        if campaign.proposer_id == actor.pk:
+        # The actor's role was checked above, so a refusal here means their own campaign.
+        if not roles.may_decide_campaign(actor, campaign):
             raise ApprovalError(
                 _("You cannot decide on your own campaign. Ask another member of the senior team.")
             )

@@ -64,7 +64,7 @@ def _visible_post_or_404(request, pk) -> Post:
 
 def _own_post(user, pk) -> Post | None:
     post = selectors.post_for_page(user, pk)
-    return post if post is not None and post.author_id == user.pk else None
+    return post if post is not None and roles.may_change_post(user, post) else None
 
 
 def _own_post_or_404(request, pk) -> Post:
@@ -363,7 +363,7 @@ class PostPageView(_PageAnswersPost, ObjectPageView):
             and is_author
             and post.status == PostStatus.SUBMITTED,
             can_comment=roles.may_comment(user, post),
-            can_submit=is_author
+            can_submit=roles.may_change_post(user, post)
             and post.status in (PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED),
             can_mark_published=post.status == PostStatus.APPROVED
             and roles.may_record_publication(user, post),
@@ -556,7 +556,7 @@ def _image_response(item: PostMedia | PendingImage) -> FileResponse:
 def media(request, pk):
     """An uploaded image, only for people who may see its post."""
     item = get_object_or_404(PostMedia.objects.select_related("post"), pk=pk)
-    if not selectors.may_see_post(request.user, item.post):
+    if not roles.may_see_post(request.user, item.post):
         raise Http404(_("No such image."))
     if item.removed_at is not None and not roles.may_see_post_history(request.user, item.post):
         raise Http404(_("No such image."))  # removed before it went out: part of the history
@@ -663,10 +663,12 @@ class CampaignPageView(_PageAnswersPost, ObjectPageView):
     def get_context_data(self, **kwargs):
         user, campaign = self.request.user, self.object
         waiting = roles.can_decide_campaigns(user) and campaign.status == CampaignStatus.PROPOSED
+        may_decide = roles.may_decide_campaign(user, campaign)
         return super().get_context_data(
             posts=list(selectors.campaign_posts(campaign, user)[:200]),
-            can_decide=waiting and campaign.proposer_id != user.pk,
-            own_campaign_waiting=waiting and campaign.proposer_id == user.pk,
+            can_decide=waiting and may_decide,
+            # One of the senior team, kept from deciding only because they proposed it.
+            own_campaign_waiting=waiting and not may_decide,
             **kwargs,
         )
 
@@ -796,7 +798,7 @@ class CalendarView(RoleRequiredMixin, TemplateView):
             campaign=choice["campaign"],
         )
         for post in posts:
-            post.may_open = selectors.may_see_post(self.request.user, post)
+            post.may_open = roles.may_see_post(self.request.user, post)
         query = self.request.GET.copy()
         query.pop("date", None)
         query["period"] = choice["period"]
