@@ -19,6 +19,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from approvals.models import Campaign, Post, PostStatus
 from redbridge_portal import roles
@@ -62,9 +64,11 @@ def waiting_in_words(waiting: Waiting) -> str:
     """The wait in school working time as a person would say it ("about 3 school hours"),
     never "0 school hours" for a post sent a few minutes ago."""
     if waiting.hours < 1:
-        return "less than a school hour"
+        return _("less than a school hour")
     hours = round(waiting.hours)
-    return f"about {hours} school hour{'' if hours == 1 else 's'}"
+    return ngettext("about %(hours)s school hour", "about %(hours)s school hours", hours) % {
+        "hours": hours
+    }
 
 
 def waiting_for_decisions(
@@ -93,7 +97,10 @@ def _when(moment: datetime) -> str:
 
 
 def _post_line(post: Post) -> str:
-    return f'"{post.text[:60]}{"…" if len(post.text) > 60 else ""}" for {post.account.name}'
+    return _('"%(text)s" for %(account)s') % {
+        "text": f"{post.text[:60]}{'…' if len(post.text) > 60 else ''}",
+        "account": post.account.name,
+    }
 
 
 def send_post_reminders(*, now: datetime | None = None) -> dict[str, int]:
@@ -111,30 +118,45 @@ def send_post_reminders(*, now: datetime | None = None) -> dict[str, int]:
     for post in waiting:
         revision = post.current_revision.number if post.current_revision else 0
         key = f"post:{post.pk}:rev:{revision}"
-        reviewers = [person for person in deciders if person.pk != post.author_id]
+        reviewers = roles.deciders_for(post, deciders)
         state = waiting_for_decision(post.submitted_at, now=now, closed=closed)
         url = post.get_absolute_url()
+        sent_on = {
+            "author": post.author,
+            "post": _post_line(post),
+            "when": _when(post.submitted_at),
+        }
         if state.reminder_due:
+            threshold = settings.APPROVAL_REMINDER_HOURS
             sent["reminder"] += reminder_send_once(
                 key=f"{key}:reminder",
                 recipients=reviewers,
                 kind=NotificationKind.APPROVAL_REMINDER,
-                subject=f"A post has waited {settings.APPROVAL_REMINDER_HOURS} school hours "
-                "for a decision",
-                message=(
-                    f"{post.author} sent {_post_line(post)} on {_when(post.submitted_at)}. "
-                    "It is still waiting for a decision from the senior team.\n"
-                    "Please approve it, ask for changes or reject it."
-                ),
+                subject=ngettext(
+                    "A post has waited %(hours)s school hour for a decision",
+                    "A post has waited %(hours)s school hours for a decision",
+                    threshold,
+                )
+                % {"hours": threshold},
+                message=_(
+                    "%(author)s sent %(post)s on %(when)s. It is still waiting for a decision "
+                    "from the senior team.\nPlease approve it, ask for changes or reject it."
+                )
+                % sent_on,
                 url=url,
             )
         if state.overdue:
-            overdue_message = (
-                f"{post.author} sent {_post_line(post)} on {_when(post.submitted_at)} and "
-                f"it has waited more than {2 * settings.APPROVAL_REMINDER_HOURS} school "
-                "hours for a decision. It is marked overdue in the queue.\n"
-                "A member of the senior team needs to decide on it."
-            )
+            overdue_hours = 2 * settings.APPROVAL_REMINDER_HOURS
+            overdue_message = ngettext(
+                "%(author)s sent %(post)s on %(when)s and it has waited more than %(hours)s "
+                "school hour for a decision. It is marked overdue in the queue.\n"
+                "A member of the senior team needs to decide on it.",
+                "%(author)s sent %(post)s on %(when)s and it has waited more than %(hours)s "
+                "school hours for a decision. It is marked overdue in the queue.\n"
+                "A member of the senior team needs to decide on it.",
+                overdue_hours,
+            ) % {**sent_on, "hours": overdue_hours}
+            overdue_subject = _("Overdue: a post has waited too long for a decision")
             # The post's page is open to the senior team; a policy admin who is not one of
             # them would get "not found" there, so their email leads to their notifications
             # (which hold the whole message) and says whom to ask.
@@ -144,7 +166,7 @@ def send_post_reminders(*, now: datetime | None = None) -> dict[str, int]:
                 key=f"{key}:escalation",
                 recipients=[*reviewers, *may_open],
                 kind=NotificationKind.APPROVAL_ESCALATION,
-                subject="Overdue: a post has waited too long for a decision",
+                subject=overdue_subject,
                 message=overdue_message,
                 url=url,
             )
@@ -153,24 +175,34 @@ def send_post_reminders(*, now: datetime | None = None) -> dict[str, int]:
                     key=f"{key}:escalation-policy-admins",
                     recipients=may_not_open,
                     kind=NotificationKind.APPROVAL_ESCALATION,
-                    subject="Overdue: a post has waited too long for a decision",
+                    subject=overdue_subject,
                     message=overdue_message
-                    + "\nOnly the senior team can open the post: please ask one of them to "
-                    "decide on it.",
+                    + "\n"
+                    + _(
+                        "Only the senior team can open the post: please ask one of them to "
+                        "decide on it."
+                    ),
                     url=reverse("notifications"),
                 )
         if post.planned_for and post.planned_for - now <= timedelta(hours=settings.URGENT_HOURS):
-            going_out = "was due to go out" if post.planned_for <= now else "is due to go out"
+            if post.planned_for <= now:
+                urgent_message = _(
+                    "%(author)s's post %(post)s was due to go out at %(when)s and nobody has "
+                    "decided on it yet.\nPlease decide on it now, or tell the author it will "
+                    "be late."
+                )
+            else:
+                urgent_message = _(
+                    "%(author)s's post %(post)s is due to go out at %(when)s and nobody has "
+                    "decided on it yet.\nPlease decide on it now, or tell the author it will "
+                    "be late."
+                )
             sent["urgent"] += reminder_send_once(
                 key=f"{key}:urgent",
                 recipients=reviewers,
                 kind=NotificationKind.URGENT_REMINDER,
-                subject="Urgent: a post is due out soon with no decision",
-                message=(
-                    f"{post.author}'s post {_post_line(post)} {going_out} at "
-                    f"{_when(post.planned_for)} and nobody has decided on it yet.\n"
-                    "Please decide on it now, or tell the author it will be late."
-                ),
+                subject=_("Urgent: a post is due out soon with no decision"),
+                message=urgent_message % {**sent_on, "when": _when(post.planned_for)},
                 url=url,
             )
 
@@ -183,12 +215,13 @@ def send_post_reminders(*, now: datetime | None = None) -> dict[str, int]:
             key=f"post:{post.pk}:decision:{post.last_decision_id}:author-reminder",
             recipients=[post.author],
             kind=NotificationKind.AUTHOR_REMINDER,
-            subject="Your post is waiting for your changes",
-            message=(
-                f"The senior team asked for changes to your post {_post_line(post)} on "
-                f"{_when(post.decided_at)}. It will not go out until you make them and send "
-                "it again. If you no longer want to publish it, withdraw it."
-            ),
+            subject=_("Your post is waiting for your changes"),
+            message=_(
+                "The senior team asked for changes to your post %(post)s on %(when)s. It will "
+                "not go out until you make them and send it again. If you no longer want to "
+                "publish it, withdraw it."
+            )
+            % {"post": _post_line(post), "when": _when(post.decided_at)},
             url=post.get_absolute_url(),
         )
     if any(sent.values()):
@@ -212,34 +245,53 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
     closed = closed_days_since(posts[0].submitted_at if posts else None, now)
     sent = 0
     for member in roles.senior_team_members():
-        mine_posts = [p for p in posts if p.author_id != member.pk]
-        mine_campaigns = [c for c in campaigns if c.proposer_id != member.pk]
+        mine_posts = roles.not_their_own(member, posts)
+        mine_campaigns = roles.not_their_own(member, campaigns, owner="proposer_id")
         if not (mine_posts or mine_campaigns):
             continue
         lines = []
         for post in mine_posts[:20]:
             state = waiting_for_decision(post.submitted_at, now=now, closed=closed)
-            flag = " (overdue)" if state.overdue else ""
+            hours = round(state.hours)
+            waited = ngettext("%(hours)s school hour", "%(hours)s school hours", hours) % {
+                "hours": hours
+            }
+            if state.overdue:
+                waited = _("%(waited)s (overdue)") % {"waited": waited}
             lines.append(
-                f"- Post by {post.author}: {_post_line(post)}, waiting "
-                f"{state.hours:.0f} school hours{flag}"
+                _("- Post by %(author)s: %(post)s, waiting %(waited)s")
+                % {"author": post.author, "post": _post_line(post), "waited": waited}
             )
         if len(mine_posts) > 20:
-            lines.append(f"- and {len(mine_posts) - 20} more posts")
+            more = len(mine_posts) - 20
+            lines.append(
+                ngettext("- and %(count)s more post", "- and %(count)s more posts", more)
+                % {"count": more}
+            )
         for campaign in mine_campaigns:
-            lines.append(f'- Campaign "{campaign.title}" proposed by {campaign.proposer}')
+            lines.append(
+                _('- Campaign "%(title)s" proposed by %(who)s')
+                % {"title": campaign.title, "who": campaign.proposer}
+            )
         summary = []
         if mine_posts:
-            summary.append(f"{len(mine_posts)} post{'s' if len(mine_posts) != 1 else ''}")
+            count = len(mine_posts)
+            summary.append(ngettext("%(count)s post", "%(count)s posts", count) % {"count": count})
         if mine_campaigns:
             count = len(mine_campaigns)
-            summary.append(f"{count} campaign{'s' if count != 1 else ''}")
+            summary.append(
+                ngettext("%(count)s campaign", "%(count)s campaigns", count) % {"count": count}
+            )
+        if len(summary) == 2:
+            what = _("%(posts)s and %(campaigns)s") % {"posts": summary[0], "campaigns": summary[1]}
+        else:
+            what = summary[0]
         sent += reminder_send_once(
             key=f"digest:{member.pk}:{today.isoformat()}",
             recipients=[member],
             kind=NotificationKind.DIGEST,
-            subject=f"Waiting for your decision: {' and '.join(summary)}",
-            message="These wait for a decision from the senior team:\n" + "\n".join(lines),
-            url="/posts/queue/",
+            subject=_("Waiting for your decision: %(what)s") % {"what": what},
+            message=_("These wait for a decision from the senior team:") + "\n" + "\n".join(lines),
+            url=reverse("approvals:queue"),
         )
     return sent

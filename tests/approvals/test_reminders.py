@@ -287,3 +287,73 @@ def test_no_digest_on_a_day_the_school_is_closed(team, account):
         assert reminders.send_daily_digests() == 0
     with time_machine.travel(at(2026, 11, 2, 7, 30), tick=False):
         assert reminders.send_daily_digests() == 2
+
+
+# --- What the reminders say ----------------------------------------------------------------------
+
+
+def _sent(kind, recipient):
+    return Notification.objects.get(kind=kind, recipient=recipient)
+
+
+def test_each_reminder_says_which_post_waits_and_since_when(team, account):
+    post = submit_at(
+        at(2026, 11, 23, 10), team["author"], account, planned_for=at(2026, 11, 25, 12)
+    )
+    line = f'"{post.text[:60]}…" for {account.name}'
+    run(at(2026, 11, 25, 10, 1))
+    reminder = _sent(NotificationKind.APPROVAL_REMINDER, team["senior"])
+    assert reminder.subject == "A post has waited 24 school hours for a decision"
+    assert reminder.message == (
+        f"{team['author']} sent {line} on Monday 23 November, 10:00. It is still waiting for "
+        "a decision from the senior team.\nPlease approve it, ask for changes or reject it."
+    )
+    overdue = _sent(NotificationKind.APPROVAL_ESCALATION, team["senior"])
+    assert overdue.subject == "Overdue: a post has waited too long for a decision"
+    assert overdue.message.startswith(
+        f"{team['author']} sent {line} on Monday 23 November, 10:00 and it has waited more "
+        "than 48 school hours for a decision."
+    )
+    urgent = _sent(NotificationKind.URGENT_REMINDER, team["senior"])
+    assert urgent.subject == "Urgent: a post is due out soon with no decision"
+    assert urgent.message.startswith(
+        f"{team['author']}'s post {line} is due to go out at Wednesday 25 November, 12:00 and "
+        "nobody has decided on it yet."
+    )
+
+
+def test_the_author_reminder_says_what_to_do(team, account):
+    post = submit_at(at(2026, 11, 23, 10), team["author"], account)
+    with time_machine.travel(at(2026, 11, 23, 11), tick=False):
+        services.post_request_changes(actor=team["senior"], post=post, comment="Add the date.")
+    run(at(2026, 11, 30, 11, 1))
+    reminder = _sent(NotificationKind.AUTHOR_REMINDER, team["author"])
+    assert reminder.subject == "Your post is waiting for your changes"
+    assert reminder.message == (
+        f'The senior team asked for changes to your post "{post.text[:60]}…" for '
+        f"{account.name} on Monday 23 November, 11:00. It will not go out until you make them "
+        "and send it again. If you no longer want to publish it, withdraw it."
+    )
+    assert reminder.url == post.get_absolute_url()
+
+
+def test_the_digest_counts_in_words_and_leaves_out_the_members_own(team, account):
+    from django.urls import reverse
+
+    from tests.approvals.factories import proposed_campaign
+
+    post = submit_at(at(2026, 11, 23, 10), team["author"], account)
+    campaign = proposed_campaign(team["senior"], title="Walk to school week")
+    with time_machine.travel(at(2026, 11, 23, 11), tick=False):  # one school hour later
+        assert reminders.send_daily_digests() == 2
+    to_proposer = _sent(NotificationKind.DIGEST, team["senior"])
+    assert to_proposer.subject == "Waiting for your decision: 1 post"
+    assert to_proposer.url == reverse("approvals:queue")
+    to_other = _sent(NotificationKind.DIGEST, team["senior2"])
+    assert to_other.subject == "Waiting for your decision: 1 post and 1 campaign"
+    assert to_other.message == (
+        "These wait for a decision from the senior team:\n"
+        f'- Post by {team["author"]}: "{post.text[:60]}…" for {account.name}, waiting '
+        "1 school hour\n"
+        f'- Campaign "{campaign.title}" proposed by {team["senior"]}'
+    )
