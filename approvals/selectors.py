@@ -405,7 +405,7 @@ def home_panel_context(user) -> dict:
         ],
         "posts_drafts": [p for p in waiting_on_me if p.status == PostStatus.DRAFT],
         "posts_more_waiting_on_me": more,
-        "posts_is_senior_team": roles.can_decide_posts(user),
+        "posts_is_senior_team": roles.is_senior_team(user),
         "posts_now": timezone.now(),
     }
     if context["posts_is_senior_team"]:

@@ -5,7 +5,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from people.services import person_deactivate
-from redbridge_portal import services
+from redbridge_portal import roles, services
 from redbridge_portal.models import AuditEvent, Notification, SchoolClosure, User
 
 # Two-factor secrets stay out of the admin site: nobody but the owner should see an
@@ -109,7 +109,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_select_related = ("actor",)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("redbridge_portal.view_audit_log")
+        return roles.can_view_audit_log(request.user)
 
     def get_actions(self, request):
         return {}  # no bulk delete

@@ -79,7 +79,7 @@ def main_navigation(request) -> list[NavMenu]:
         _link(here, _("Personal use"), "policy:personal_use"),
         _link(
             here,
-            _("Questions") if can.decide_posts else _("Ask a question"),
+            _("Questions") if can.senior_team else _("Ask a question"),
             "policy:question_list",
             "policy:question_create",
             "policy:question_detail",
@@ -109,9 +109,10 @@ def main_navigation(request) -> list[NavMenu]:
         posts.append(_link(here, _("Write a post"), "approvals:post_create"))
     posts.append(_link(here, _("Campaigns"), "approvals:campaign_list", "approvals:campaign*"))
     posts.append(_link(here, _("Published log"), "approvals:published_log"))
-    if can.view_calendar and not can.decide_posts:
+    # The senior team find these in their own menu.
+    if can.view_calendar and not can.senior_team:
         posts.append(_link(here, _("Content calendar"), "approvals:calendar"))
-    if can.submit_posts and not can.decide_posts:
+    if can.submit_posts and not can.senior_team:
         posts.append(
             _link(
                 here,
@@ -123,24 +124,16 @@ def main_navigation(request) -> list[NavMenu]:
         )
     menus.append(NavMenu("posts", _("Posts"), posts))
 
-    if can.decide_posts:
-        menus.append(
-            NavMenu(
-                "senior",
-                _("Senior team"),
-                [
-                    _link(here, _("Senior-team queue"), "approvals:queue"),
-                    _link(
-                        here,
-                        _("Concerns"),
-                        "concerns:list",
-                        "concerns:create",
-                        "concerns:detail",
-                    ),
-                    _link(here, _("Content calendar"), "approvals:calendar"),
-                ],
-            )
+    if can.senior_team:
+        senior = []
+        if can.decide_posts:
+            senior.append(_link(here, _("Senior-team queue"), "approvals:queue"))
+        senior.append(
+            _link(here, _("Concerns"), "concerns:list", "concerns:create", "concerns:detail")
         )
+        if can.view_calendar:
+            senior.append(_link(here, _("Content calendar"), "approvals:calendar"))
+        menus.append(NavMenu("senior", _("Senior team"), senior))
 
     admin = []
     if can.manage_policy:
