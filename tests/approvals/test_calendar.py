@@ -120,3 +120,21 @@ def test_staff_who_manage_an_account_can_read_the_calendar(client, staff_user, s
 
     client.force_login(StaffFactory())
     assert client.get(url).status_code == 403
+
+
+def test_a_campaign_page_links_to_the_calendar_for_everyone_who_may_read_it(
+    client, staff_user, senior_user
+):
+    from tests.approvals.factories import proposed_campaign
+
+    campaign = proposed_campaign(staff_user)
+    manager = StaffFactory()
+    AccountFactory().managers.add(manager)
+    link = f"{reverse('approvals:calendar')}?campaign={campaign.pk}"
+    for person, shown in ((senior_user, True), (manager, True), (StaffFactory(), False)):
+        client.force_login(person)
+        page = client.get(campaign.get_absolute_url())
+        assert page.status_code == 200
+        assert (link in page.content.decode()) is shown, person
+        if shown:
+            assert client.get(link).status_code == 200
