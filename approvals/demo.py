@@ -94,8 +94,8 @@ def load_demo(*, stdout) -> None:
             form_token=_token("campaign:sports-week"),
         )
         if sports.status == CampaignStatus.PROPOSED:
-            services.campaign_approve(
-                actor=priya, campaign=sports, reason="A good way to reach families."
+            services.campaign_decide(
+                actor=priya, campaign=sports, approve=True, reason="A good way to reach families."
             )
             sports.refresh_from_db()
         services.campaign_propose(

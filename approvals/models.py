@@ -154,10 +154,6 @@ class Campaign(models.Model):
     def get_absolute_url(self):
         return reverse("approvals:campaign_detail", kwargs={"pk": self.pk})
 
-    @property
-    def is_approved(self):
-        return self.status == CampaignStatus.APPROVED
-
 
 # --- Posts ------------------------------------------------------------------------------------
 
@@ -238,9 +234,6 @@ class PostQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(status=PostStatus.PUBLISHED)
-
-    def ever_submitted(self):
-        return self.filter(current_revision__isnull=False)
 
 
 class Post(PostContentMixin, models.Model):

@@ -1080,11 +1080,3 @@ def _return_posts_of_declined_campaign(*, actor: User, campaign: Campaign, reaso
             url=post.get_absolute_url(),
             key=f"campaign:{campaign.pk}:declined:post:{post.pk}",
         )
-
-
-def campaign_approve(*, actor: User, campaign: Campaign, reason: str = "") -> Campaign:
-    return campaign_decide(actor=actor, campaign=campaign, approve=True, reason=reason)
-
-
-def campaign_decline(*, actor: User, campaign: Campaign, reason: str) -> Campaign:
-    return campaign_decide(actor=actor, campaign=campaign, approve=False, reason=reason)

@@ -626,7 +626,7 @@ def test_a_post_in_a_campaign_cannot_be_approved_until_the_campaign_is(
         services.post_approve(actor=senior_user, post=post)
     post.refresh_from_db()
     assert post.status == PostStatus.SUBMITTED
-    services.campaign_approve(actor=second_senior_user, campaign=campaign)
+    services.campaign_decide(actor=second_senior_user, campaign=campaign, approve=True)
     services.post_approve(actor=senior_user, post=post)
     post.refresh_from_db()
     assert post.status == PostStatus.APPROVED
@@ -643,8 +643,8 @@ def test_a_post_in_a_campaign_may_still_get_changes_requested(staff_user, senior
 def test_nobody_decides_on_their_own_campaign(senior_user, second_senior_user):
     campaign = proposed_campaign(senior_user)
     with pytest.raises(ApprovalError, match="your own campaign"):
-        services.campaign_approve(actor=senior_user, campaign=campaign)
-    services.campaign_approve(actor=second_senior_user, campaign=campaign)
+        services.campaign_decide(actor=senior_user, campaign=campaign, approve=True)
+    services.campaign_decide(actor=second_senior_user, campaign=campaign, approve=True)
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.APPROVED
     assert campaign.decided_by == second_senior_user
@@ -653,7 +653,7 @@ def test_nobody_decides_on_their_own_campaign(senior_user, second_senior_user):
 def test_staff_cannot_decide_on_campaigns(staff_user, other_staff_user):
     campaign = proposed_campaign(staff_user)
     with pytest.raises(ApprovalError, match="Only the senior team"):
-        services.campaign_approve(actor=other_staff_user, campaign=campaign)
+        services.campaign_decide(actor=other_staff_user, campaign=campaign, approve=True)
 
 
 def test_declining_a_campaign_needs_a_reason_and_tells_the_proposer(
@@ -661,8 +661,10 @@ def test_declining_a_campaign_needs_a_reason_and_tells_the_proposer(
 ):
     campaign = proposed_campaign(staff_user)
     with pytest.raises(ApprovalError, match="why"):
-        services.campaign_decline(actor=senior_user, campaign=campaign, reason="")
-    services.campaign_decline(actor=senior_user, campaign=campaign, reason="Exam season.")
+        services.campaign_decide(actor=senior_user, campaign=campaign, approve=False, reason="")
+    services.campaign_decide(
+        actor=senior_user, campaign=campaign, approve=False, reason="Exam season."
+    )
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.DECLINED
     assert campaign.decision_reason == "Exam season."
@@ -673,16 +675,18 @@ def test_declining_a_campaign_needs_a_reason_and_tells_the_proposer(
 
 def test_a_campaign_is_decided_once(staff_user, senior_user, second_senior_user):
     campaign = proposed_campaign(staff_user)
-    services.campaign_approve(actor=senior_user, campaign=campaign)
+    services.campaign_decide(actor=senior_user, campaign=campaign, approve=True)
     with pytest.raises(ApprovalError, match="Priya Shah already decided"):
-        services.campaign_decline(actor=second_senior_user, campaign=campaign, reason="No")
+        services.campaign_decide(
+            actor=second_senior_user, campaign=campaign, approve=False, reason="No"
+        )
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.APPROVED
 
 
 def test_posts_cannot_join_a_declined_campaign(staff_user, senior_user, account):
     campaign = proposed_campaign(staff_user)
-    services.campaign_decline(actor=senior_user, campaign=campaign, reason="Not now.")
+    services.campaign_decide(actor=senior_user, campaign=campaign, approve=False, reason="Not now.")
     campaign.refresh_from_db()
     with pytest.raises(ApprovalError, match="declined"):
         draft_post(staff_user, account, campaign=campaign)

@@ -31,8 +31,8 @@ def test_a_declined_campaigns_waiting_posts_go_back_to_their_authors_with_the_re
     still_a_draft = draft_post(staff_user, account, campaign=campaign)
     own = submitted_post(senior_user, account, campaign=campaign)
 
-    services.campaign_decline(
-        actor=senior_user, campaign=campaign, reason="It clashes with exam week."
+    services.campaign_decide(
+        actor=senior_user, campaign=campaign, approve=False, reason="It clashes with exam week."
     )
 
     waiting.refresh_from_db()
@@ -68,7 +68,9 @@ def test_a_declined_campaigns_waiting_posts_go_back_to_their_authors_with_the_re
 
 def test_the_campaign_declined_email_gives_the_reason(staff_user, senior_user):
     campaign = proposed_campaign(staff_user)
-    services.campaign_decline(actor=senior_user, campaign=campaign, reason="Too close to exams.")
+    services.campaign_decide(
+        actor=senior_user, campaign=campaign, approve=False, reason="Too close to exams."
+    )
     told = Notification.objects.get(recipient=staff_user, kind=NotificationKind.CAMPAIGN_DECIDED)
     assert "Too close to exams." in told.message
     assert "on the campaign's page" not in told.message

@@ -590,7 +590,7 @@ def test_list_pages_run_the_same_queries_for_few_and_many_rows(
 ):
     client.force_login(staff_user)
     campaign = proposed_campaign(staff_user)
-    services.campaign_approve(actor=senior_user, campaign=campaign)
+    services.campaign_decide(actor=senior_user, campaign=campaign, approve=True)
     for n in range(2):
         post = approved_post(staff_user, senior_user, account, campaign=campaign)
         services.post_mark_published(
