@@ -347,7 +347,13 @@ class Post(PostContentMixin, models.Model):
 
     def __str__(self):
         excerpt = Truncator(self.text.strip().replace("\n", " ")).chars(60)
-        return f"Post {self.pk} on {self.account.name}: {excerpt}" if self.pk else excerpt
+        if not self.pk:
+            return excerpt
+        return _("Post %(pk)s on %(account)s: %(excerpt)s") % {
+            "pk": self.pk,
+            "account": self.account.name,
+            "excerpt": excerpt,
+        }
 
     def get_absolute_url(self):
         return reverse("approvals:post_detail", kwargs={"pk": self.pk})
@@ -416,7 +422,10 @@ class PostRevision(PostContentMixin, AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"Revision {self.number} of post {self.post_id}"
+        return _("Revision %(number)s of post %(post)s") % {
+            "number": self.number,
+            "post": self.post_id,
+        }
 
     def get_absolute_url(self):
         post_url = reverse("approvals:post_detail", kwargs={"pk": self.post_id})
@@ -563,7 +572,10 @@ class PublicationCorrection(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"Correction of post {self.post_id} by {self.corrected_by}"
+        return _("Correction of post %(post)s by %(who)s") % {
+            "post": self.post_id,
+            "who": self.corrected_by,
+        }
 
 
 # --- Decisions and comments -------------------------------------------------------------------
@@ -620,7 +632,11 @@ class Decision(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"{self.get_outcome_display()} by {self.decided_by} (revision {self.revision_id})"
+        return _("%(outcome)s by %(who)s (revision %(revision)s)") % {
+            "outcome": self.get_outcome_display(),
+            "who": self.decided_by,
+            "revision": self.revision_id,
+        }
 
 
 class Comment(models.Model):
@@ -650,7 +666,10 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["post", "created_at"], name="comment_timeline")]
 
     def __str__(self):
-        return f"Comment by {self.author} on post {self.post_id}"
+        return _("Comment by %(who)s on post %(post)s") % {
+            "who": self.author,
+            "post": self.post_id,
+        }
 
     def get_absolute_url(self):
         return f"{self.post.get_absolute_url()}#comment-{self.pk}"

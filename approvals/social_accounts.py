@@ -8,6 +8,7 @@ with the row locked and an audit entry in the same transaction.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from approvals.models import Account
 from redbridge_portal import roles
@@ -23,7 +24,7 @@ class AccountManagementError(ActionRefused):
 
 def _check(actor) -> None:
     if not roles.can_manage_social_accounts(actor):
-        raise AccountManagementError("Only policy admins can change the school's accounts.")
+        raise AccountManagementError(_("Only policy admins can change the school's accounts."))
 
 
 def _describe(account: Account) -> dict:
@@ -76,9 +77,10 @@ def _set_in_use(actor, account: Account, in_use: bool) -> Account:
     with transaction.atomic():
         account = Account.objects.select_for_update().get(pk=account.pk)
         if account.is_active == in_use:
-            raise AccountManagementError(
-                f"{account.name} is already {'in use' if in_use else 'retired'}."
+            already = (
+                _("%(name)s is already in use.") if in_use else _("%(name)s is already retired.")
             )
+            raise AccountManagementError(already % {"name": account.name})
         account.is_active = in_use
         account.save(update_fields=["is_active"])
         audit_record(
