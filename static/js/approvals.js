@@ -7,6 +7,14 @@
   var X_LINK_LENGTH = 23;
   var URL_IN_TEXT = /(?:https?:\/\/|www\.)\S+/gi;
 
+  // The wording comes from the template (marked for translation there) with "%(name)s" for
+  // each number, as Django's interpolate() would fill it.
+  function fill(format, values) {
+    return (format || "").replace(/%\((\w+)\)s/g, function (placeholder, name) {
+      return name in values ? String(values[name]) : placeholder;
+    });
+  }
+
   function publishedLength(text, link, platform) {
     // The same rule as approvals.platforms.published_length: the text, then a space and the link.
     var normalised = text.replace(/\r\n/g, "\n").trim();
@@ -59,12 +67,13 @@
       var limit = account ? limits[account.value] : undefined;
       if (limit) {
         var left = limit - used;
-        counter.textContent = left >= 0
-          ? used + " of " + limit + " characters used. " + left + " left."
-          : used + " of " + limit + " characters used. " + (-left) + " too many.";
+        counter.textContent = fill(
+          counter.getAttribute(left >= 0 ? "data-within-limit" : "data-over-limit"),
+          { used: used, limit: limit, left: left, over: -left }
+        );
         counter.classList.toggle("is-over", left < 0);
       } else {
-        counter.textContent = used + " characters used. Choose an account to see its limit.";
+        counter.textContent = fill(counter.getAttribute("data-no-limit"), { used: used });
         counter.classList.remove("is-over");
       }
       if (previewText) {
@@ -75,7 +84,9 @@
       }
       if (account && previewName) {
         var option = account.options[account.selectedIndex];
-        var label = option && option.value ? option.textContent : "Account";
+        var label = option && option.value
+          ? option.textContent
+          : previewName.getAttribute("data-no-account");
         previewName.textContent = label.split(" (")[0];
         var handle = label.match(/\(([^)]*)\)/);
         if (previewHandle) {
@@ -95,7 +106,9 @@
 })();
 
 // Copy buttons (the personal-use page's profile statement). Without this file the statement
-// stays in a read-only box to select and copy by hand; the button only appears with it.
+// stays in a read-only box to select and copy by hand; the button only appears with it. What
+// the status says comes from its data-copied and data-copy-by-hand attributes (translated in
+// the template); the English here stands in only where a page does not give them yet.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -105,19 +118,20 @@
       if (!source) {
         return;
       }
+      var say = function (attribute, fallback) {
+        if (status) {
+          status.textContent = status.getAttribute(attribute) || fallback;
+        }
+      };
       button.hidden = false;
       button.addEventListener("click", function () {
         var done = function () {
-          if (status) {
-            status.textContent = "Copied. Paste it into your profile.";
-          }
+          say("data-copied", "Copied. Paste it into your profile.");
         };
         if (navigator.clipboard && navigator.clipboard.writeText) {
           navigator.clipboard.writeText(source.value).then(done, function () {
             source.select();
-            if (status) {
-              status.textContent = "Press Ctrl+C (or Cmd+C) to copy the selected text.";
-            }
+            say("data-copy-by-hand", "Press Ctrl+C (or Cmd+C) to copy the selected text.");
           });
         } else {
           source.select();

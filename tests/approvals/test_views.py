@@ -64,6 +64,15 @@ def test_the_write_page_has_the_form_counter_preview_and_self_check(staff_client
         assert "src=" in tag or 'type="application/json"' in tag, tag
 
 
+def test_the_counter_and_preview_take_their_wording_from_the_page(staff_client, account):
+    # The script has no catalogue of its own: the page gives it the (translated) sentences.
+    html = staff_client.get(reverse("approvals:post_create")).content.decode()
+    assert 'data-within-limit="%(used)s of %(limit)s characters used. %(left)s left."' in html
+    assert 'data-over-limit="%(used)s of %(limit)s characters used. %(over)s too many."' in html
+    assert 'data-no-limit="%(used)s characters used. Choose an account to see its limit."' in html
+    assert 'data-no-account="Account"' in html
+
+
 def test_saving_a_draft(staff_client, staff_user, account):
     response = staff_client.post(reverse("approvals:post_create"), post_form_data(account))
     post = Post.objects.get()
