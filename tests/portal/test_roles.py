@@ -146,3 +146,78 @@ def test_who_may_decide_comment_on_and_record_a_post(
     assert roles.may_record_publication(staff_user, sent)
     assert roles.may_record_publication(second_senior_user, sent)
     assert not roles.may_record_publication(other_staff_user, sent)
+
+
+def test_who_may_see_a_post(staff_user, other_staff_user, senior_user, second_senior_user):
+    from tests.approvals.factories import (
+        AccountFactory,
+        draft_post,
+        published_post,
+        submitted_post,
+    )
+
+    account = AccountFactory()
+    draft = draft_post(staff_user, account)
+    sent = submitted_post(staff_user, account)
+    published = published_post(
+        staff_user, senior_user, account, url="https://x.com/redbridge/status/1"
+    )
+    nobody = AnonymousUser()
+    # (post, who may see it); everyone else may not.
+    cases = [
+        (draft, {staff_user}),  # someone's unsent draft is theirs alone
+        (sent, {staff_user, senior_user, second_senior_user}),
+        (published, {staff_user, other_staff_user, senior_user, second_senior_user}),
+    ]
+    for post, allowed in cases:
+        for person in (staff_user, other_staff_user, senior_user, second_senior_user, nobody):
+            assert roles.may_see_post(person, post) is (person in allowed), (post, person)
+    own_draft = draft_post(senior_user, account)
+    assert roles.may_see_post(senior_user, own_draft)
+    assert not roles.may_see_post(second_senior_user, own_draft)
+
+
+def test_only_the_author_may_change_a_post(staff_user, other_staff_user, senior_user):
+    from tests.approvals.factories import AccountFactory, draft_post, submitted_post
+
+    account = AccountFactory()
+    for post in (draft_post(staff_user, account), submitted_post(staff_user, account)):
+        assert roles.may_change_post(staff_user, post)
+        assert not roles.may_change_post(other_staff_user, post)
+        assert not roles.may_change_post(senior_user, post)  # deciding is not changing
+        assert not roles.may_change_post(AnonymousUser(), post)
+    assert roles.may_change_post(senior_user, draft_post(senior_user, account))
+
+
+def test_who_may_decide_a_campaign(staff_user, senior_user, second_senior_user):
+    from tests.approvals.factories import proposed_campaign
+
+    campaign = proposed_campaign(staff_user)
+    assert roles.may_decide_campaign(senior_user, campaign)
+    assert not roles.may_decide_campaign(staff_user, campaign)
+    assert not roles.may_decide_campaign(AnonymousUser(), campaign)
+    own = proposed_campaign(senior_user, title="Walk to school week")
+    assert not roles.may_decide_campaign(senior_user, own)  # never your own campaign
+    assert roles.may_decide_campaign(second_senior_user, own)
+
+
+def test_the_list_forms_of_never_your_own(staff_user, senior_user, second_senior_user):
+    from tests.approvals.factories import AccountFactory, proposed_campaign, submitted_post
+
+    account = AccountFactory()
+    theirs = submitted_post(staff_user, account)
+    own = submitted_post(senior_user, account)
+    team = [senior_user, second_senior_user]
+    assert roles.deciders_for(theirs, team) == team
+    assert roles.deciders_for(own, team) == [second_senior_user]
+    assert roles.not_their_own(senior_user, [theirs, own]) == [theirs]
+    assert roles.not_their_own(second_senior_user, [theirs, own]) == [theirs, own]
+    campaigns = [proposed_campaign(staff_user), proposed_campaign(senior_user, title="Own")]
+    assert roles.not_their_own(senior_user, campaigns, owner="proposer_id") == campaigns[:1]
+    assert roles.not_their_own(second_senior_user, campaigns, owner="proposer_id") == campaigns
+    # Each list form agrees with the rule for one object.
+    for person in team:
+        assert (person in roles.deciders_for(own, team)) == roles.may_decide(person, own)
+        assert (
+            campaigns[1] in roles.not_their_own(person, campaigns, owner="proposer_id")
+        ) == roles.may_decide_campaign(person, campaigns[1])
