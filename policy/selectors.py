@@ -660,18 +660,17 @@ def home_panel_context(user) -> dict:
     off a draft waiting for them. Two queries (one more while a draft awaits sign-off, three
     more for policy admins)."""
     can_manage = roles.can_manage_policy(user)
-    wants_draft = can_manage or roles.can_decide_posts(user)
-    # The current version and the draft in one query, for those who need the draft.
-    statuses = [PolicyVersionStatus.PUBLISHED]
-    if wants_draft:
-        statuses.append(PolicyVersionStatus.DRAFT)
+    # The current version and the draft in one query. The draft is loaded for everyone because
+    # whether someone may read it (as the person it names responsible) depends on the draft.
     versions = list(
-        PolicyVersion.objects.filter(status__in=statuses).select_related(
-            "prepared_by", "signed_off_by"
-        )
+        PolicyVersion.objects.filter(
+            status__in=[PolicyVersionStatus.PUBLISHED, PolicyVersionStatus.DRAFT]
+        ).select_related("prepared_by", "signed_off_by")
     )
     version = next((v for v in versions if v.status == PolicyVersionStatus.PUBLISHED), None)
     draft = next((v for v in versions if v.status == PolicyVersionStatus.DRAFT), None)
+    if draft is not None and not roles.may_read_policy_draft(user, draft):
+        draft = None
     acknowledgement = acknowledgement_for(user, version)
     context = {
         "policy_version": version,
