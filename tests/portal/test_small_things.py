@@ -64,3 +64,11 @@ def test_the_audit_log_says_what_happened_in_words_and_can_hide_sign_ins(client)
     assert "Added a school closure" in hidden
     assert "<td>Signed in</td>" not in hidden
     assert AuditEvent.objects.filter(action="login.succeeded").exists()
+
+
+def test_the_words_portal_js_shows_come_from_the_page(client):
+    """The script has no translation catalogue, so the page hands it its (translated) words."""
+    client.force_login(StaffFactory())
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-find-label="Find by name or email"' in html
+    assert 'data-find-status="{shown} of {total} shown"' in html
