@@ -1,7 +1,7 @@
 """Concerns: raised by any member of staff, alerted to the senior team at once,
 taken on, acted on and resolved by one of them; seen only by them and the reporter."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -88,13 +88,27 @@ def test_illegal_moves_are_refused(staff_user, senior_user, second_senior_user):
     # Another member may take it over (someone off sick), then it is theirs.
     concerns.concern_take(actor=second_senior_user, concern=concern)
     concerns.concern_resolve(actor=second_senior_user, concern=concern, outcome="Done")
-    for action in (
-        lambda: concerns.concern_take(actor=senior_user, concern=concern),
-        lambda: concerns.concern_add_action(actor=second_senior_user, concern=concern, body="x"),
-        lambda: concerns.concern_resolve(actor=second_senior_user, concern=concern, outcome="y"),
+    for action, refused in (
+        (
+            lambda: concerns.concern_take(actor=senior_user, concern=concern),
+            "so you cannot take on it.",
+        ),
+        (
+            lambda: concerns.concern_add_action(
+                actor=second_senior_user, concern=concern, body="x"
+            ),
+            "so you cannot record actions on it.",
+        ),
+        (
+            lambda: concerns.concern_resolve(
+                actor=second_senior_user, concern=concern, outcome="y"
+            ),
+            "so you cannot resolve it.",
+        ),
     ):
-        with pytest.raises(ConcernError):
+        with pytest.raises(ConcernError) as raised:
             action()
+        assert str(raised.value) == f"This concern is “Resolved”, {refused}"
 
 
 def test_bad_input_is_refused(staff_user):
@@ -218,10 +232,15 @@ def test_overdue_concerns_are_reminded_once(staff_user, senior_user):
     assert Notification.objects.filter(
         recipient=senior_user, subject__startswith="Overdue: nobody has taken on"
     ).exists()
-    concerns.concern_take(actor=senior_user, concern=concern)
-    with time_machine.travel(later + timedelta(days=2)):
+    with time_machine.travel(datetime(2027, 3, 5, 9, 0, tzinfo=UTC)):
+        concerns.concern_take(actor=senior_user, concern=concern)
+    with time_machine.travel(datetime(2027, 3, 9, 9, 0, tzinfo=UTC)):
         assert concerns.send_concern_reminders()["owner"] == 1
         assert concerns.send_concern_reminders()["owner"] == 0
+    reminder = Notification.objects.get(
+        recipient=senior_user, subject="A concern you took on is still open"
+    )
+    assert "concern on 05 March. It is still open" in reminder.message
 
 
 def test_the_reminder_task_runs_and_is_scheduled():
