@@ -16,6 +16,7 @@ from concerns.models import Concern, ConcernStatus, ConcernUrgency
 from concerns.services import ConcernError
 from redbridge_portal.models import AuditEvent, Notification
 from tests.approvals.factories import image_bytes
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +180,19 @@ def test_the_pages_raise_take_and_resolve_a_concern(staff_user, senior_user):
     page = staff.get(concern.get_absolute_url()).content.decode()
     assert "Resolved" in page and "Removed" in page
     assert "Reported it" not in page  # the senior team's notes are theirs
+
+
+def test_only_members_of_staff_raise_a_concern_on_the_page_and_in_the_service(senior_user):
+    nobody = UserFactory(roles=[])  # an account with no role: not on the staff
+    page = client_for(nobody)
+    assert page.get(reverse("concerns:create")).status_code == 403
+    sent = page.post(
+        reverse("concerns:create"), {"description": "Fake account", "urgency": "today"}
+    )
+    assert sent.status_code == 403
+    with pytest.raises(ConcernError, match="Only members of staff can raise a concern"):
+        raise_concern(nobody)
+    assert not Concern.objects.exists()
 
 
 def test_a_not_an_image_screenshot_is_refused_without_a_500(staff_user):
