@@ -420,7 +420,7 @@ def _import_new(actor: User, rows: list[dict]) -> None:
         entries=[
             (
                 created[row["email"]],
-                "Imported from a staff list.",
+                _("Imported from a staff list."),
                 {"roles": [roles.STAFF, *row.get("roles", [])]},
             )
             for row in rows

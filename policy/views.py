@@ -332,12 +332,12 @@ class AcknowledgementsCsvView(AcknowledgementsView):
                     str(row.user),
                     row.user.email,
                     version.number,
-                    "yes" if when else "no",
+                    _("yes") if when else _("no"),
                     when.strftime("%Y-%m-%d %H:%M") if when else "",
                 )
 
         return csv_download(
-            ["Name", "Email", "Version", "Acknowledged", "Acknowledged at"],
+            [_("Name"), _("Email"), _("Version"), _("Acknowledged"), _("Acknowledged at")],
             rows(),
             filename=f"policy-version-{version.number}-acknowledgements.csv",
         )

@@ -57,7 +57,7 @@ def user_anonymise(*, actor: User, user: User) -> User:
             raise AccountError(_("This account has already been anonymised."))
         old_email = user.email
         roles_before = roles.role_names(user)
-        user.first_name = "Former member of staff"
+        user.first_name = _("Former member of staff")
         user.last_name = str(user.pk)
         user.email = f"former-staff-{user.pk}@{ANONYMISED_EMAIL_DOMAIN}"
         user.set_unusable_password()
@@ -90,7 +90,7 @@ def user_anonymise(*, actor: User, user: User) -> User:
             actor=actor,
             action="user.anonymised",
             target=user,
-            summary="Personal details removed; records kept under the new name.",
+            summary=_("Personal details removed; records kept under the new name."),
             data={"roles_before": roles_before},
         )
     return user
