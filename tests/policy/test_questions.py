@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from policy import questions, selectors
+from policy import questions, search
 from policy.models import FrequentlyAskedQuestion, Question, QuestionStatus
 from policy.questions import QuestionError
 from redbridge_portal.models import AuditEvent, Notification
@@ -113,10 +113,10 @@ def test_an_anonymised_answer_is_published_for_everyone_and_found_by_search(
     listing = client_for(other_staff_user).get(reverse("policy:faq")).content.decode()
     assert "sharing the school&#x27;s published posts is welcome" in listing
     assert str(staff_user) not in listing
-    results = selectors.search_policy("sharing welcome")
+    results = search.search_policy("sharing welcome")
     assert [hit.kind for hit in results.hits] == ["faq"]
     assert results.hits[0].url == faq.get_absolute_url()
-    assert not [h for h in selectors.search_policy("zebra crossing").hits if h.kind == "faq"]
+    assert not [h for h in search.search_policy("zebra crossing").hits if h.kind == "faq"]
 
 
 def test_the_ask_page_refuses_an_empty_question_and_sends_a_real_one(staff_user):
