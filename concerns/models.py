@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from redbridge_portal.records import form_token_field, optional_foreign_key
@@ -107,7 +108,7 @@ class Concern(models.Model):
 
     def __str__(self):
         excerpt = Truncator(" ".join(self.description.split())).chars(60)
-        return f"Concern {self.pk}: {excerpt}"
+        return gettext("Concern %(number)s: %(excerpt)s") % {"number": self.pk, "excerpt": excerpt}
 
     def get_absolute_url(self):
         return reverse("concerns:detail", kwargs={"pk": self.pk})
@@ -130,4 +131,7 @@ class ConcernAction(models.Model):
         ]
 
     def __str__(self):
-        return f"Action on concern {self.concern_id} by {self.author}"
+        return gettext("Action on concern %(number)s by %(author)s") % {
+            "number": self.concern_id,
+            "author": self.author,
+        }

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from approvals.images import CleanImage
@@ -130,9 +131,10 @@ def concern_raise(
     )
 
 
-def _move(concern: Concern | int, *, actor, to_status: str, action: str, allowed) -> Concern:
+def _move(concern: Concern | int, *, actor, to_status: str, refused: str, allowed) -> Concern:
     """Lock the concern and check the move with `allowed(actor, concern)` (a rule from
-    redbridge_portal.roles); when refused, say why. The caller saves. Must be called inside
+    redbridge_portal.roles); when refused, say why (`refused`, a whole sentence with the
+    concern's %(status)s, for the wrong state). The caller saves. Must be called inside
     transaction.atomic."""
     pk = concern if isinstance(concern, int) else concern.pk
     # Lock the concern's row only: PostgreSQL refuses FOR UPDATE on the nullable side of the
@@ -152,10 +154,7 @@ def _move(concern: Concern | int, *, actor, to_status: str, action: str, allowed
         raise ConcernError(
             _("%(owner)s is dealing with this concern; take it on first.") % {"owner": locked.owner}
         )
-    raise ConcernError(
-        _("This concern is “%(status)s”, so you cannot %(action)s it.")
-        % {"status": locked.get_status_display(), "action": action}
-    )
+    raise ConcernError(refused % {"status": locked.get_status_display()})
 
 
 def _set_status(
@@ -189,7 +188,7 @@ def concern_take(*, actor, concern: Concern | int) -> Concern:
             concern,
             actor=actor,
             to_status=to_status,
-            action=_("take on"),
+            refused=_("This concern is “%(status)s”, so you cannot take on it."),
             allowed=roles.may_take_concern,
         )
         previous = locked.owner
@@ -227,7 +226,7 @@ def concern_add_action(*, actor, concern: Concern | int, body: str) -> ConcernAc
             concern,
             actor=actor,
             to_status=ConcernStatus.IN_HAND,
-            action=_("record actions on"),
+            refused=_("This concern is “%(status)s”, so you cannot record actions on it."),
             allowed=roles.may_work_on_concern,
         )
         entry = ConcernAction.objects.create(concern=locked, author=actor, body=body)
@@ -243,7 +242,7 @@ def concern_resolve(*, actor, concern: Concern | int, outcome: str) -> Concern:
             concern,
             actor=actor,
             to_status=ConcernStatus.RESOLVED,
-            action=_("resolve"),
+            refused=_("This concern is “%(status)s”, so you cannot resolve it."),
             allowed=roles.may_work_on_concern,
         )
         _set_status(
@@ -275,6 +274,7 @@ def send_concern_reminders(*, now: datetime | None = None) -> dict[str, int]:
     senior = list(roles.senior_team_members())
     for concern in Concern.objects.open().select_related("reporter", "owner"):
         if concern.status == ConcernStatus.RAISED:
+            # senior_team_except would query once per concern: the team is loaded once above.
             if now - concern.created_at < REMIND_UNTAKEN_AFTER[concern.urgency]:
                 continue
             sent["untaken"] += reminder_send_once(
@@ -305,7 +305,7 @@ def send_concern_reminders(*, now: datetime | None = None) -> dict[str, int]:
                 )
                 % {
                     "person": concern.reporter,
-                    "day": f"{timezone.localtime(concern.taken_at):%d %B}",
+                    "day": date_format(timezone.localtime(concern.taken_at), "d F"),
                     "summary": _summary(concern),
                 },
                 url=concern.get_absolute_url(),

@@ -14,6 +14,7 @@ from redbridge_portal.mixins import (
     ObjectPageView,
     PersonalListsView,
     PostedFormMixin,
+    RoleRequiredMixin,
     SendOnceFormView,
 )
 
@@ -23,7 +24,9 @@ class ConcernListView(PersonalListsView):
     lists = staticmethod(selectors.concern_lists)
 
 
-class ConcernCreateView(SendOnceFormView):
+class ConcernCreateView(RoleRequiredMixin, SendOnceFormView):
+    allowed = staticmethod(roles.is_staff_member)
+    refused = _("Only members of staff can raise a concern.")
     template_name = "concerns/concern_form.html"
     form_class = ConcernForm
     service = staticmethod(services.concern_raise)

@@ -14,6 +14,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from people import services, sso
 from redbridge_portal.models import User
@@ -51,11 +52,11 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         services.sso_sign_in_refused(
             email=user.email,
             reason="deactivated",
-            detail="A closed account tried to sign in with its school account.",
+            detail=_("A closed account tried to sign in with its school account."),
             provider=settings.SSO_PROVIDER,
         )
         raise ImmediateHttpResponse(
-            refused_page(request, "Your account on the staff portal has been closed.")
+            refused_page(request, _("Your account on the staff portal has been closed."))
         )
 
     def post_login(self, request, user, **kwargs):
@@ -116,12 +117,12 @@ class SchoolSocialAccountAdapter(DefaultSocialAccountAdapter):
         self, request, provider, error=None, exception=None, extra_context=None
     ):
         if error == "cancelled":
-            message = "You did not finish signing in with your school account."
+            message = _("You did not finish signing in with your school account.")
         else:
-            message = (
+            message = _(
                 "Signing in with your school account did not work. Try again; if it still "
-                "fails, contact " + settings.SUPPORT_CONTACT + "."
-            )
+                "fails, contact %(support_contact)s."
+            ) % {"support_contact": settings.SUPPORT_CONTACT}
         services.sso_sign_in_refused(
             email="",
             reason=f"provider_error:{error or 'unknown'}",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from redbridge_portal import roles
 
@@ -51,8 +52,10 @@ def _heading(text: str) -> str:
 def _decode(data: bytes) -> str:
     if b"\x00" in data[:4096]:
         raise FileRefused(
-            "This is not a CSV file: it looks like a spreadsheet or another binary file. In "
-            'Excel, choose File, Save As, and the type "CSV UTF-8 (Comma delimited)".'
+            _(
+                "This is not a CSV file: it looks like a spreadsheet or another binary file. In "
+                'Excel, choose File, Save As, and the type "CSV UTF-8 (Comma delimited)".'
+            )
         )
     try:
         return data.decode("utf-8-sig")
@@ -63,7 +66,7 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         raise FileRefused(
-            'The file\'s text could not be read. Save it as "CSV UTF-8" and upload it again.'
+            _('The file\'s text could not be read. Save it as "CSV UTF-8" and upload it again.')
         ) from None
 
 
@@ -78,29 +81,34 @@ def read_staff_csv(data: bytes) -> ReadFile:
     and either the person's email, names and roles, or the error that stops it."""
     if len(data) > MAX_FILE_BYTES:
         raise FileRefused(
-            f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB. A staff list is "
-            "much smaller: check it is the right file."
+            _(
+                "The file is larger than %(megabytes)s MB. A staff list is much smaller: check "
+                "it is the right file."
+            )
+            % {"megabytes": MAX_FILE_BYTES // (1024 * 1024)}
         )
     text = _decode(data)
     if not text.strip():
-        raise FileRefused("The file is empty.")
+        raise FileRefused(_("The file is empty."))
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
-        raise FileRefused(f"The file is not a readable CSV file ({error}).") from None
+        raise FileRefused(
+            _("The file is not a readable CSV file (%(error)s).") % {"error": error}
+        ) from None
     headings = [_heading(cell) for cell in table[0]]
     columns = _columns(headings)
     found = ReadFile(has_role_columns=columns["roles"] is not None or bool(columns["role_columns"]))
     if len(table) - 1 > MAX_ROWS:
-        raise FileRefused(f"The file has more than {MAX_ROWS} rows.")
+        raise FileRefused(_("The file has more than %(rows)s rows.") % {"rows": MAX_ROWS})
     for index, cells in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue  # blank lines (Excel often leaves some at the end)
         found.rows.append(_read_row(index, cells, columns))
     if not found.rows:
-        raise FileRefused("The file has a heading row but nobody in it.")
+        raise FileRefused(_("The file has a heading row but nobody in it."))
     return found
 
 
@@ -120,14 +128,15 @@ def _columns(headings: list[str]) -> dict:
     }
     if columns["email"] is None:
         raise FileRefused(
-            'The first row must name the columns, with one called "Email". Found: '
-            + (", ".join(f'"{h}"' for h in headings if h) or "nothing")
-            + "."
+            _('The first row must name the columns, with one called "Email". Found: %(found)s.')
+            % {"found": ", ".join(f'"{h}"' for h in headings if h) or _("nothing")}
         )
     if columns["name"] is None and (columns["first_name"] is None or columns["last_name"] is None):
         raise FileRefused(
-            'The file needs the people\'s names: a "Name" column, or "First name" and '
-            '"Last name" (or "Forename" and "Surname").'
+            _(
+                'The file needs the people\'s names: a "Name" column, or "First name" and '
+                '"Last name" (or "Forename" and "Surname").'
+            )
         )
     return columns
 
@@ -150,21 +159,22 @@ def _read_row(number: int, cells: list[str], columns: dict) -> dict:
             first_name, last_name = last_name, ""
     row.update(email=email, first_name=first_name, last_name=last_name)
     if not email:
-        return {**row, "error": "No email address."}
+        return {**row, "error": _("No email address.")}
     try:
         validate_email(email)
     except ValidationError:
-        return {**row, "error": f'"{email}" is not an email address.'}
+        return {**row, "error": _('"%(email)s" is not an email address.') % {"email": email}}
     domains = settings.SSO_ALLOWED_DOMAINS
     if domains and email.rpartition("@")[2] not in domains:
         return {
             **row,
-            "error": f"{email} is not a school email address (allowed: {', '.join(domains)}).",
+            "error": _("%(email)s is not a school email address (allowed: %(domains)s).")
+            % {"email": email, "domains": ", ".join(domains)},
         }
     if not first_name or not last_name:
-        return {**row, "error": "The first name or last name is missing."}
+        return {**row, "error": _("The first name or last name is missing.")}
     if len(first_name) > 150 or len(last_name) > 150 or len(email) > 254:
-        return {**row, "error": "The name or email address is too long."}
+        return {**row, "error": _("The name or email address is too long.")}
     if columns["roles"] is None and not columns["role_columns"]:
         return row
     extra = set()
@@ -174,14 +184,21 @@ def _read_row(number: int, cells: list[str], columns: dict) -> dict:
                 continue
             role = ROLE_NAMES.get(_heading(part))
             if role is None:
-                return {**row, "error": f'"{part.strip()}" is not a role in the portal.'}
+                return {
+                    **row,
+                    "error": _('"%(role)s" is not a role in the portal.') % {"role": part.strip()},
+                }
             extra.add(role)
     for index, role in columns["role_columns"].items():
         value = _cell(cells, index).lower()
         if value in YES:
             extra.add(role)
         elif value not in NO:
-            return {**row, "error": f'"{value}" under "{role}" should be yes or no.'}
+            return {
+                **row,
+                "error": _('"%(value)s" under "%(role)s" should be yes or no.')
+                % {"value": value, "role": role},
+            }
     extra.discard(roles.STAFF)
     row["roles"] = sorted(extra)
     return row
@@ -238,7 +255,11 @@ def plan(*, rows: list[dict], has_role_columns: bool, actor, deactivate_missing:
         if row["email"] in duplicates:
             first = seen[row["email"]]
             result.errors.append(
-                {**row, "error": f"{row['email']} is in the file more than once (row {first})."}
+                {
+                    **row,
+                    "error": _("%(email)s is in the file more than once (row %(row)s).")
+                    % {"email": row["email"], "row": first},
+                }
             )
             continue
         person = people.get(row["email"])
@@ -246,21 +267,28 @@ def plan(*, rows: list[dict], has_role_columns: bool, actor, deactivate_missing:
             result.new.append({**row, "roles": row.get("roles", [])})
             continue
         if person.is_anonymised:
-            result.errors.append({**row, "error": "This address belongs to an anonymised account."})
+            result.errors.append(
+                {**row, "error": _("This address belongs to an anonymised account.")}
+            )
             continue
         changes = []
         if (person.first_name, person.last_name) != (row["first_name"], row["last_name"]):
-            changes.append(f"name was {person.first_name} {person.last_name}")
+            changes.append(
+                _("name was %(first_name)s %(last_name)s")
+                % {"first_name": person.first_name, "last_name": person.last_name}
+            )
         if not person.is_active:
-            changes.append("account reopened")
+            changes.append(_("account reopened"))
         held = sorted(set(roles.role_names(person)) - {roles.STAFF})
         if has_role_columns and held != row["roles"]:
             if person.pk == actor.pk:
                 result.errors.append(
-                    {**row, "error": "These are your own roles: ask another policy admin."}
+                    {**row, "error": _("These are your own roles: ask another policy admin.")}
                 )
                 continue
-            changes.append(f"roles were {', '.join(held) or 'Staff only'}")
+            changes.append(
+                _("roles were %(roles)s") % {"roles": ", ".join(held) or _("Staff only")}
+            )
             if roles.POLICY_ADMIN in row["roles"]:
                 admins_after.add(person.pk)
             else:
@@ -283,7 +311,9 @@ def plan(*, rows: list[dict], has_role_columns: bool, actor, deactivate_missing:
         admins_after -= {person.pk for person in result.to_close}
     if not admins_after:
         result.blocking.append(
-            "This import would leave the portal with no policy admin. Keep at least one "
-            "policy admin in the file."
+            _(
+                "This import would leave the portal with no policy admin. Keep at least one "
+                "policy admin in the file."
+            )
         )
     return result

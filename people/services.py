@@ -54,7 +54,7 @@ def _lock_policy_admins() -> None:
 
 def _would_leave_no_policy_admin(person: User) -> bool:
     others = roles.policy_admins().exclude(pk=person.pk)
-    return roles.POLICY_ADMIN in roles.role_names(person) and not others.exists()
+    return roles.has_role(person, roles.POLICY_ADMIN) and not others.exists()
 
 
 def _sign_in_instructions() -> str:
@@ -173,7 +173,7 @@ def person_deactivate(*, actor: User, person: User) -> User:
     account) and every session they have ends now. The account, and everything it did, stays
     in the records and the published log. Refuses the actor's own account and the last policy
     admin; tells the person by email."""
-    if not (roles.can_manage_people(actor) or actor.has_perm("redbridge_portal.change_user")):
+    if not roles.may_manage_accounts(actor):
         raise AccountError(_("You do not have permission to close accounts."))
     if actor.pk == person.pk:
         raise AccountError(_("You cannot close your own account. Ask another administrator."))
@@ -350,7 +350,7 @@ def staff_import_apply(
     with transaction.atomic():
         _lock_policy_admins()
         staff_import = StaffImport.objects.select_for_update().get(pk=staff_import.pk)
-        if staff_import.uploaded_by_id != actor.pk:
+        if not roles.may_confirm_import(actor, staff_import):
             raise AccountError(_("Only the person who uploaded this file can import it."))
         if staff_import.applied_at is not None:
             raise AccountError(_("This file has already been imported."))
@@ -420,7 +420,7 @@ def _import_new(actor: User, rows: list[dict]) -> None:
         entries=[
             (
                 created[row["email"]],
-                "Imported from a staff list.",
+                _("Imported from a staff list."),
                 {"roles": [roles.STAFF, *row.get("roles", [])]},
             )
             for row in rows

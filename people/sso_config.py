@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 PROVIDERS = ("microsoft", "google", "oidc")
 # The OpenID Connect provider's id in the portal's addresses: /accounts/oidc/school/login/.
@@ -20,10 +21,11 @@ OIDC_PROVIDER_ID = "school"
 # Microsoft's multi-organisation endpoints would let any organisation's accounts in.
 MICROSOFT_SHARED_TENANTS = {"common", "organizations", "consumers"}
 
+# Lazy: settings load before translations can be.
 DEFAULT_BUTTON_LABELS = {
-    "microsoft": "Sign in with your school Microsoft account",
-    "google": "Sign in with your school Google account",
-    "oidc": "Sign in with your school account",
+    "microsoft": _("Sign in with your school Microsoft account"),
+    "google": _("Sign in with your school Google account"),
+    "oidc": _("Sign in with your school account"),
 }
 
 

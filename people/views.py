@@ -155,7 +155,7 @@ class StaffImportPreviewView(PeopleManagerRequiredMixin, TemplateView):
 
     def get_import(self):
         staff_import = get_object_or_404(StaffImport, pk=self.kwargs["pk"])
-        if staff_import.uploaded_by_id != self.request.user.pk:
+        if not roles.may_confirm_import(self.request.user, staff_import):
             raise PermissionDenied
         return staff_import
 
@@ -208,11 +208,6 @@ SSO_LOGIN_URL_NAMES = {
 }
 
 
-def passwords_allowed_for(user) -> bool:
-    """With SSO_ONLY, only superusers (the school's break-glass account) use a password."""
-    return not settings.SSO_ONLY or bool(user and user.is_superuser)
-
-
 class SignInView(auth_views.LoginView):
     """The portal's sign-in page: the school account's button first (when single sign-on is
     set up), then the password form (hidden with SSO_ONLY, except behind the break-glass link
@@ -241,7 +236,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """With SSO_ONLY, staff have no portal password to change: the page says where to go."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not passwords_allowed_for(request.user):
+        if not roles.may_use_password(request.user):
             return render(request, "people/password_not_used.html", status=403)
         return super().dispatch(request, *args, **kwargs)
 

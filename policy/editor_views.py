@@ -558,11 +558,15 @@ def sign_off(request):
     send back. Policy admins see where the draft stands."""
     draft = selectors.draft_version()
     user = request.user
-    may_sign = draft is not None and roles.may_sign_off_policy(user, draft)
-    if not (roles.can_manage_policy(user) or roles.is_senior_team(user) or may_sign):
-        raise PermissionDenied(_("Only the senior team and policy admins can see the sign-off."))
+    refused = _("Only the senior team and policy admins can see the sign-off.")
     if draft is None:
+        # Nothing to read: the page only says so, to those who would be asked.
+        if not (roles.can_manage_policy(user) or roles.is_senior_team(user)):
+            raise PermissionDenied(refused)
         return render(request, "policy/review_sign_off.html", {"draft": None})
+    if not roles.may_read_policy_draft(user, draft):
+        raise PermissionDenied(refused)
+    may_sign = roles.may_sign_off_policy(user, draft)
     form = SendBackForm(request.POST if request.POST.get("decision") == "send_back" else None)
     if request.method == "POST":
         decision = request.POST.get("decision")

@@ -22,6 +22,7 @@ from redbridge_portal.mixins import (
     ObjectPageView,
     PersonalListsView,
     PostedFormMixin,
+    RoleRequiredMixin,
     SendOnceFormView,
 )
 
@@ -51,7 +52,9 @@ class QuestionListView(PersonalListsView):
     lists = staticmethod(questions.question_lists)
 
 
-class QuestionCreateView(SendOnceFormView):
+class QuestionCreateView(RoleRequiredMixin, SendOnceFormView):
+    allowed = staticmethod(roles.is_staff_member)
+    refused = _("Only members of staff can ask the senior team a question.")
     template_name = "policy/question_form.html"
     form_class = QuestionForm
     service = staticmethod(questions.question_ask)

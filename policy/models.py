@@ -276,10 +276,6 @@ class PolicyVersion(models.Model):
     def is_draft(self) -> bool:
         return self.status == PolicyVersionStatus.DRAFT
 
-    @property
-    def is_locked(self) -> bool:
-        return self.status in LOCKED_STATUSES
-
     def review_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return bool(self.next_review_due and self.next_review_due < today)
@@ -631,11 +627,6 @@ class ReviewCycle(models.Model):
             return None
         return self.completed_on <= self.due_on
 
-    def days_overdue(self, today=None) -> int:
-        today = today or timezone.localdate()
-        end = self.completed_on or today
-        return max((end - self.due_on).days, 0)
-
 
 # --- Pre-screening lists -------------------------------------------------------------------------
 
@@ -693,12 +684,6 @@ class SearchSynonym(models.Model):
 
     def __str__(self):
         return self.words
-
-    @property
-    def word_list(self) -> list[str]:
-        from policy.search_terms import parse_synonym_list
-
-        return parse_synonym_list(self.words)
 
 
 # --- Questions to the senior team and frequently asked questions ---------------------------------

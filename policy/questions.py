@@ -99,8 +99,8 @@ def faqs() -> list[dict]:
 def question_ask(*, actor, text: str, form_token: uuid.UUID | None = None) -> tuple[Question, bool]:
     """Record a question and tell the senior team. Returns (question, created)."""
     text = written(text, or_refuse=QuestionError(_("Write your question.")))
-    if not (actor and actor.is_authenticated and actor.is_active):
-        raise QuestionError(_("Sign in to ask a question."))
+    if not roles.is_staff_member(actor):
+        raise QuestionError(_("Only members of staff can ask the senior team a question."))
 
     def ask() -> Question:
         question = Question.objects.create(asker=actor, text=text, form_token=form_token)

@@ -15,6 +15,9 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from policy.models import PolicyVersion, ReviewCycle
 from redbridge_portal import roles
@@ -63,26 +66,39 @@ def send_review_reminders(*, today: date | None = None) -> bool:
     stage = reminder_stage(cycle.due_on, today)
     if stage is None:
         return False
-    due = cycle.due_on.strftime("%-d %B %Y")
+    due = date_format(cycle.due_on, "j F Y")
     days_left = (cycle.due_on - today).days
     if days_left > 0:
-        subject = f"The Social Media Policy review is due in {days_left} days"
-        opening = f"The annual review of the Social Media Policy is due by {due}."
+        subject = ngettext(
+            "The Social Media Policy review is due in %(days)s day",
+            "The Social Media Policy review is due in %(days)s days",
+            days_left,
+        ) % {"days": days_left}
+        opening = _("The annual review of the Social Media Policy is due by %(due)s.") % {
+            "due": due
+        }
     elif stage == "due":
-        subject = "The Social Media Policy review is due"
-        opening = f"The annual review of the Social Media Policy was due on {due}."
+        subject = _("The Social Media Policy review is due")
+        opening = _("The annual review of the Social Media Policy was due on %(due)s.") % {
+            "due": due
+        }
     else:
-        subject = f"Overdue: the Social Media Policy review was due on {due}"
-        opening = (
-            f"The annual review of the Social Media Policy is overdue: it was due on {due}, "
-            f"{-days_left} days ago. Until a new version is published, staff see a notice "
-            "that the review is overdue."
-        )
-    message = (
-        f"{opening}\nClause 8.1 asks for the policy to be reviewed every year. Start the "
-        "annual review in the portal, make the changes, then publish the new version; staff "
-        "will be asked to read it."
+        subject = _("Overdue: the Social Media Policy review was due on %(due)s") % {"due": due}
+        opening = ngettext(
+            "The annual review of the Social Media Policy is overdue: it was due on %(due)s, "
+            "%(days)s day ago. Until a new version is published, staff see a notice that the "
+            "review is overdue.",
+            "The annual review of the Social Media Policy is overdue: it was due on %(due)s, "
+            "%(days)s days ago. Until a new version is published, staff see a notice that the "
+            "review is overdue.",
+            -days_left,
+        ) % {"due": due, "days": -days_left}
+    guidance = _(
+        "Clause 8.1 asks for the policy to be reviewed every year. Start the annual review in "
+        "the portal, make the changes, then publish the new version; staff will be asked to "
+        "read it."
     )
+    message = f"{opening}\n{guidance}"
     return reminder_send_once(
         key=f"review-cycle:{cycle.pk}:{stage}",
         recipients=_recipients(cycle),

@@ -2,7 +2,7 @@
 
 They are not declared in the models' Meta: on SQLite, which has no `to_tsvector`, Django would
 put them into every rebuilt table. Migration 0003 creates them on PostgreSQL only, with the
-same expressions the search in `policy.selectors` filters on, so the planner uses them.
+same expressions the search in `policy.search` filters on, so the planner uses them.
 """
 
 from django.contrib.postgres.indexes import GinIndex

@@ -62,9 +62,6 @@ class ParsedQuery:
     def words(self) -> list[str]:
         return [group[0] for group in self.groups]
 
-    def all_alternatives(self) -> list[str]:
-        return [alternative for group in self.groups for alternative in group]
-
     def key(self) -> str:
         """Everything the results depend on, for a cache key."""
         groups = "|".join(",".join(sorted(a.casefold() for a in g)) for g in self.groups)

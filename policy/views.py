@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from policy import selectors, services
+from policy import search, selectors, services
 from policy.diff import compare_documents
 from policy.forms import ChangesForm
 from policy.models import PolicyVersion
@@ -163,10 +163,8 @@ class SearchView(TemplateView):
         # Read once, for the search and the page.
         version = selectors.current_version(people=False)
         context["searched"] = raw is not None
-        context["results"] = (
-            selectors.search_policy(raw, version=version) if raw is not None else None
-        )
-        context["query"] = selectors.clean_query(raw)
+        context["results"] = search.search_policy(raw, version=version) if raw is not None else None
+        context["query"] = search.clean_query(raw)
         context["version"] = version
         return context
 
@@ -332,12 +330,12 @@ class AcknowledgementsCsvView(AcknowledgementsView):
                     str(row.user),
                     row.user.email,
                     version.number,
-                    "yes" if when else "no",
+                    _("yes") if when else _("no"),
                     when.strftime("%Y-%m-%d %H:%M") if when else "",
                 )
 
         return csv_download(
-            ["Name", "Email", "Version", "Acknowledged", "Acknowledged at"],
+            [_("Name"), _("Email"), _("Version"), _("Acknowledged"), _("Acknowledged at")],
             rows(),
             filename=f"policy-version-{version.number}-acknowledgements.csv",
         )

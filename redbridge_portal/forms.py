@@ -3,11 +3,11 @@ from datetime import date
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from redbridge_portal import roles
 from redbridge_portal.models import SchoolClosure
 
 # Dates a school's records can sensibly carry. Further out, a page that adds or takes away a
@@ -76,7 +76,7 @@ class LoginForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
-        if settings.SSO_ONLY and not user.is_superuser:
+        if not roles.may_use_password(user):
             raise forms.ValidationError(
                 _("Staff sign in with their school account: use the button above."),
                 code="sso_only",
@@ -90,7 +90,7 @@ class PortalPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email):
         for user in self._people_with_email(email):
-            if settings.SSO_ONLY and not user.is_superuser:
+            if not roles.may_use_password(user):
                 continue
             if user.has_usable_password() or user.last_login is None:
                 yield user

@@ -2,15 +2,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from concerns import views as concern_views
 from people import views as people_views
 from redbridge_portal import views
 from redbridge_portal.forms import PortalPasswordResetForm
 
-admin.site.site_header = f"{settings.SCHOOL_NAME}: staff portal administration"
-admin.site.site_title = "Redbridge staff portal"
-admin.site.index_title = "Administration"
+admin.site.site_header = format_lazy(
+    _("{school}: staff portal administration"), school=settings.SCHOOL_NAME
+)
+admin.site.site_title = _("Redbridge staff portal")
+admin.site.index_title = _("Administration")
 
 account_patterns = [
     path("login/", people_views.SignInView.as_view(), name="login"),

@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from redbridge_portal.actions import ActionRefused
 from redbridge_portal.models import User
@@ -95,11 +96,15 @@ def _describe_role_change(before: dict, after: dict) -> str:
     removed = [role for role in before["roles"] if role not in after["roles"]]
     parts = []
     if added:
-        parts.append("Added: " + ", ".join(added) + ".")
+        parts.append(_("Added: %(roles)s.") % {"roles": ", ".join(added)})
     if removed:
-        parts.append("Removed: " + ", ".join(removed) + ".")
+        parts.append(_("Removed: %(roles)s.") % {"roles": ", ".join(removed)})
     if before["admin_site"] != after["admin_site"]:
-        parts.append("Admin site access " + ("given." if after["admin_site"] else "removed."))
+        parts.append(
+            _("Admin site access given.")
+            if after["admin_site"]
+            else _("Admin site access removed.")
+        )
     if before["superuser"] != after["superuser"]:
-        parts.append("Superuser " + ("given." if after["superuser"] else "removed."))
+        parts.append(_("Superuser given.") if after["superuser"] else _("Superuser removed."))
     return " ".join(parts)

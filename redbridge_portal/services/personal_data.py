@@ -45,7 +45,7 @@ def user_anonymise(*, actor: User, user: User) -> User:
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from redbridge_portal import roles
+    from redbridge_portal import roles, selectors
 
     if not roles.can_manage_personal_data(actor):
         raise AccountError(_("You do not have permission to anonymise accounts."))
@@ -57,7 +57,7 @@ def user_anonymise(*, actor: User, user: User) -> User:
             raise AccountError(_("This account has already been anonymised."))
         old_email = user.email
         roles_before = roles.role_names(user)
-        user.first_name = "Former member of staff"
+        user.first_name = _("Former member of staff")
         user.last_name = str(user.pk)
         user.email = f"former-staff-{user.pk}@{ANONYMISED_EMAIL_DOMAIN}"
         user.set_unusable_password()
@@ -84,20 +84,13 @@ def user_anonymise(*, actor: User, user: User) -> User:
         for model in (AccessAttempt, AccessFailureLog, AccessLog):
             model.objects.filter(username__iexact=old_email).delete()
         user_sessions_end(user=user)
-        for hook in _app_hooks("services", "personal_data_anonymise").values():
+        for hook in selectors.app_functions("services", "personal_data_anonymise").values():
             hook(user=user)
         audit_record(
             actor=actor,
             action="user.anonymised",
             target=user,
-            summary="Personal details removed; records kept under the new name.",
+            summary=_("Personal details removed; records kept under the new name."),
             data={"roles_before": roles_before},
         )
     return user
-
-
-def _app_hooks(module_name: str, function_name: str):
-    """`<app>.<module_name>.<function_name>` for each of the project's own apps that has it."""
-    from redbridge_portal.selectors import app_functions
-
-    return app_functions(module_name, function_name)

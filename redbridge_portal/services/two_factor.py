@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from redbridge_portal.models import User
 from redbridge_portal.services.accounts import AccountError, user_sessions_end
 from redbridge_portal.services.audit import audit_record
 
-TOTP_DEVICE_NAME = "Authenticator app"
-BACKUP_CODES_NAME = "Backup codes"
+# Lazy: the names are read when the module is imported, before translations can be.
+TOTP_DEVICE_NAME = gettext_lazy("Authenticator app")
+BACKUP_CODES_NAME = gettext_lazy("Backup codes")
 
 
 def two_factor_setup_device(*, user: User):
@@ -89,7 +91,9 @@ def two_factor_verify(*, user: User, token: str):
                 actor=user,
                 action="login.two_factor_verified",
                 target=user,
-                summary="With a backup code." if used_backup else "With the authenticator app.",
+                summary=_("With a backup code.")
+                if used_backup
+                else _("With the authenticator app."),
             )
     return device
 

@@ -6,6 +6,7 @@ from datetime import UTC
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -51,16 +52,16 @@ class AuditLogCsvView(RoleRequiredMixin, View):
 
     allowed = staticmethod(roles.can_view_audit_log)
     header = [
-        "When (UTC)",
-        "Who",
-        "Who (email)",
-        "What",
-        "Record type",
-        "Record",
-        "Record id",
-        "Details",
-        "From address",
-        "Data",
+        _("When (UTC)"),
+        _("Who"),
+        _("Who (email)"),
+        _("What"),
+        _("Record type"),
+        _("Record"),
+        _("Record id"),
+        _("Details"),
+        _("From address"),
+        _("Data"),
     ]
 
     def get(self, request):

@@ -2,6 +2,13 @@
 (function () {
   "use strict";
 
+  // The words this script shows, translated by the page that loads it (base.html).
+  var script = document.currentScript;
+  var words = {
+    findLabel: script.getAttribute("data-find-label"),
+    findStatus: script.getAttribute("data-find-status"),
+  };
+
   // A long list of checkboxes (every member of staff, say) gets a box to find an entry by any
   // words of its label, and scrolls within the page. Ticked entries always stay in view, so
   // nobody is unticked by accident. Without this script the whole list is there.
@@ -17,7 +24,7 @@
     var label = document.createElement("label");
     label.htmlFor = id;
     label.className = "form-label small mb-1";
-    label.textContent = "Find by name or email";
+    label.textContent = words.findLabel;
     var input = document.createElement("input");
     input.type = "search";
     input.id = id;
@@ -32,16 +39,18 @@
     options[0].parentElement.classList.add("findable-choices-list");
 
     input.addEventListener("input", function () {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var typed = input.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       options.forEach(function (option) {
         var text = option.textContent.toLowerCase();
         var ticked = option.querySelector("input").checked;
-        var match = ticked || words.every(function (word) { return text.indexOf(word) !== -1; });
+        var match = ticked || typed.every(function (word) { return text.indexOf(word) !== -1; });
         option.hidden = !match;
         shown += match ? 1 : 0;
       });
-      status.textContent = words.length ? shown + " of " + options.length + " shown" : "";
+      status.textContent = typed.length
+        ? words.findStatus.replace("{shown}", shown).replace("{total}", options.length)
+        : "";
     });
   }
 

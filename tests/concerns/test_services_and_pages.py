@@ -1,7 +1,7 @@
 """Concerns: raised by any member of staff, alerted to the senior team at once,
 taken on, acted on and resolved by one of them; seen only by them and the reporter."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -16,6 +16,7 @@ from concerns.models import Concern, ConcernStatus, ConcernUrgency
 from concerns.services import ConcernError
 from redbridge_portal.models import AuditEvent, Notification
 from tests.approvals.factories import image_bytes
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,13 +89,27 @@ def test_illegal_moves_are_refused(staff_user, senior_user, second_senior_user):
     # Another member may take it over (someone off sick), then it is theirs.
     concerns.concern_take(actor=second_senior_user, concern=concern)
     concerns.concern_resolve(actor=second_senior_user, concern=concern, outcome="Done")
-    for action in (
-        lambda: concerns.concern_take(actor=senior_user, concern=concern),
-        lambda: concerns.concern_add_action(actor=second_senior_user, concern=concern, body="x"),
-        lambda: concerns.concern_resolve(actor=second_senior_user, concern=concern, outcome="y"),
+    for action, refused in (
+        (
+            lambda: concerns.concern_take(actor=senior_user, concern=concern),
+            "so you cannot take on it.",
+        ),
+        (
+            lambda: concerns.concern_add_action(
+                actor=second_senior_user, concern=concern, body="x"
+            ),
+            "so you cannot record actions on it.",
+        ),
+        (
+            lambda: concerns.concern_resolve(
+                actor=second_senior_user, concern=concern, outcome="y"
+            ),
+            "so you cannot resolve it.",
+        ),
     ):
-        with pytest.raises(ConcernError):
+        with pytest.raises(ConcernError) as raised:
             action()
+        assert str(raised.value) == f"This concern is “Resolved”, {refused}"
 
 
 def test_bad_input_is_refused(staff_user):
@@ -167,6 +182,19 @@ def test_the_pages_raise_take_and_resolve_a_concern(staff_user, senior_user):
     assert "Reported it" not in page  # the senior team's notes are theirs
 
 
+def test_only_members_of_staff_raise_a_concern_on_the_page_and_in_the_service(senior_user):
+    nobody = UserFactory(roles=[])  # an account with no role: not on the staff
+    page = client_for(nobody)
+    assert page.get(reverse("concerns:create")).status_code == 403
+    sent = page.post(
+        reverse("concerns:create"), {"description": "Fake account", "urgency": "today"}
+    )
+    assert sent.status_code == 403
+    with pytest.raises(ConcernError, match="Only members of staff can raise a concern"):
+        raise_concern(nobody)
+    assert not Concern.objects.exists()
+
+
 def test_a_not_an_image_screenshot_is_refused_without_a_500(staff_user):
     staff = client_for(staff_user)
     upload = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
@@ -218,10 +246,15 @@ def test_overdue_concerns_are_reminded_once(staff_user, senior_user):
     assert Notification.objects.filter(
         recipient=senior_user, subject__startswith="Overdue: nobody has taken on"
     ).exists()
-    concerns.concern_take(actor=senior_user, concern=concern)
-    with time_machine.travel(later + timedelta(days=2)):
+    with time_machine.travel(datetime(2027, 3, 5, 9, 0, tzinfo=UTC)):
+        concerns.concern_take(actor=senior_user, concern=concern)
+    with time_machine.travel(datetime(2027, 3, 9, 9, 0, tzinfo=UTC)):
         assert concerns.send_concern_reminders()["owner"] == 1
         assert concerns.send_concern_reminders()["owner"] == 0
+    reminder = Notification.objects.get(
+        recipient=senior_user, subject="A concern you took on is still open"
+    )
+    assert "concern on 05 March. It is still open" in reminder.message
 
 
 def test_the_reminder_task_runs_and_is_scheduled():

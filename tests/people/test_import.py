@@ -356,3 +356,29 @@ def test_staff_lists_never_confirmed_are_forgotten_by_the_daily_task(policy_admi
         assert forget_unconfirmed_staff_lists() == 0  # safe to run twice
     assert not StaffImport.objects.exists()
     assert PeriodicTask.objects.get(task="people.tasks.forget_unconfirmed_staff_lists").enabled
+
+
+def test_the_import_errors_read_as_whole_sentences(settings):
+    """The messages are translated whole, with the file's values put in their places."""
+    settings.SSO_ALLOWED_DOMAINS = ["redbridge.example"]
+    with pytest.raises(importer.FileRefused) as refused:
+        importer.read_staff_csv(b"Name,Phone\nKim,0123\n")
+    assert str(refused.value) == (
+        'The first row must name the columns, with one called "Email". Found: "name", "phone".'
+    )
+    with pytest.raises(importer.FileRefused) as refused:
+        importer.read_staff_csv(b"Name,Email\n" + b"x" * (importer.MAX_FILE_BYTES + 1))
+    assert str(refused.value) == (
+        "The file is larger than 5 MB. A staff list is much smaller: check it is the right file."
+    )
+    read = importer.read_staff_csv(
+        b"First name,Last name,Email,Roles,SLT\n"
+        b"Pat,Jones,pat@gmail.example,,\n"
+        b"Ann,Lee,ann@redbridge.example,Head teacher,\n"
+        b"Kim,Lowe,kim@redbridge.example,,maybe\n"
+    )
+    assert [row["error"] for row in read.rows] == [
+        "pat@gmail.example is not a school email address (allowed: redbridge.example).",
+        '"Head teacher" is not a role in the portal.',
+        '"maybe" under "Senior team" should be yes or no.',
+    ]

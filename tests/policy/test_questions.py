@@ -6,10 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from policy import questions, selectors
+from policy import questions, search
 from policy.models import FrequentlyAskedQuestion, Question, QuestionStatus
 from policy.questions import QuestionError
 from redbridge_portal.models import AuditEvent, Notification
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,10 +113,10 @@ def test_an_anonymised_answer_is_published_for_everyone_and_found_by_search(
     listing = client_for(other_staff_user).get(reverse("policy:faq")).content.decode()
     assert "sharing the school&#x27;s published posts is welcome" in listing
     assert str(staff_user) not in listing
-    results = selectors.search_policy("sharing welcome")
+    results = search.search_policy("sharing welcome")
     assert [hit.kind for hit in results.hits] == ["faq"]
     assert results.hits[0].url == faq.get_absolute_url()
-    assert not [h for h in selectors.search_policy("zebra crossing").hits if h.kind == "faq"]
+    assert not [h for h in search.search_policy("zebra crossing").hits if h.kind == "faq"]
 
 
 def test_the_ask_page_refuses_an_empty_question_and_sends_a_real_one(staff_user):
@@ -127,6 +128,17 @@ def test_the_ask_page_refuses_an_empty_question_and_sends_a_real_one(staff_user)
     question = Question.objects.get()
     assert good["Location"] == question.get_absolute_url()
     assert "Waiting for an answer" in staff.get(question.get_absolute_url()).content.decode()
+
+
+def test_only_members_of_staff_ask_on_the_page_and_in_the_service(senior_user):
+    nobody = UserFactory(roles=[])  # an account with no role: not on the staff
+    page = client_for(nobody)
+    assert page.get(reverse("policy:question_create")).status_code == 403
+    assert page.post(reverse("policy:question_create"), {"text": TEXT}).status_code == 403
+    with pytest.raises(QuestionError, match="Only members of staff can ask"):
+        questions.question_ask(actor=nobody, text=TEXT)
+    assert not Question.objects.exists()
+    assert not Notification.objects.filter(recipient=senior_user).exists()
 
 
 def test_question_pages_run_a_fixed_number_of_queries(staff_user, senior_user):

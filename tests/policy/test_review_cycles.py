@@ -108,6 +108,18 @@ def test_a_missed_fortnight_sends_only_the_most_urgent_reminder(policy_v1, polic
     assert keys == ["The Social Media Policy review is due in 5 days"]
 
 
+def test_a_review_due_tomorrow_is_due_in_one_day_and_the_message_names_the_date(
+    policy_v1, policy_admin
+):
+    assert reminders.send_review_reminders(today=date(2023, 9, 29)) is True
+    reminder = Notification.objects.get()
+    assert reminder.subject == "The Social Media Policy review is due in 1 day"
+    assert reminder.message.startswith(
+        "The annual review of the Social Media Policy is due by 30 September 2023.\n"
+        "Clause 8.1 asks for the policy to be reviewed every year."
+    )
+
+
 def test_no_reminders_once_the_review_is_done(policy_v1, policy_admin):
     publish_new_version(policy_admin, "2026-11-24 10:00 +0000")
     Notification.objects.all().delete()

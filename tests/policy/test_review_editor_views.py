@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from policy import review, services
 from policy.models import Clause, ListItem
-from tests.factories import PolicyAdminFactory
+from tests.factories import PolicyAdminFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +161,25 @@ def test_the_home_page_asks_the_senior_team_to_sign_off(client, draft, policy_ad
     )
     client.force_login(policy_admin)  # who prepared it is not asked
     assert "waiting for your sign-off" not in client.get("/").content.decode()
+
+
+def test_the_person_responsible_is_asked_to_sign_off_and_can_open_the_page(
+    client, draft, policy_admin
+):
+    first, last = draft.person_responsible.split(" ", 1)
+    responsible = StaffFactory(first_name=first, last_name=last)
+    review.policy_draft_summary_update(actor=policy_admin, version=draft, change_summary="S.")
+    review.policy_draft_send_for_sign_off(actor=policy_admin, version=draft)
+    client.force_login(responsible)
+    assert (
+        "Version 2 of the policy is waiting for your sign-off" in client.get("/").content.decode()
+    )
+    page = client.get(reverse("policy:review_sign_off")).content.decode()
+    assert "Sign off version 2" in page
+    # Other staff are neither asked nor let in.
+    client.force_login(StaffFactory())
+    assert "waiting for your sign-off" not in client.get("/").content.decode()
+    assert client.get(reverse("policy:review_sign_off")).status_code == 403
 
 
 def _queries(client, url):

@@ -4,7 +4,7 @@ numbers. Runs on SQLite and, with DATABASE_URL set to PostgreSQL, on full-text s
 import pytest
 from django.urls import reverse
 
-from policy import selectors, services
+from policy import search, services
 from policy.models import SearchSynonym
 from policy.search_terms import parse_query, stem
 from policy.services import PolicyError
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _labels(query):
-    return [hit.label for hit in selectors.search_policy(query).hits]
+    return [hit.label for hit in search.search_policy(query).hits]
 
 
 @pytest.mark.parametrize(
@@ -34,10 +34,10 @@ def test_what_staff_type_finds_the_right_clauses(policy_v1, query, expected):
 
 
 def test_a_clause_number_comes_first_and_only_when_it_exists(policy_v1):
-    hits = selectors.search_policy("4.4").hits
+    hits = search.search_policy("4.4").hits
     assert hits[0].label == "Clause 4.4"
     assert hits[0].url == reverse("policy:clause", kwargs={"number": "4.4"})
-    assert selectors.search_policy("44.44").hits == []
+    assert search.search_policy("44.44").hits == []
 
 
 def test_synonyms_are_found_by_stem(db):

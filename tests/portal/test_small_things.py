@@ -64,3 +64,29 @@ def test_the_audit_log_says_what_happened_in_words_and_can_hide_sign_ins(client)
     assert "Added a school closure" in hidden
     assert "<td>Signed in</td>" not in hidden
     assert AuditEvent.objects.filter(action="login.succeeded").exists()
+
+
+def test_the_words_portal_js_shows_come_from_the_page(client):
+    """The script has no translation catalogue, so the page hands it its (translated) words."""
+    client.force_login(StaffFactory())
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-find-label="Find by name or email"' in html
+    assert 'data-find-status="{shown} of {total} shown"' in html
+
+
+def test_the_admin_site_names_the_school_and_the_portal(settings):
+    from django.contrib import admin
+
+    assert str(admin.site.site_header) == f"{settings.SCHOOL_NAME}: staff portal administration"
+    assert str(admin.site.site_title) == "Redbridge staff portal"
+    assert str(admin.site.index_title) == "Administration"
+
+
+def test_a_role_change_is_summed_up_in_sentences():
+    from redbridge_portal.services.accounts import _describe_role_change
+
+    before = {"roles": ["Staff", "Senior team"], "admin_site": False, "superuser": True}
+    after = {"roles": ["Staff", "Policy admin"], "admin_site": True, "superuser": False}
+    assert _describe_role_change(before, after) == (
+        "Added: Policy admin. Removed: Senior team. Admin site access given. Superuser removed."
+    )
