@@ -1,5 +1,9 @@
-"""A redis-server of a test's own (not CI's shared one on 6379), which the test can stop, pause
-(a hung host: connections open, no answers), resume and restart from a snapshot."""
+"""A redis-server of a test module's own (not CI's shared one on 6379), which its tests can stop,
+pause (a hung host: connections open, no answers), resume and restart from a snapshot.
+
+A module imports `own_redis_fixture` and its tests ask for `own_redis`. Each test calls
+`healthy()` before it starts and after it ends, so that a server left stopped or paused by one
+test is running and empty for the next."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import redis
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -62,12 +67,16 @@ class OwnRedis:
                 self.process = None
                 raise OSError(f"redis-server could not start on port {self.port}")
             try:
-                if self.client().ping() and self.process.poll() is None:
+                # Another test run's Redis may hold the port for the moment ours takes to give
+                # up: only a server with our process id is ours to flush and pause.
+                if self.client().info("server")["process_id"] == self.process.pid:
                     return
             except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+                pass
+            if time.monotonic() > deadline:
+                self.kill()
+                raise OSError(f"redis-server did not answer on port {self.port}")
+            time.sleep(0.05)
 
     def kill(self) -> None:
         """Stop Redis at once, as a crash would: nothing is saved on the way down."""
@@ -104,3 +113,21 @@ class OwnRedis:
             snapshot.unlink(missing_ok=True)
             self.start()
         self.client().flushall()
+
+
+@pytest.fixture(scope="module", name="own_redis")
+def own_redis_fixture(tmp_path_factory):
+    """One redis-server for the module's tests, on a port free when it starts (another
+    process may take a free port before Redis binds it: then it tries another)."""
+    directory = tmp_path_factory.mktemp("redis")
+    for _attempt in range(5):
+        server = OwnRedis(port=free_port(), directory=directory)
+        try:
+            server.start()
+        except OSError:
+            continue
+        break
+    else:
+        pytest.fail("redis-server would not start on any of five free ports")
+    yield server
+    server.kill()

@@ -15,7 +15,7 @@ from redbridge_portal.models import EmailStatus, Notification
 from redbridge_portal.redis_guard import FailFastConnection
 from tests.approvals.factories import AccountFactory, draft_post, submit_from_page
 from tests.integration.brokers import tasks_sent_to
-from tests.own_redis import REDIS_SERVER, OwnRedis, free_port
+from tests.own_redis import REDIS_SERVER, own_redis_fixture  # noqa: F401 (own_redis)
 
 pytestmark = [
     pytest.mark.django_db,
@@ -29,16 +29,10 @@ HEALTHZ_SECONDS = 2.0
 
 
 @pytest.fixture
-def own_redis(tmp_path):
-    server = OwnRedis(port=free_port(), directory=tmp_path)
-    server.start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture
 def portal_on_redis(own_redis, settings):
-    """The cache and the broker both on the test's own Redis, configured as settings.py does."""
+    """The cache and the broker both on the module's own Redis, configured as settings.py does,
+    running and empty at the start of each test."""
+    own_redis.healthy()
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -62,6 +56,8 @@ def portal_on_redis(own_redis, settings):
         # The breakers start closed: tests/conftest.py resets them around every test.
         yield own_redis
     cache.close()
+    # Left paused by a test: running again for the next.
+    own_redis.healthy()
 
 
 def timed(call):

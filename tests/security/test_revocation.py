@@ -37,22 +37,10 @@ from tests.factories import (
     StaffFactory,
     change_password,
 )
-from tests.own_redis import REDIS_SERVER, OwnRedis
+from tests.own_redis import REDIS_SERVER, OwnRedis, own_redis_fixture  # noqa: F401 (own_redis)
 from tests.security.conftest import give_two_factor
 
 pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server on this machine")
-
-# Ports kept for tests that start their own Redis; CI's shared Redis is on 6379.
-OWN_PORTS = range(6390, 6400)
-
-
-def _ports_to_try() -> list[int]:
-    """This module's ports, starting at one of its own for each xdist worker, so that two
-    workers do not both take the first free one."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    first = int(worker) if worker.isdigit() else 0
-    ports = list(OWN_PORTS)
-    return ports[first % len(ports) :] + ports[: first % len(ports)]
 
 
 def portal_caches(server: OwnRedis) -> dict:
@@ -69,22 +57,6 @@ def portal_caches(server: OwnRedis) -> dict:
         else:
             os.environ["CACHE_URL"] = previous
     return portal_settings["CACHES"]
-
-
-@pytest.fixture(scope="module")
-def own_redis(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("redis")
-    for port in _ports_to_try():
-        server = OwnRedis(port=port, directory=directory)
-        try:
-            server.start()
-        except OSError:
-            continue
-        break
-    else:
-        pytest.skip("no free port in 6390-6399 for a Redis of the test's own")
-    yield server
-    server.kill()
 
 
 @pytest.fixture
