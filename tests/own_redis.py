@@ -7,6 +7,8 @@ test is running and empty for the next."""
 
 from __future__ import annotations
 
+import os
+import runpy
 import shutil
 import signal
 import socket
@@ -14,9 +16,11 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import redis
+from django.conf import settings
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -36,6 +40,16 @@ class OwnRedis:
 
     def client(self) -> redis.Redis:
         return redis.Redis(port=self.port, socket_timeout=5)
+
+    def portal_settings(self) -> dict:
+        """The portal's settings as settings.py makes them with the cache (CACHE_URL, database
+        0) and the Celery broker (CELERY_BROKER_URL, database 1) on this Redis."""
+        urls = {
+            "CACHE_URL": f"rediscache://127.0.0.1:{self.port}/0",
+            "CELERY_BROKER_URL": f"redis://127.0.0.1:{self.port}/1",
+        }
+        with mock.patch.dict(os.environ, urls):
+            return runpy.run_path(str(Path(settings.BASE_DIR, "redbridge_portal", "settings.py")))
 
     def start(self) -> None:
         """Start Redis, loading the last snapshot saved in its directory if there is one."""

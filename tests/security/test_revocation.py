@@ -11,12 +11,9 @@ checks the next request.
 
 from __future__ import annotations
 
-import os
-import runpy
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -43,27 +40,11 @@ from tests.security.conftest import give_two_factor
 pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server on this machine")
 
 
-def portal_caches(server: OwnRedis) -> dict:
-    """CACHES as the portal's settings make it from CACHE_URL pointing at this Redis."""
-    previous = os.environ.get("CACHE_URL")
-    os.environ["CACHE_URL"] = f"rediscache://127.0.0.1:{server.port}/0"
-    try:
-        portal_settings = runpy.run_path(
-            str(Path(settings.BASE_DIR, "redbridge_portal", "settings.py"))
-        )
-    finally:
-        if previous is None:
-            del os.environ["CACHE_URL"]
-        else:
-            os.environ["CACHE_URL"] = previous
-    return portal_settings["CACHES"]
-
-
 @pytest.fixture
 def redis_cache(own_redis, settings):
     """The portal's cache is this module's Redis, healthy and empty at the start of each test."""
     own_redis.healthy()
-    caches = portal_caches(own_redis)
+    caches = own_redis.portal_settings()["CACHES"]
     assert caches["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     settings.CACHES = caches
     settings.TWO_FACTOR_REQUIRED = True
