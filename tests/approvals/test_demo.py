@@ -137,7 +137,11 @@ def test_every_page_opens_for_every_demo_person(client, demo_people, policy_v1):
     the post's state say, and none fails."""
     load_demo(stdout=io.StringIO())
     posts = {(post.author.email, post.status): post for post in Post.objects.all()}
-    assert set(posts) == set(PAGES[SAM])
+    # The tables name every demo person, post and photo, so none is left out of the walk.
+    assert len(posts) == Post.objects.count() and set(posts) == set(PAGES[SAM])
+    assert set(PAGES) == set(User.objects.values_list("email", flat=True))
+    with_photos = {(m.post.author.email, m.post.status) for m in PostMedia.objects.all()}
+    assert with_photos == set(PHOTOS[SAM])
     for_everyone = [
         reverse("approvals:my_posts"),
         reverse("approvals:post_create"),
