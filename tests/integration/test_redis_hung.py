@@ -74,8 +74,7 @@ def portal_on_redis(own_redis, settings):
     own_redis.healthy()
 
 
-# Counted, not timed: a hung Redis costs a request one socket timeout per wait for an answer, so
-# the waits and their timeouts bound the delay, on a fast machine or a loaded CI runner alike.
+# Counted, not timed: each wait on a hung Redis costs its socket timeout, however fast the machine.
 
 
 def test_with_redis_hung_pages_answer_after_one_short_wait_and_healthz_names_redis(
