@@ -273,9 +273,9 @@ EXPECTED = {
     "approvals:account_edit": ("login 403 403 403 200", "login 403 403 403 200"),
     "approvals:account_retire": ("login 403 403 403 405", "login 403 403 403 302"),
     "approvals:account_reinstate": ("login 403 403 403 405", "login 403 403 403 302"),
-    # Concerns: seen by the senior team and the reporter only; the sample id 1 does
-    # not exist in this world, so everyone signed in gets 404 (tests/approvals/test_concerns.py
-    # checks the reporter and the senior team against a real concern).
+    # Concerns: seen by the senior team and the reporter only; the sample id 1 does not exist in
+    # this world, so everyone signed in gets 404 (tests/concerns/test_services_and_pages.py checks
+    # the reporter, the senior team and others against a real concern).
     "concerns:list": ("login 200 200 200 200", "login 405 405 405 405"),
     "concerns:create": ("login 200 200 200 200", "login 400 400 400 400"),
     "concerns:detail": ("login 404 404 404 404", "login 405 405 405 405"),

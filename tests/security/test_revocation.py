@@ -11,12 +11,9 @@ checks the next request.
 
 from __future__ import annotations
 
-import os
-import runpy
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -37,61 +34,17 @@ from tests.factories import (
     StaffFactory,
     change_password,
 )
-from tests.own_redis import REDIS_SERVER, OwnRedis
+from tests.own_redis import REDIS_SERVER, OwnRedis, own_redis_fixture  # noqa: F401 (own_redis)
 from tests.security.conftest import give_two_factor
 
 pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server on this machine")
-
-# Ports kept for tests that start their own Redis; CI's shared Redis is on 6379.
-OWN_PORTS = range(6390, 6400)
-
-
-def _ports_to_try() -> list[int]:
-    """This module's ports, starting at one of its own for each xdist worker, so that two
-    workers do not both take the first free one."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    first = int(worker) if worker.isdigit() else 0
-    ports = list(OWN_PORTS)
-    return ports[first % len(ports) :] + ports[: first % len(ports)]
-
-
-def portal_caches(server: OwnRedis) -> dict:
-    """CACHES as the portal's settings make it from CACHE_URL pointing at this Redis."""
-    previous = os.environ.get("CACHE_URL")
-    os.environ["CACHE_URL"] = f"rediscache://127.0.0.1:{server.port}/0"
-    try:
-        portal_settings = runpy.run_path(
-            str(Path(settings.BASE_DIR, "redbridge_portal", "settings.py"))
-        )
-    finally:
-        if previous is None:
-            del os.environ["CACHE_URL"]
-        else:
-            os.environ["CACHE_URL"] = previous
-    return portal_settings["CACHES"]
-
-
-@pytest.fixture(scope="module")
-def own_redis(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("redis")
-    for port in _ports_to_try():
-        server = OwnRedis(port=port, directory=directory)
-        try:
-            server.start()
-        except OSError:
-            continue
-        break
-    else:
-        pytest.skip("no free port in 6390-6399 for a Redis of the test's own")
-    yield server
-    server.kill()
 
 
 @pytest.fixture
 def redis_cache(own_redis, settings):
     """The portal's cache is this module's Redis, healthy and empty at the start of each test."""
     own_redis.healthy()
-    caches = portal_caches(own_redis)
+    caches = own_redis.portal_settings()["CACHES"]
     assert caches["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     settings.CACHES = caches
     settings.TWO_FACTOR_REQUIRED = True
@@ -226,7 +179,7 @@ def test_a_signed_out_session_cannot_be_used_again(
 ):
     copied_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     with cache_state.around_change(redis_cache):
-        assert client.post(reverse("logout")).status_code in (200, 302)
+        assert is_sent_to_sign_in(client.post(reverse("logout")))
 
     # The same browser, and anyone who copied the session cookie, must sign in again.
     assert is_sent_to_sign_in(client.get(reverse("approvals:queue")))
