@@ -108,7 +108,7 @@
 // Copy buttons (the personal-use page's profile statement). Without this file the statement
 // stays in a read-only box to select and copy by hand; the button only appears with it. What
 // the status says comes from its data-copied and data-copy-by-hand attributes (translated in
-// the template); the English here stands in only where a page does not give them yet.
+// the template).
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -118,20 +118,20 @@
       if (!source) {
         return;
       }
-      var say = function (attribute, fallback) {
+      var say = function (attribute) {
         if (status) {
-          status.textContent = status.getAttribute(attribute) || fallback;
+          status.textContent = status.getAttribute(attribute);
         }
       };
       button.hidden = false;
       button.addEventListener("click", function () {
         var done = function () {
-          say("data-copied", "Copied. Paste it into your profile.");
+          say("data-copied");
         };
         if (navigator.clipboard && navigator.clipboard.writeText) {
           navigator.clipboard.writeText(source.value).then(done, function () {
             source.select();
-            say("data-copy-by-hand", "Press Ctrl+C (or Cmd+C) to copy the selected text.");
+            say("data-copy-by-hand");
           });
         } else {
           source.select();

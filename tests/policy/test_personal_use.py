@@ -24,6 +24,9 @@ def test_the_page_shows_section_6_from_the_policy_and_the_disclaimer(staff_clien
     # The copy button needs JavaScript, so it starts hidden; no inline script or style.
     assert re.search(r"<button[^>]*hidden[^>]*data-copy-button", page)
     assert "<script>" not in page and "style=" not in page
+    # What the copy button's status says is written on the page, where it is translated.
+    assert 'data-copied="Copied. Paste it into your profile."' in page
+    assert 'data-copy-by-hand="Press Ctrl+C (or Cmd+C) to copy the selected text."' in page
     assert "What you must not do" in page
 
 
