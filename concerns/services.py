@@ -188,7 +188,7 @@ def concern_take(*, actor, concern: Concern | int) -> Concern:
             concern,
             actor=actor,
             to_status=to_status,
-            refused=_("This concern is “%(status)s”, so you cannot take on it."),
+            refused=_("This concern is “%(status)s”, so you cannot take it on."),
             allowed=roles.may_take_concern,
         )
         previous = locked.owner

@@ -92,7 +92,7 @@ def test_illegal_moves_are_refused(staff_user, senior_user, second_senior_user):
     for action, refused in (
         (
             lambda: concerns.concern_take(actor=senior_user, concern=concern),
-            "so you cannot take on it.",
+            "so you cannot take it on.",
         ),
         (
             lambda: concerns.concern_add_action(
