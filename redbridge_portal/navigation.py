@@ -125,14 +125,12 @@ def main_navigation(request) -> list[NavMenu]:
     menus.append(NavMenu("posts", _("Posts"), posts))
 
     if can.senior_team:
-        senior = []
-        if can.decide_posts:
-            senior.append(_link(here, _("Senior-team queue"), "approvals:queue"))
-        senior.append(
-            _link(here, _("Concerns"), "concerns:list", "concerns:create", "concerns:detail")
-        )
-        if can.view_calendar:
-            senior.append(_link(here, _("Content calendar"), "approvals:calendar"))
+        # Every member of the senior team decides posts and may read the calendar.
+        senior = [
+            _link(here, _("Senior-team queue"), "approvals:queue"),
+            _link(here, _("Concerns"), "concerns:list", "concerns:create", "concerns:detail"),
+            _link(here, _("Content calendar"), "approvals:calendar"),
+        ]
         menus.append(NavMenu("senior", _("Senior team"), senior))
 
     admin = []
